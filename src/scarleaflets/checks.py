@@ -1,0 +1,110 @@
+"""``scarleaflets check``: validate everything, measure reading level, watch review dates.
+
+The report is computed from the loaded content and an explicit ``today``; printing it and choosing the exit
+code belong to the command line. Later stages (catalogs, fonts, brands) add their checks here so that one
+command tells an editor whether anything stops publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Project
+from .content import ContentSet, Topic, load_content
+from .errors import ContentError, Problem
+from .readability import Readability, measure_topic
+
+
+@dataclass(frozen=True)
+class TopicReport:
+    topic: Topic
+    readability: Readability
+    overdue: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        t = self.topic
+        return {
+            "id": t.id,
+            "title": t.title.text,
+            "category": t.category,
+            "file": t.file,
+            "grade": self.readability.grade,
+            "words": self.readability.words,
+            "sentences": self.readability.sentences,
+            "sections": len(t.sections),
+            "figures": len(t.figures),
+            "sources": len(t.sources),
+            "review": {
+                "status": t.review.status,
+                "reviewed_on": t.review.reviewed_on.isoformat(),
+                "next_review_due": t.review.next_review_due.isoformat(),
+                "overdue": self.overdue,
+            },
+        }
+
+
+@dataclass
+class CheckReport:
+    today: dt.date
+    max_grade: float
+    strict: bool
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    topics: list[TopicReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "strict": self.strict,
+            "today": self.today.isoformat(),
+            "max_grade": self.max_grade,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "topics": [t.as_dict() for t in self.topics],
+        }
+
+
+def run_check(
+    project: Project, today: dt.date, *, strict: bool, max_grade: float | None = None
+) -> CheckReport:
+    limit = project.settings.max_grade if max_grade is None else max_grade
+    report = CheckReport(today=today, max_grade=limit, strict=strict)
+    try:
+        content = load_content(project.root, today)
+    except ContentError as exc:
+        report.errors.extend(exc.problems)
+        return report
+    check_content(content, report)
+    return report
+
+
+def check_content(content: ContentSet, report: CheckReport) -> None:
+    for topic in content:
+        readability = measure_topic(topic)
+        overdue = topic.review.overdue(report.today)
+        report.topics.append(TopicReport(topic, readability, overdue))
+        if readability.grade > report.max_grade:
+            report.errors.append(
+                Problem(
+                    topic.file,
+                    topic.title.line,
+                    "",
+                    f"reads at US grade {readability.grade:.1f}, above the maximum of {report.max_grade:.1f}; "
+                    "use shorter sentences and simpler words",
+                )
+            )
+        if overdue:
+            due = topic.review.next_review_due
+            problem = Problem(
+                topic.file,
+                topic.review.due_line,
+                "review.next_review_due",
+                f"review was due on {due.isoformat()}; review the topic against its sources and update the dates",
+            )
+            (report.errors if report.strict else report.warnings).append(problem)

@@ -1,0 +1,186 @@
+"""The ``scarleaflets`` command line: parse arguments, call a stage, print, and map errors to exit codes.
+
+Exit codes: 0 when everything is clean, 1 when the content (or another input) has problems, 2 for a usage
+error (an unknown option, a bad value, a folder that is not a project). No SQL, YAML or templates here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from . import __version__
+from .checks import CheckReport, run_check
+from .config import Project, open_project
+from .content import load_content
+from .errors import ConfigError, ScarleafletsError
+from .readability import measure_topic
+
+
+class _Failed(click.ClickException):
+    """A ScarleafletsError shown as one clear message on stderr, exit code 1, never a traceback."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: ANN401 (click's own signature)
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise click.UsageError(str(exc), ctx) from None
+        except ScarleafletsError as exc:
+            raise _Failed(str(exc)) from None
+
+
+def _today(value: dt.datetime | None) -> dt.date:
+    """The date given with --today, else the real one: the clock is read here and passed down."""
+    return value.date() if value is not None else dt.date.today()
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default="the current folder",
+    envvar="SCARLEAFLETS_PROJECT",
+    help="Project folder holding content/, locales/, templates/ and scarleaflets.toml.",
+)
+@click.version_option(__version__, prog_name="scarleaflets")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path) -> None:
+    """Patient leaflets and emails about acne marks and scars, from one validated content set.
+
+    Run a command inside a project folder, or point at one with --project. Start with
+    `scarleaflets check`, which validates all content and reports problems with file and line.
+    """
+    ctx.obj = project_dir
+
+
+def _project(ctx: click.Context) -> Project:
+    return open_project(ctx.find_root().obj)
+
+
+@cli.command()
+@click.option(
+    "--strict", is_flag=True, help="Also fail when a topic's review is past its next_review_due date."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable JSON report on stdout.")
+@click.option(
+    "--max-grade",
+    type=click.FloatRange(1.0, 18.0),
+    default=None,
+    help="Highest Flesch–Kincaid grade a topic may read at (default: max_grade in scarleaflets.toml, or 8.0).",
+)
+@click.option("--today", type=DATE, default=None, help="Check review dates as if today were this date.")
+@click.pass_context
+def check(
+    ctx: click.Context, strict: bool, as_json: bool, max_grade: float | None, today: dt.datetime | None
+) -> None:
+    """Validate all content and report reading level and review dates.
+
+    Every problem in every file is listed with its file, line and place in the file. Exits 0 when the
+    content is clean, 1 when anything must be fixed before publishing (a content error, a topic that
+    reads above the maximum grade, or with --strict an overdue review).
+    """
+    project = _project(ctx)
+    report = run_check(project, _today(today), strict=strict, max_grade=max_grade)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_check(report, project)
+    ctx.exit(0 if report.ok else 1)
+
+
+def _print_check(report: CheckReport, project: Project) -> None:
+    if report.topics:
+        click.echo(f"{'topic':<30} {'grade':>5} {'words':>6}  {'review due':<10}  status")
+        for item in report.topics:
+            review = item.topic.review
+            flag = "  OVERDUE" if item.overdue else ""
+            marker = " !" if item.readability.grade > report.max_grade else "  "
+            click.echo(
+                f"{item.topic.id:<30} {item.readability.grade:>5.1f}{marker}{item.readability.words:>5}  "
+                f"{review.next_review_due.isoformat():<10}  {review.status}{flag}"
+            )
+        click.echo()
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    for problem in report.errors:
+        click.echo(f"error: {problem}", err=True)
+    topics = len(report.topics)
+    summary = (
+        f"{topics} topics checked, maximum grade {report.max_grade:.1f}: "
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+    )
+    if report.ok:
+        click.echo(f"OK: {summary}")
+    else:
+        click.echo(f"FAILED: {summary}. Fix the errors above, then run `scarleaflets check` again.", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--today", type=DATE, default=None, help="Validate review dates as if today were this date.")
+@click.pass_context
+def topics(ctx: click.Context, as_json: bool, today: dt.datetime | None) -> None:
+    """List every topic in the order of the complete guide, with a one-line summary each.
+
+    The content is validated first; any problem stops the listing (run `scarleaflets check` for the details).
+    """
+    project = _project(ctx)
+    content = load_content(project.root, _today(today))
+    rows: list[dict[str, Any]] = []
+    for topic in content:
+        readability = measure_topic(topic)
+        rows.append(
+            {
+                "id": topic.id,
+                "category": topic.category,
+                "title": topic.title.text,
+                "sections": len(topic.sections),
+                "figures": len(topic.figures),
+                "questions": len(topic.questions),
+                "sources": len(topic.sources),
+                "words": readability.words,
+                "grade": readability.grade,
+                "next_review_due": topic.review.next_review_due.isoformat(),
+            }
+        )
+    if as_json:
+        click.echo(
+            json.dumps({"guide": content.guide.title.text, "topics": rows}, indent=2, ensure_ascii=False)
+        )
+        return
+    click.echo(f"{content.guide.title.text}: {len(rows)} topics in {len(content.guide.parts)} parts\n")
+    for part in content.guide.parts:
+        click.echo(part.heading.text)
+        for row in (r for r in rows if r["id"] in part.topics):
+            click.echo(
+                f"  {row['id']:<28} {row['title'][:34]:<34} {row['sections']:>2} sections "
+                f"{row['figures']:>2} figures {row['sources']:>2} sources {row['words']:>5} words "
+                f"grade {row['grade']:>4.1f}"
+            )
+    total_words = sum(int(r["words"]) for r in rows)
+    click.echo(f"\n{len(rows)} topics, {total_words} words in all.")
+
+
+def main() -> None:
+    """Entry point of the console script and of ``python -m scarleaflets``."""
+    cli.main(prog_name="scarleaflets")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,50 @@
+"""The one family of exceptions scarleaflets raises on bad input.
+
+Every error a user can cause derives from :class:`ScarleafletsError`, so the command line can turn it into a
+clear message and an exit code instead of a traceback. Errors found while reading files carry
+:class:`Problem` records that name the file, the line and the place inside the file, so that all problems in
+all files can be reported in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ScarleafletsError(Exception):
+    """Base class of every error caused by input, settings or usage."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, at one line and one path inside the file.
+
+    ``path`` is the place in the document's structure, for example ``sections[2].blocks[0].paragraph``; it is
+    empty for problems that concern the whole file.
+    """
+
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}
+
+
+class ContentError(ScarleafletsError):
+    """The content (or another validated input) has one or more problems; all of them are listed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} found:\n" + "\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(ScarleafletsError):
+    """The project folder or its settings file cannot be used."""
