@@ -22,7 +22,7 @@ from typing import Literal, cast
 from urllib.parse import urlsplit
 
 import defusedxml.ElementTree as SafeET
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ContentError, Problem
 from .yamldoc import Reader, line_of, parse
@@ -252,7 +252,8 @@ def load_content(project_root: Path, today: dt.date) -> ContentSet:
                 _shown(content_dir, project_root), 0, "", "no topic files found in topics/ or treatments/"
             )
         )
-    ordered = _check_across_files(topics, guide, problems)
+    stems = {path.stem for path in topic_files(content_dir)}
+    ordered = _check_across_files(topics, guide, stems, problems)
     if problems or guide is None:
         raise ContentError(problems)
     return ContentSet(guide=guide, topics={t.id: t for t in ordered})
@@ -287,6 +288,7 @@ class _TopicReader(Reader):
         return None if value is None else Msg(value, line_of(node), note)
 
     def topic(self, root: Node, stem: str) -> Topic | None:
+        before = len(self.problems)
         keys = self.mapping(
             root,
             "",
@@ -295,7 +297,6 @@ class _TopicReader(Reader):
         )
         if keys is None:
             return None
-        before = len(self.problems)
         topic_id = self.slug(keys["id"], "id") if "id" in keys else None
         if topic_id is not None and topic_id != stem:
             self.error(
@@ -308,8 +309,9 @@ class _TopicReader(Reader):
             if "summary" in keys
             else None
         )
+        figure_ids = self.figure_ids(keys["figures"]) if "figures" in keys else {}
         figures = self.figures(keys["figures"]) if "figures" in keys else []
-        sections = self.sections(keys["sections"], figures) if "sections" in keys else None
+        sections = self.sections(keys["sections"], figure_ids) if "sections" in keys else None
         questions = (
             self.each(self.sequence(keys["questions"], "questions", 1), "questions", self.msg)
             if "questions" in keys
@@ -367,11 +369,10 @@ class _TopicReader(Reader):
             key_lines={key: line_of(node) for key, node in keys.items()},
         )
 
-    def sections(self, node: Node, figures: list[Figure] | None) -> list[Section] | None:
+    def sections(self, node: Node, known_figures: dict[str, tuple[int, int]]) -> list[Section] | None:
         items = self.sequence(node, "sections", 1)
         if items is None:
             return None
-        known_figures = {f.id for f in figures or []}
         placed: set[str] = set()
         sections: list[Section] = []
         seen: dict[str, int] = {}
@@ -403,14 +404,17 @@ class _TopicReader(Reader):
                 ok = False
                 continue
             sections.append(Section(section_id, heading, tuple(blocks)))
-        for fig in figures or []:
-            if fig.id not in placed:
-                self.error(
-                    node, "figures", f"figure '{fig.id}' is never placed; add a block '- figure: {fig.id}'"
+        for figure_id, (index, line) in known_figures.items():
+            if figure_id not in placed:
+                message = (
+                    f"figure '{figure_id}' is never placed; add a block '- figure: {figure_id}' to a section"
                 )
+                self.error(line, f"figures[{index}].id", message)
         return sections if ok else None
 
-    def blocks(self, node: Node, path: str, known_figures: set[str], placed: set[str]) -> list[Block] | None:
+    def blocks(
+        self, node: Node, path: str, known_figures: dict[str, tuple[int, int]], placed: set[str]
+    ) -> list[Block] | None:
         items = self.sequence(node, path)
         if items is None:
             return None
@@ -427,7 +431,9 @@ class _TopicReader(Reader):
                 blocks.append(block)
         return blocks if ok else None
 
-    def block(self, node: Node, path: str, known_figures: set[str], placed: set[str]) -> Block | None:
+    def block(
+        self, node: Node, path: str, known_figures: dict[str, tuple[int, int]], placed: set[str]
+    ) -> Block | None:
         keys = self.mapping(node, path, required=(), optional=(*BLOCK_KINDS, "note"))
         if keys is None:
             return None
@@ -502,6 +508,17 @@ class _TopicReader(Reader):
         if not ok or header is None:
             return None
         return Table(caption, tuple(header), tuple(rows))
+
+    @staticmethod
+    def figure_ids(node: Node) -> dict[str, tuple[int, int]]:
+        """Each declared figure id with its index and line, read leniently so that one broken figure does not
+        turn every reference to it into a second error (its own problem is reported by :meth:`figures`)."""
+        ids: dict[str, tuple[int, int]] = {}
+        for index, item in enumerate(node.value if isinstance(node, SequenceNode) else []):
+            for key, value in item.value if isinstance(item, MappingNode) else []:
+                if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+                    ids.setdefault(str(value.value), (index, line_of(value)))
+        return ids
 
     def figures(self, node: Node) -> list[Figure] | None:
         items = self.sequence(node, "figures", 1)
@@ -686,8 +703,14 @@ def _read_guide(path: Path, project_root: Path, problems: list[Problem]) -> Guid
     return None if root is None else _GuideReader(shown, problems).guide(root)
 
 
-def _check_across_files(topics: list[Topic], guide: Guide | None, problems: list[Problem]) -> list[Topic]:
-    """Unique topic ids, existing related topics, and a guide that lists every topic exactly once."""
+def _check_across_files(
+    topics: list[Topic], guide: Guide | None, stems: set[str], problems: list[Problem]
+) -> list[Topic]:
+    """Unique topic ids, existing related topics, and a guide that lists every topic exactly once.
+
+    ``stems`` names every topic file, read or not: a reference to a topic whose file has problems of its own
+    is not reported again.
+    """
     by_id: dict[str, Topic] = {}
     for topic in topics:
         if topic.id in by_id:
@@ -700,7 +723,7 @@ def _check_across_files(topics: list[Topic], guide: Guide | None, problems: list
             by_id[topic.id] = topic
     for topic in topics:
         for index, other in enumerate(topic.related):
-            if other not in by_id:
+            if other not in by_id and other not in stems:
                 problems.append(
                     Problem(
                         topic.file,
@@ -720,17 +743,12 @@ def _check_across_files(topics: list[Topic], guide: Guide | None, problems: list
                 problems.append(
                     Problem(guide.file, part.heading.line, where, f"'{topic_id}' is listed twice")
                 )
-            elif topic_id not in by_id:
-                problems.append(
-                    Problem(
-                        guide.file,
-                        part.heading.line,
-                        where,
-                        f"no topic with id '{topic_id}' (it may have a problem of its own, listed above)",
-                    )
-                )
-            else:
+            elif topic_id in by_id:
                 ordered.append(by_id[topic_id])
+            elif topic_id not in stems:
+                problems.append(
+                    Problem(guide.file, part.heading.line, where, f"no topic with id '{topic_id}'")
+                )
             listed.add(topic_id)
     for topic in topics:
         if topic.id not in listed:

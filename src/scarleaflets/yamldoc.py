@@ -62,6 +62,8 @@ def parse(path: Path, shown_as: str, problems: list[Problem]) -> Node | None:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and str(exc.context or "").startswith("while scanning a quoted"):
+            mark = exc.context_mark  # the end of the file is no help: point at where the quote opens
         line = int(mark.line) + 1 if mark is not None else 0
         problems.append(Problem(shown_as, line, "", _syntax_message(exc, text, line)))
         return None
@@ -70,6 +72,14 @@ def parse(path: Path, shown_as: str, problems: list[Problem]) -> Node | None:
         return None
     if node is None:
         problems.append(Problem(shown_as, 1, "", "the file is empty"))
+        return None
+    if "*" in text:  # cheap test first: aliases need '*'
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = int(event.start_mark.line) + 1 if event.start_mark is not None else 0
+                message = "anchors and aliases (& and *) are not supported; write the value out"
+                problems.append(Problem(shown_as, line, "", message))
+                return None
     return node
 
 
@@ -78,12 +88,12 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in str(exc.problem or "") or "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
         return "a tab character is used for indentation; YAML needs spaces (indent with 2 spaces)"
-    if "expected a single document" in str(exc.problem or "") or "expected '<document start>'" in str(
-        exc.problem or ""
-    ):
+    if "expected a single document" in str(exc):
         return "the file holds more than one YAML document (a second '---'); keep one topic per file"
     detail = " ".join(part for part in (exc.context, exc.problem) if part)
     hint = ""
+    if str(exc.context or "").startswith("while scanning a quoted"):
+        return "a quoted text starts here and is never closed; add the closing quote"
     if "mapping values are not allowed" in detail:
         hint = '; a text that contains ": " must be put in quotes'
     elif "found character" in detail and "cannot start any token" in detail:
@@ -100,19 +110,10 @@ class Reader:
     def __init__(self, file: str, problems: list[Problem]) -> None:
         self.file = file
         self.problems = problems
-        self._seen: set[int] = set()
 
     def error(self, node: Node | int, path: str, message: str) -> None:
         line = node if isinstance(node, int) else line_of(node)
         self.problems.append(Problem(self.file, line, path, message))
-
-    def _visit(self, node: Node, path: str) -> bool:
-        """Refuse anchors and aliases: a node reached twice came from '*alias'."""
-        if id(node) in self._seen:
-            self.error(node, path, "anchors and aliases (& and *) are not supported; write the value out")
-            return False
-        self._seen.add(id(node))
-        return True
 
     def mapping(
         self,
@@ -122,8 +123,6 @@ class Reader:
         optional: Iterable[str] = (),
     ) -> dict[str, Node] | None:
         """A mapping with exactly the known keys; unknown, duplicate and missing keys are problems."""
-        if not self._visit(node, path):
-            return None
         if not isinstance(node, MappingNode):
             self.error(node, path or "(top level)", f"expected a mapping of keys, got {describe(node)}")
             return None
@@ -153,8 +152,6 @@ class Reader:
     def sequence(
         self, node: Node, path: str, minimum: int = 0, maximum: int | None = None
     ) -> list[Node] | None:
-        if not self._visit(node, path):
-            return None
         if not isinstance(node, SequenceNode):
             self.error(node, path, f"expected a list, got {describe(node)}")
             return None
@@ -165,8 +162,6 @@ class Reader:
         return items
 
     def scalar(self, node: Node, path: str, expected: str) -> str | None:
-        if not self._visit(node, path):
-            return None
         if not isinstance(node, ScalarNode) or describe(node) == "nothing":
             self.error(node, path, f"expected {expected}, got {describe(node)}")
             return None

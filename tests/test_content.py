@@ -1,0 +1,170 @@
+"""content.py: the shipped content loads; every bad file under tests/data/bad gets its exact message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scarleaflets.content import (
+    TREATMENT_SECTIONS,
+    BulletList,
+    Callout,
+    FigureRef,
+    Paragraph,
+    Table,
+    load_content,
+    svg_problem,
+)
+from scarleaflets.errors import ContentError
+
+from .conftest import DATA, FIXTURE_TODAY
+
+BAD = sorted((DATA / "bad").glob("*.yaml"))
+
+
+def _directives(path: Path) -> tuple[str, list[str]]:
+    """The '# as:' target (default: replaces the sample topic) and the '# expect:' lines of a bad file."""
+    target = "content/topics/sample.yaml"
+    expected = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# as: "):
+            target = line.removeprefix("# as: ").strip()
+        elif line.startswith("# expect: "):
+            expected.append(line.removeprefix("# expect: ").strip())
+    return target, expected
+
+
+def test_mini_project_loads(mini_project):
+    content = load_content(mini_project, FIXTURE_TODAY)
+    assert [t.id for t in content] == ["sample", "other"]
+    sample = content.topics["sample"]
+    assert sample.file == "content/topics/sample.yaml"
+    intro = sample.sections[0]
+    assert isinstance(intro.blocks[0], Paragraph)
+    assert intro.blocks[0].text.text == "A short paragraph."
+    assert intro.blocks[0].text.line == 12
+    assert isinstance(intro.blocks[1], BulletList)
+    # YAML 1.1 would turn these into booleans; text stays text.
+    assert [item.text for item in intro.blocks[1].items] == ["No", "Yes"]
+    assert isinstance(intro.blocks[2], FigureRef)
+    table = sample.sections[1].blocks[0]
+    assert isinstance(table, Table)
+    assert [c.text for c in table.rows[0]] == ["One", "The first, with a comma"]
+    callout = sample.sections[1].blocks[1]
+    assert isinstance(callout, Callout)
+    assert callout.kind == "clinician"
+    assert callout.text.note == "A note for translators."
+    figure = sample.figure("drawing")
+    assert figure.file == "figures/ok.svg"
+    assert figure.path == (mini_project / "content" / "figures" / "ok.svg").resolve()
+    assert sample.sources[1].link == "https://doi.org/10.1067/mjd.2001.113451"
+    assert sample.review.reviewed_on == dt.date(2026, 1, 10)
+    assert sample.review.due_line == 50
+
+
+def test_messages_have_stable_contexts(mini_project):
+    sample = load_content(mini_project, FIXTURE_TODAY).topics["sample"]
+    contexts = [context for context, _ in sample.messages()]
+    assert contexts[0] == "sample/title"
+    assert "sample/intro" in contexts
+    assert "sample/compare" in contexts
+    assert "sample/figure/drawing" in contexts
+    texts = [msg.text for _, msg in sample.messages()]
+    assert "The first, with a comma" in texts
+    assert "Is this a question?" in texts
+
+
+@pytest.mark.parametrize("bad_file", BAD, ids=[p.stem for p in BAD])
+def test_bad_content_is_reported_precisely(mini_project, bad_file):
+    target, expected = _directives(bad_file)
+    assert expected, f"{bad_file.name} has no '# expect:' line"
+    shutil.copyfile(bad_file, mini_project / target)
+    with pytest.raises(ContentError) as info:
+        load_content(mini_project, FIXTURE_TODAY)
+    reported = [str(p) for p in info.value.problems]
+    for message in expected:
+        assert message in reported, f"{bad_file.name}: expected {message!r}, got {reported}"
+
+
+def test_there_are_at_least_fifteen_bad_examples():
+    assert len(BAD) >= 15
+
+
+def test_all_problems_in_all_files_are_reported_in_one_run(mini_project):
+    sample = mini_project / "content/topics/sample.yaml"
+    other = mini_project / "content/treatments/other.yaml"
+    sample.write_text(sample.read_text().replace("category: understanding", "category: nonsense"))
+    other.write_text(other.read_text().replace("year: 2021", "year: twenty"))
+    (mini_project / "content/guide.yaml").write_text(
+        (mini_project / "content/guide.yaml").read_text().replace("[sample, other]", "[sample, other, ghost]")
+    )
+    with pytest.raises(ContentError) as info:
+        load_content(mini_project, FIXTURE_TODAY)
+    files = {p.file for p in info.value.problems}
+    assert files == {"content/topics/sample.yaml", "content/treatments/other.yaml", "content/guide.yaml"}
+    assert "3 problems found" in str(info.value)
+
+
+def test_missing_guide_is_reported(mini_project):
+    (mini_project / "content/guide.yaml").unlink()
+    with pytest.raises(ContentError, match=r"content/guide.yaml: missing"):
+        load_content(mini_project, FIXTURE_TODAY)
+
+
+def test_empty_content_folder_is_reported(tmp_path):
+    (tmp_path / "content").mkdir()
+    with pytest.raises(ContentError, match=r"guide\.yaml: missing"):
+        load_content(tmp_path, FIXTURE_TODAY)
+
+
+def test_unreadable_encoding_is_reported(mini_project):
+    (mini_project / "content/topics/sample.yaml").write_bytes(b"id: sample\ntitle: caf\xe9\n")
+    with pytest.raises(ContentError, match=r"sample.yaml: not UTF-8 text"):
+        load_content(mini_project, FIXTURE_TODAY)
+
+
+@pytest.mark.parametrize(
+    ("svg", "problem"),
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>', None),
+        ("<svg><rect/></svg>", "SVG namespace"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><rect', "not a well-formed SVG"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>', "must not load"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+            '<image x:href="https://example.org/a.png"/></svg>',
+            "must not load",
+        ),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><use href="#a"/></svg>', None),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', "foreignObject"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "boom">]>'
+            '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+            "not a well-formed SVG",
+        ),
+    ],
+)
+def test_svg_problem(tmp_path, svg, problem):
+    path = tmp_path / "figure.svg"
+    path.write_text(svg)
+    found = svg_problem(path)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert problem in found
+
+
+def test_shipped_content_is_valid(repo_root):
+    content = load_content(repo_root, dt.date.today())
+    assert len(content.topics) >= 19
+
+
+def test_shipped_treatments_cover_every_required_section(repo_root):
+    content = load_content(repo_root, dt.date.today())
+    for topic in content:
+        if topic.category == "treatment":
+            assert set(TREATMENT_SECTIONS) <= {s.id for s in topic.sections}, topic.id
