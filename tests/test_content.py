@@ -168,3 +168,40 @@ def test_shipped_treatments_cover_every_required_section(repo_root):
     for topic in content:
         if topic.category == "treatment":
             assert set(TREATMENT_SECTIONS) <= {s.id for s in topic.sections}, topic.id
+
+
+def test_mangled_files_never_crash_the_loader(mini_project):
+    """Random damage to a valid topic (lines dropped, doubled, re-indented; characters swapped) gives either
+    a valid topic or problems with file and line, never an exception of another kind."""
+    import random
+
+    topic = mini_project / "content/topics/sample.yaml"
+    original = topic.read_text().splitlines()
+    rng = random.Random(20261125)
+    for _ in range(300):
+        lines = list(original)
+        for _ in range(rng.randint(1, 3)):
+            index = rng.randrange(len(lines))
+            action = rng.choice(["drop", "double", "indent", "dedent", "char", "colon", "dash"])
+            line = lines[index]
+            if action == "drop":
+                del lines[index]
+            elif action == "double":
+                lines.insert(index, line)
+            elif action == "indent":
+                lines[index] = "  " + line
+            elif action == "dedent":
+                lines[index] = line[2:]
+            elif action == "char" and line:
+                at = rng.randrange(len(line))
+                lines[index] = line[:at] + rng.choice("[]{}:-'\"&*!|>%@`#\t ") + line[at + 1 :]
+            elif action == "colon":
+                lines[index] = line + ": x"
+            else:
+                lines[index] = "- " + line.lstrip()
+        topic.write_text("\n".join(lines) + "\n")
+        try:
+            load_content(mini_project, FIXTURE_TODAY)
+        except ContentError as exc:
+            assert exc.problems
+            assert all(p.file.startswith("content/") for p in exc.problems)

@@ -104,6 +104,10 @@ def check(
     ctx.exit(0 if report.ok else 1)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _print_check(report: CheckReport, project: Project) -> None:
     if report.topics:
         click.echo(f"{'topic':<30} {'grade':>5} {'words':>6}  {'review due':<10}  status")
@@ -120,10 +124,9 @@ def _print_check(report: CheckReport, project: Project) -> None:
         click.echo(f"warning: {problem}", err=True)
     for problem in report.errors:
         click.echo(f"error: {problem}", err=True)
-    topics = len(report.topics)
     summary = (
-        f"{topics} topics checked, maximum grade {report.max_grade:.1f}: "
-        f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+        f"{_count(len(report.topics), 'topic')} checked, maximum grade {report.max_grade:.1f}: "
+        f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"
     )
     if report.ok:
         click.echo(f"OK: {summary}")

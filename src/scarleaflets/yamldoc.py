@@ -144,9 +144,10 @@ class Reader:
                 self.error(key_node, where, f"duplicate key '{key}'; each key may appear once")
                 continue
             result[key] = value_node
-        for key in required:
-            if key not in result:
-                self.error(node, path or "(top level)", f"missing required key '{key}'")
+        missing = [f"'{key}'" for key in required if key not in result]
+        if missing:
+            noun = "key" if len(missing) == 1 else "keys"
+            self.error(node, path or "(top level)", f"missing required {noun} {', '.join(missing)}")
         return result
 
     def sequence(
