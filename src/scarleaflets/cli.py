@@ -13,11 +13,12 @@ from typing import IO, Any
 
 import click
 
-from . import __version__
+from . import __version__, i18n
 from .checks import CheckReport, run_check
 from .config import Project, open_project
 from .content import load_content
-from .errors import ConfigError, ScarleafletsError
+from .errors import ConfigError, ContentError, Problem, ScarleafletsError
+from .extract import extract_project
 from .readability import measure_topic
 
 
@@ -178,6 +179,145 @@ def topics(ctx: click.Context, as_json: bool, today: dt.datetime | None) -> None
             )
     total_words = sum(int(r["words"]) for r in rows)
     click.echo(f"\n{len(rows)} topics, {total_words} words in all.")
+
+
+def _now() -> dt.datetime:
+    """The clock, read once here and passed down."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _locales(project: Project, chosen: tuple[str, ...]) -> list[str]:
+    available = i18n.discover_locales(project)
+    unknown = [code for code in chosen if code not in available]
+    if unknown:
+        raise click.UsageError(
+            f"no catalog for {', '.join(unknown)}; available: {', '.join(available) or 'none'} "
+            "(start one with `scarleaflets i18n init LOCALE`)"
+        )
+    return list(chosen) or available
+
+
+def _fail_on(problems: list[Problem]) -> None:
+    if problems:
+        raise ContentError(problems)
+
+
+@cli.group("i18n")
+def i18n_group() -> None:
+    """Translation catalogs: extract, init, update, compile, status, check.
+
+    Translators work in standard gettext files, locales/LOCALE/LC_MESSAGES/messages.po, with any PO editor
+    (Poedit, Weblate, pybabel). A typical round: `extract` after content or templates change, `update` to
+    merge the new English into every catalog (changed texts become fuzzy), translate, then `check` and
+    `compile`. See docs/translators-guide.md.
+    """
+
+
+@i18n_group.command("extract")
+@click.pass_context
+def i18n_extract(ctx: click.Context) -> None:
+    """Validate all content, then write locales/messages.pot with every content and template message.
+
+    Uses the project's babel.cfg, the same mapping as `pybabel extract -F babel.cfg -o locales/messages.pot .`
+    """
+    project = _project(ctx)
+    catalog = extract_project(project, _now())
+    path = i18n.write_template(project, catalog)
+    click.echo(f"wrote {i18n.shown(project, path)}: {_count(len(catalog), 'message')}")
+
+
+@i18n_group.command("init")
+@click.argument("locale")
+@click.option(
+    "--translated-by",
+    default="not recorded",
+    show_default=True,
+    help="Who or what translates this catalog (a role or a tool, not a person's name), for translation.toml.",
+)
+@click.pass_context
+def i18n_init(ctx: click.Context, locale: str, translated_by: str) -> None:
+    """Start a catalog for LOCALE (for example pl, he or pt_BR) from locales/messages.pot.
+
+    Plural rules and text direction come from CLDR, so a new language needs no code change. A
+    translation.toml next to the catalog records that the translation awaits review.
+    """
+    project = _project(ctx)
+    path = i18n.init_locale(project, locale, _now(), translated_by)
+    click.echo(f"created {i18n.shown(project, path)}; translate it, then run `scarleaflets i18n check`")
+
+
+@i18n_group.command("update")
+@click.argument("locales", nargs=-1)
+@click.pass_context
+def i18n_update(ctx: click.Context, locales: tuple[str, ...]) -> None:
+    """Merge locales/messages.pot into the catalogs (all, or the LOCALES named).
+
+    Existing translations are kept; a message whose English changed is marked fuzzy (not published until a
+    translator confirms it); new messages arrive untranslated.
+    """
+    project = _project(ctx)
+    for path in i18n.update_locales(project, _locales(project, locales), _now()):
+        click.echo(f"updated {i18n.shown(project, path)}")
+
+
+@i18n_group.command("compile")
+@click.argument("locales", nargs=-1)
+@click.pass_context
+def i18n_compile(ctx: click.Context, locales: tuple[str, ...]) -> None:
+    """Write messages.mo for the catalogs (all, or the LOCALES named) after the quality gate.
+
+    Refuses to write any .mo when a catalog has a problem, and exits 1 listing them all. Fuzzy
+    entries are left out.
+    """
+    project = _project(ctx)
+    for path in i18n.compile_locales(project, _locales(project, locales)):
+        click.echo(f"compiled {i18n.shown(project, path)}")
+
+
+@i18n_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.pass_context
+def i18n_status(ctx: click.Context, as_json: bool) -> None:
+    """Per locale: translated, fuzzy and untranslated messages, completeness, and review status."""
+    project = _project(ctx)
+    template = i18n.read_template(project)
+    statuses = [i18n.locale_status(project, code, template) for code in i18n.discover_locales(project)]
+    threshold = project.settings.min_completeness
+    if as_json:
+        payload = {"min_completeness": threshold, "locales": [s.as_dict() for s in statuses]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"{'locale':<8} {'language':<24} {'translated':>12} {'fuzzy':>6} {'missing':>8} {'%':>6}  review"
+    )
+    for s in statuses:
+        review = (
+            f"reviewed by {s.manifest.reviewed_by} on {s.manifest.reviewed_on}"
+            if s.manifest.reviewed
+            else "draft: awaits review by a qualified medical translator"
+        )
+        flag = "" if s.percent >= threshold else "  (below threshold: not published)"
+        problems = f"  {_count(s.problems, 'problem')}: run `scarleaflets i18n check`" if s.problems else ""
+        click.echo(
+            f"{s.locale:<8} {s.native_name[:24]:<24} {s.translated:>5}/{s.total:<6} {s.fuzzy:>6} "
+            f"{s.untranslated:>8} {s.percent:>6.1f}  {review}{flag}{problems}"
+        )
+
+
+@i18n_group.command("check")
+@click.argument("locales", nargs=-1)
+@click.pass_context
+def i18n_check(ctx: click.Context, locales: tuple[str, ...]) -> None:
+    """Run the quality gate on the catalogs (all, or the LOCALES named); exit 1 on any problem.
+
+    Rejects: a catalog that does not parse; placeholders missing, renamed or added; markup other than the
+    English's; links or e-mail addresses not in the English; the wrong number of plural forms for the
+    language (CLDR). Each problem names the .po file and line.
+    """
+    project = _project(ctx)
+    chosen = _locales(project, locales)
+    _fail_on(i18n.check_locales(project, chosen))
+    click.echo(f"OK: {_count(len(chosen), 'catalog')} passed the quality gate")
 
 
 def main() -> None:

@@ -18,16 +18,20 @@ from .errors import ConfigError
 
 SETTINGS_FILE = "scarleaflets.toml"
 DEFAULT_MAX_GRADE = 8.0
+DEFAULT_MIN_COMPLETENESS = 100.0
 
 # section -> key -> expected type
 _SCHEMA: dict[str, dict[str, type]] = {
     "check": {"max_grade": float},
+    "i18n": {"min_completeness": float},
 }
 
 
 @dataclass(frozen=True)
 class Settings:
     max_grade: float = DEFAULT_MAX_GRADE
+    # Percentage of messages a locale must have translated (not fuzzy) to be published.
+    min_completeness: float = DEFAULT_MIN_COMPLETENESS
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,10 @@ def read_settings(path: Path) -> Settings:
     settings = Settings(**values)
     if not 1.0 <= settings.max_grade <= 18.0:
         raise ConfigError(f"{shown}: [check] max_grade must be between 1 and 18, got {settings.max_grade}")
+    if not 0.0 <= settings.min_completeness <= 100.0:
+        raise ConfigError(
+            f"{shown}: [i18n] min_completeness must be a percentage from 0 to 100, got {settings.min_completeness}"
+        )
     return settings
 
 

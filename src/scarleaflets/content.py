@@ -266,6 +266,31 @@ def _shown(path: Path, project_root: Path) -> str:
         return path.as_posix()
 
 
+def file_messages(path: Path, shown: str, text: str | None = None) -> list[tuple[str, Msg]]:
+    """The translatable texts of one content file, validated on its own; raise ContentError on problems.
+
+    This serves the catalog extractor, which sees one file at a time: checks that span files (the guide
+    lists every topic, related topics exist) belong to :func:`load_content`. Files that hold no
+    translatable content give no messages.
+    """
+    problems: list[Problem] = []
+    messages: list[tuple[str, Msg]] = []
+    if path.name == GUIDE_FILE and path.parent.name == "content":
+        root = parse(path, shown, problems, text)
+        guide = None if root is None else _GuideReader(shown, problems).guide(root)
+        if guide is not None:
+            messages = list(guide.messages())
+    elif path.parent.name in TOPIC_FOLDERS and path.suffix == ".yaml":
+        root = parse(path, shown, problems, text)
+        reader = _TopicReader(shown, problems, path.parent.parent, dt.date.max)
+        topic = None if root is None else reader.topic(root, path.stem)
+        if topic is not None:
+            messages = list(topic.messages())
+    if problems:
+        raise ContentError(problems)
+    return messages
+
+
 def _read_topic(
     path: Path, project_root: Path, content_dir: Path, today: dt.date, problems: list[Problem]
 ) -> Topic | None:

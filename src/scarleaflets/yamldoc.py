@@ -45,13 +45,15 @@ def line_of(node: Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def parse(path: Path, shown_as: str, problems: list[Problem]) -> Node | None:
+def parse(path: Path, shown_as: str, problems: list[Problem], text: str | None = None) -> Node | None:
     """Compose one YAML document, turning syntax errors into a problem that names the line.
 
-    Returns None (and records a problem) when the file cannot be read or parsed, or is empty.
+    ``text`` is the file's content when the caller has already read it. Returns None (and records a
+    problem) when the file cannot be read or parsed, or is empty.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        if text is None:
+            text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(shown_as, 0, "", f"not UTF-8 text ({exc.reason}); save the file as UTF-8"))
         return None

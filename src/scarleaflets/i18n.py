@@ -1,0 +1,428 @@
+"""Translation catalogs: find, read, create, update, check, compile, report status, and translate.
+
+Catalogs are standard gettext files, ``locales/<locale>/LC_MESSAGES/messages.po``, made from the template
+``locales/messages.pot``; a locale exists because its folder holds a catalog, so adding a language is adding a
+``.po`` file. Next to each catalog, ``locales/<locale>/translation.toml`` records who or what translated it and
+whether a qualified medical translator has reviewed it.
+
+Unlike ``babel.support.Translations.load``, nothing here falls back silently: a missing or broken catalog is an
+error that names the file and line, and :class:`Translator` counts every message that falls back to English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+from markupsafe import Markup, escape
+
+from .config import Project
+from .errors import ContentError, Problem, ScarleafletsError
+from .locales import LocaleInfo, UnknownLocale
+from .output import atomic_write
+from .qa import catalog_problems
+
+DOMAIN = "messages"
+TEMPLATE = "messages.pot"
+MANIFEST = "translation.toml"
+ReviewStatus = Literal["draft", "reviewed"]
+MANIFEST_TEMPLATE = """\
+# Who or what translated this catalog, and whether a qualified medical translator has reviewed it.
+# Leaflets and emails in this language say that the translation awaits review until `status` is "reviewed".
+translated_by = {translated_by}
+status = "draft"          # draft (awaits review by a qualified medical translator) | reviewed
+reviewed_by = ""          # once reviewed: the reviewer's qualification (a role, not a name)
+reviewed_on = ""          # once reviewed: YYYY-MM-DD
+"""
+
+
+def template_path(project: Project) -> Path:
+    return project.locales_dir / TEMPLATE
+
+
+def catalog_path(project: Project, locale: str) -> Path:
+    return project.locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(project: Project, locale: str) -> Path:
+    return catalog_path(project, locale).with_suffix(".mo")
+
+
+def shown(project: Project, path: Path) -> str:
+    try:
+        return path.relative_to(project.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover_locales(project: Project) -> list[str]:
+    """Every locale whose folder holds a catalog, sorted by code."""
+    if not project.locales_dir.is_dir():
+        return []
+    return sorted(path.parent.parent.name for path in project.locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    translated_by: str
+    status: ReviewStatus
+    reviewed_by: str = ""
+    reviewed_on: dt.date | None = None
+    recorded: bool = True  # False when the locale has no translation.toml yet
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status == "reviewed"
+
+
+def read_manifest(project: Project, locale: str, problems: list[Problem]) -> Manifest:
+    path = project.locales_dir / locale / MANIFEST
+    where = shown(project, path)
+    if not path.is_file():
+        return Manifest(translated_by="not recorded", status="draft", recorded=False)
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(where, 0, "", f"not valid TOML: {exc}"))
+        return Manifest(translated_by="not recorded", status="draft")
+    unknown = sorted(set(data) - {"translated_by", "status", "reviewed_by", "reviewed_on"})
+    if unknown:
+        problems.append(Problem(where, 0, "", f"unknown setting {', '.join(unknown)}"))
+    translated_by = str(data.get("translated_by", "")).strip()
+    status = data.get("status", "draft")
+    reviewed_by = str(data.get("reviewed_by", "")).strip()
+    raw_date = data.get("reviewed_on", "")
+    reviewed_on: dt.date | None = None
+    if not translated_by:
+        problems.append(Problem(where, 0, "translated_by", "say who or what translated this catalog"))
+    if status not in ("draft", "reviewed"):
+        problems.append(Problem(where, 0, "status", f"'{status}' is not allowed; use draft or reviewed"))
+        status = "draft"
+    if isinstance(raw_date, dt.date):
+        reviewed_on = raw_date
+    elif raw_date:
+        try:
+            reviewed_on = dt.date.fromisoformat(str(raw_date))
+        except ValueError:
+            problems.append(Problem(where, 0, "reviewed_on", f"'{raw_date}' is not a date (YYYY-MM-DD)"))
+    if status == "reviewed" and (not reviewed_by or reviewed_on is None):
+        problems.append(
+            Problem(where, 0, "status", "a reviewed translation needs reviewed_by (a role) and reviewed_on")
+        )
+        status = "draft"
+    return Manifest(translated_by or "not recorded", status, reviewed_by, reviewed_on)
+
+
+@dataclass
+class LoadedCatalog:
+    locale: str
+    path: Path
+    file: str
+    catalog: Catalog | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_catalog(project: Project, locale: str) -> LoadedCatalog:
+    """Parse one catalog and run the quality gate; problems are collected, never raised."""
+    path = catalog_path(project, locale)
+    file = shown(project, path)
+    loaded = LoadedCatalog(locale, path, file, None)
+    try:
+        info = LocaleInfo(locale)
+        _ = info.locale
+    except UnknownLocale as exc:
+        loaded.problems.append(Problem(shown(project, path.parent.parent), 0, "", str(exc)))
+        return loaded
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        loaded.problems.append(
+            Problem(file, 0, "", f"not UTF-8 text ({exc.reason}); save the catalog as UTF-8")
+        )
+        return loaded
+    except OSError as exc:
+        loaded.problems.append(Problem(file, 0, "", f"cannot be read: {exc.strerror}"))
+        return loaded
+    try:
+        catalog = read_po(io.BytesIO(data), locale=locale, domain=DOMAIN, abort_invalid=True)
+    except PoFileError as exc:
+        loaded.problems.append(
+            Problem(file, exc.lineno + 1, "", f"the catalog does not parse: {exc.args[0]}")
+        )
+        return loaded
+    except (ValueError, TypeError) as exc:  # Babel raises these for bad headers (charset, plural forms)
+        loaded.problems.append(Problem(file, 0, "", f"the catalog does not parse: {exc}"))
+        return loaded
+    loaded.catalog = catalog
+    loaded.problems.extend(catalog_problems(catalog, file, text.splitlines(), info))
+    return loaded
+
+
+def read_template(project: Project) -> Catalog:
+    path = template_path(project)
+    if not path.is_file():
+        raise ScarleafletsError(f"{shown(project, path)}: missing; run `scarleaflets i18n extract` first")
+    try:
+        return read_po(path.open("rb"), abort_invalid=True)
+    except PoFileError as exc:
+        raise ContentError([Problem(shown(project, path), exc.lineno + 1, "", str(exc.args[0]))]) from None
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76, include_previous=True)
+    return buffer.getvalue()
+
+
+def write_template(project: Project, catalog: Catalog) -> Path:
+    path = template_path(project)
+    atomic_write(path, _po_bytes(catalog))
+    return path
+
+
+def init_locale(project: Project, locale: str, now: dt.datetime, translated_by: str) -> Path:
+    """Start a catalog for a new locale from the template, with its CLDR plural rules and a draft manifest."""
+    info = LocaleInfo(locale)
+    _ = info.locale  # raises UnknownLocale with advice
+    path = catalog_path(project, locale)
+    if path.exists():
+        raise ScarleafletsError(f"{shown(project, path)} exists already; use `scarleaflets i18n update`")
+    template = read_template(project)
+    catalog = read_po(io.BytesIO(_po_bytes(template)), locale=locale, domain=DOMAIN)
+    catalog.locale = info.locale
+    catalog.revision_date = now
+    catalog.fuzzy = False
+    catalog.language_team = f"{info.english_name} <translations@scarleaflets.example.org>"
+    atomic_write(path, _po_bytes(catalog))
+    manifest = project.locales_dir / locale / MANIFEST
+    if not manifest.exists():
+        atomic_write(manifest, MANIFEST_TEMPLATE.format(translated_by=_toml_string(translated_by)).encode())
+    return path
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def update_locales(project: Project, locales: Iterable[str], now: dt.datetime) -> list[Path]:
+    """Merge the template into each catalog: translations are kept, changed English is marked fuzzy."""
+    template = read_template(project)
+    written: list[Path] = []
+    problems: list[Problem] = []
+    loaded = []
+    for locale in locales:
+        item = read_catalog(project, locale)
+        parse_errors = [p for p in item.problems if item.catalog is None]
+        problems.extend(parse_errors)
+        loaded.append(item)
+    if problems:
+        raise ContentError(problems)
+    for item in loaded:
+        assert item.catalog is not None
+        item.catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+        item.catalog.revision_date = now
+        atomic_write(item.path, _po_bytes(item.catalog))
+        written.append(item.path)
+    return written
+
+
+def check_locales(project: Project, locales: Iterable[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for locale in locales:
+        problems.extend(read_catalog(project, locale).problems)
+        read_manifest(project, locale, problems)
+    return problems
+
+
+def compile_locales(project: Project, locales: Iterable[str]) -> list[Path]:
+    """Write ``messages.mo`` for each catalog that passes the quality gate; refuse all if any fails.
+
+    ``pybabel compile`` writes a ``.mo`` even for a catalog with errors; this refuses, so a tampered or broken
+    translation never becomes a compiled catalog. Fuzzy entries are left out of the ``.mo``.
+    """
+    loaded = [read_catalog(project, locale) for locale in locales]
+    problems = [problem for item in loaded for problem in item.problems]
+    if problems:
+        raise ContentError(problems)
+    written: list[Path] = []
+    for item in loaded:
+        assert item.catalog is not None
+        buffer = io.BytesIO()
+        write_mo(buffer, item.catalog, use_fuzzy=False)
+        target = item.path.with_suffix(".mo")
+        atomic_write(target, buffer.getvalue())
+        written.append(target)
+    return written
+
+
+@dataclass(frozen=True)
+class LocaleStatus:
+    locale: str
+    native_name: str
+    english_name: str
+    direction: str
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+    problems: int
+    manifest: Manifest
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else round(100.0 * self.translated / self.total, 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "locale": self.locale,
+            "name": self.native_name,
+            "english_name": self.english_name,
+            "direction": self.direction,
+            "total": self.total,
+            "translated": self.translated,
+            "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "percent": self.percent,
+            "problems": self.problems,
+            "review": {
+                "status": self.manifest.status,
+                "translated_by": self.manifest.translated_by,
+                "reviewed_by": self.manifest.reviewed_by,
+                "reviewed_on": self.manifest.reviewed_on.isoformat() if self.manifest.reviewed_on else None,
+                "recorded": self.manifest.recorded,
+            },
+        }
+
+
+def _key(message: Message) -> tuple[str, str | None]:
+    ident = message.id if isinstance(message.id, str) else message.id[0]
+    return ident, message.context
+
+
+def is_published(message: Message) -> bool:
+    """A message reaches readers only when it is translated and not fuzzy."""
+    if message.fuzzy:
+        return False
+    if isinstance(message.string, str):
+        return bool(message.string)
+    forms = list(message.string or ())
+    return bool(forms) and all(forms)
+
+
+def locale_status(project: Project, locale: str, template: Catalog) -> LocaleStatus:
+    """Counts against the template, which holds what the leaflets and emails will ask for."""
+    loaded = read_catalog(project, locale)
+    manifest_problems: list[Problem] = []
+    manifest = read_manifest(project, locale, manifest_problems)
+    info = LocaleInfo(locale)
+    wanted = [_key(m) for m in template if m.id]
+    translated = fuzzy = 0
+    if loaded.catalog is not None:
+        by_key = {_key(m): m for m in loaded.catalog if m.id}
+        for key in wanted:
+            message = by_key.get(key)
+            if message is None:
+                continue
+            if is_published(message):
+                translated += 1
+            elif message.fuzzy:
+                fuzzy += 1
+    try:
+        native, english, direction = info.native_name, info.english_name, info.direction
+    except UnknownLocale:
+        native = english = locale
+        direction = "ltr"
+    return LocaleStatus(
+        locale=locale,
+        native_name=native,
+        english_name=english,
+        direction=direction,
+        total=len(wanted),
+        translated=translated,
+        fuzzy=fuzzy,
+        untranslated=len(wanted) - translated - fuzzy,
+        problems=len(loaded.problems) + len(manifest_problems),
+        manifest=manifest,
+    )
+
+
+class Translator:
+    """Translations of one locale for rendering, built from a catalog that passed the quality gate.
+
+    Fuzzy and empty entries are left out, so those messages fall back to English, one message at a time;
+    every fallback is counted so the build can report it. The ``jinja_*`` callables escape the translation
+    before Jinja marks it safe, so a translation can never inject markup into a leaflet or an email.
+    """
+
+    def __init__(self, locale: str, catalog: Catalog | None) -> None:
+        self.locale = locale
+        self.info = LocaleInfo(locale)
+        self._strings: dict[tuple[str, str | None], str | tuple[str, ...]] = {}
+        if catalog is not None:
+            for message in catalog:
+                if message.id and is_published(message):
+                    value = message.string
+                    self._strings[_key(message)] = value if isinstance(value, str) else tuple(value or ())
+        self.fallbacks: set[tuple[str | None, str]] = set()
+
+    @classmethod
+    def load(cls, project: Project, locale: str) -> Translator:
+        """Load a locale's catalog, refusing it (with every problem listed) when it fails the quality gate."""
+        if locale == "en":
+            return cls(locale, None)
+        if not catalog_path(project, locale).is_file():
+            raise ScarleafletsError(
+                f"no catalog for locale '{locale}' ({shown(project, catalog_path(project, locale))}); "
+                f"available: {', '.join(discover_locales(project)) or 'none'}"
+            )
+        loaded = read_catalog(project, locale)
+        if loaded.problems or loaded.catalog is None:
+            raise ContentError(loaded.problems)
+        return cls(locale, loaded.catalog)
+
+    def pgettext(self, context: str | None, message: str) -> str:
+        if self.locale == "en":
+            return message
+        found = self._strings.get((message, context))
+        if isinstance(found, str):
+            return found
+        self.fallbacks.add((context, message))
+        return message
+
+    def gettext(self, message: str) -> str:
+        return self.pgettext(None, message)
+
+    def npgettext(self, context: str | None, singular: str, plural: str, count: int) -> str:
+        found = self._strings.get((singular, context)) if self.locale != "en" else None
+        if isinstance(found, tuple):
+            index = self.info.plural_index(count)
+            if 0 <= index < len(found):
+                return found[index]
+        if self.locale != "en":
+            self.fallbacks.add((context, singular))
+        return singular if count == 1 else plural
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.npgettext(None, singular, plural, count)
+
+    # Jinja's newstyle gettext wraps the returned string in Markup when autoescaping: escape it first.
+    def jinja_gettext(self, message: str) -> Markup:
+        return escape(self.gettext(message))
+
+    def jinja_ngettext(self, singular: str, plural: str, count: int) -> Markup:
+        return escape(self.ngettext(singular, plural, count))
+
+    def jinja_pgettext(self, context: str, message: str) -> Markup:
+        return escape(self.pgettext(context, message))
+
+    def jinja_npgettext(self, context: str, singular: str, plural: str, count: int) -> Markup:
+        return escape(self.npgettext(context, singular, plural, count))

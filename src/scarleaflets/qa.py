@@ -1,0 +1,143 @@
+"""The translation quality gate: what a catalog must not do before it may reach a patient.
+
+Per message it rejects a placeholder that is missing, renamed or added; markup other than exactly the tags of
+the English; a link, web address or e-mail address that the English does not have; the wrong number of
+plural forms for the locale (CLDR, from Babel); and, in template strings, a lone ``%`` (Jinja formats every
+translated template string with ``%``). Fuzzy entries are not published, so they are not checked here; they
+count as untranslated. Each problem names the ``.po`` file and the line of the offending ``msgstr``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from babel.messages.catalog import Catalog, Message
+
+from .errors import Problem
+from .locales import LocaleInfo
+
+PLACEHOLDER = re.compile(
+    r"%\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{[A-Za-z_]\w*\}"
+)
+TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>?|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+LINK = re.compile(
+    r"\b(?:https?|ftp|file|data|javascript|vbscript|mailto|tel|sms):\S*"
+    r"|\bwww\.\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[a-z0-9][a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+LONE_PERCENT = re.compile(r"%")
+
+
+def _tags(text: str) -> Counter[str]:
+    return Counter(" ".join(tag.lower().split()) for tag in TAG.findall(text))
+
+
+def _links(text: str) -> set[str]:
+    return {link.rstrip(".,;:!?)»”") for link in LINK.findall(text)}
+
+
+def _placeholders(text: str) -> Counter[str]:
+    return Counter(match.group(0) for match in PLACEHOLDER.finditer(text))
+
+
+def message_problems(message: Message, locale: LocaleInfo) -> list[str]:
+    """Everything wrong with one translated, non-fuzzy message (an empty list when it may be published)."""
+    ids = [message.id] if isinstance(message.id, str) else list(message.id)
+    strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
+    problems: list[str] = []
+    if message.pluralizable and len(strings) != locale.plural_count:
+        problems.append(
+            f"has {len(strings)} plural forms but {locale.english_name} needs {locale.plural_count} "
+            f"(CLDR: {locale.plural_forms})"
+        )
+    expected = sum((_placeholders(text) for text in ids), Counter())
+    expected_tags = _tags(ids[0])
+    expected_links = set().union(*(_links(text) for text in ids))
+    for index, text in enumerate(strings):
+        if not text:
+            continue
+        form = f"msgstr[{index}]: " if message.pluralizable else ""
+        found = _placeholders(text)
+        missing = sorted(set(expected) - set(found))
+        added = sorted(set(found) - set(expected))
+        if added:
+            problems.append(
+                f"{form}placeholder {', '.join(added)} is not in the English; use only {_list(expected)}"
+            )
+        last_form = index == len(strings) - 1
+        if missing and (not message.pluralizable or last_form):
+            problems.append(f"{form}placeholder {', '.join(missing)} of the English is missing")
+        if _tags(text) != expected_tags:
+            extra = sorted((_tags(text) - expected_tags).elements())
+            what = f"markup {', '.join(extra)}" if extra else "markup that differs from the English"
+            problems.append(f"{form}{what}: translations are plain text; keep exactly the English's tags")
+        smuggled = sorted(_links(text) - expected_links)
+        if smuggled:
+            problems.append(f"{form}link or address {', '.join(smuggled)} is not in the English; remove it")
+        if not message.context and LONE_PERCENT.search(PLACEHOLDER.sub("", text).replace("%%", "")):
+            problems.append(f"{form}a lone '%' breaks the template; write it as '%%'")
+    return problems
+
+
+def _list(placeholders: Counter[str]) -> str:
+    return ", ".join(sorted(placeholders)) if placeholders else "none"
+
+
+def catalog_problems(catalog: Catalog, file: str, lines: list[str], locale: LocaleInfo) -> list[Problem]:
+    """Header and per-message problems of a parsed catalog; ``lines`` is the file's text, for line numbers."""
+    problems: list[Problem] = []
+    header_line = _line_of(lines, "msgid", 1)
+    nplurals = catalog.num_plurals
+    if nplurals != locale.plural_count:
+        problems.append(
+            Problem(
+                file,
+                _header_line(lines, "Plural-Forms", header_line),
+                "Plural-Forms",
+                f"says nplurals={nplurals} but CLDR has {locale.plural_count} forms for {locale.english_name}; "
+                f'use "Plural-Forms: {locale.plural_forms}"',
+            )
+        )
+    for message in _translated(catalog):
+        for text in message_problems(message, locale):
+            line = _line_of(lines, "msgstr", message.lineno or 1)
+            problems.append(Problem(file, line, _where(message), text))
+    return problems
+
+
+def _translated(catalog: Catalog) -> Iterable[Message]:
+    for message in catalog:
+        if message.id and not message.fuzzy and _has_translation(message):
+            yield message
+
+
+def _has_translation(message: Message) -> bool:
+    if isinstance(message.string, str):
+        return bool(message.string)
+    return any(message.string or ())
+
+
+def _where(message: Message) -> str:
+    text = message.id if isinstance(message.id, str) else message.id[0]
+    short = text if len(text) <= 40 else text[:37] + "..."
+    context = f"[{message.context}] " if message.context else ""
+    return f'{context}"{short}"'
+
+
+def _line_of(lines: list[str], keyword: str, start: int) -> int:
+    """The 1-based line of the first ``keyword`` at or after line ``start`` (the msgid line Babel records)."""
+    for index in range(max(start - 1, 0), len(lines)):
+        if lines[index].startswith(keyword):
+            return index + 1
+    return start
+
+
+def _header_line(lines: list[str], field: str, default: int) -> int:
+    for index, line in enumerate(lines):
+        if line.startswith(f'"{field}:'):
+            return index + 1
+    return default
