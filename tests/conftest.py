@@ -25,3 +25,19 @@ def mini_project(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     shutil.copytree(DATA / "mini", target)
     return target
+
+
+def make_catalog_project(mini_project: Path):
+    """The mini project with its template extracted (as `scarleaflets i18n extract` would)."""
+    from scarleaflets.config import open_project
+    from scarleaflets.extract import extract_project
+    from scarleaflets.i18n import write_template
+
+    project = open_project(mini_project)
+    write_template(project, extract_project(project, dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)))
+    return project
+
+
+@pytest.fixture
+def catalog_project(mini_project):
+    return make_catalog_project(mini_project)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from .config import Project
 from .errors import ContentError, Problem, ScarleafletsError
 from .locales import LocaleInfo, UnknownLocale
 from .output import atomic_write
-from .qa import catalog_problems
+from .qa import catalog_problems, syntax_problems
 
 DOMAIN = "messages"
 TEMPLATE = "messages.pot"
@@ -152,18 +153,21 @@ def read_catalog(project: Project, locale: str) -> LoadedCatalog:
     except OSError as exc:
         loaded.problems.append(Problem(file, 0, "", f"cannot be read: {exc.strerror}"))
         return loaded
+    lines = text.splitlines()
+    loaded.problems.extend(syntax_problems(file, lines))
+    if loaded.problems:
+        return loaded
     try:
         catalog = read_po(io.BytesIO(data), locale=locale, domain=DOMAIN, abort_invalid=True)
     except PoFileError as exc:
-        loaded.problems.append(
-            Problem(file, exc.lineno + 1, "", f"the catalog does not parse: {exc.args[0]}")
-        )
+        reason = re.sub(r" on \d+$", "", str(exc.args[0]))
+        loaded.problems.append(Problem(file, exc.lineno + 1, "", f"the catalog does not parse: {reason}"))
         return loaded
     except (ValueError, TypeError) as exc:  # Babel raises these for bad headers (charset, plural forms)
         loaded.problems.append(Problem(file, 0, "", f"the catalog does not parse: {exc}"))
         return loaded
     loaded.catalog = catalog
-    loaded.problems.extend(catalog_problems(catalog, file, text.splitlines(), info))
+    loaded.problems.extend(catalog_problems(catalog, file, lines, info))
     return loaded
 
 
@@ -172,7 +176,7 @@ def read_template(project: Project) -> Catalog:
     if not path.is_file():
         raise ScarleafletsError(f"{shown(project, path)}: missing; run `scarleaflets i18n extract` first")
     try:
-        return read_po(path.open("rb"), abort_invalid=True)
+        return read_po(io.BytesIO(path.read_bytes()), abort_invalid=True)
     except PoFileError as exc:
         raise ContentError([Problem(shown(project, path), exc.lineno + 1, "", str(exc.args[0]))]) from None
 
@@ -426,3 +430,20 @@ class Translator:
 
     def jinja_npgettext(self, context: str, singular: str, plural: str, count: int) -> Markup:
         return escape(self.npgettext(context, singular, plural, count))
+
+
+def select_published(
+    project: Project, template: Catalog, locales: Iterable[str], *, include_incomplete: bool = False
+) -> tuple[list[LocaleStatus], list[LocaleStatus]]:
+    """Split locales into those to publish and those withheld for being below ``min_completeness``.
+
+    A withheld locale is published only when the user asks for it explicitly (``include_incomplete``); its
+    missing messages then fall back to English one by one, and the build reports how many did.
+    """
+    published: list[LocaleStatus] = []
+    withheld: list[LocaleStatus] = []
+    for code in locales:
+        status = locale_status(project, code, template)
+        complete_enough = status.percent >= project.settings.min_completeness
+        (published if complete_enough or include_incomplete else withheld).append(status)
+    return published, withheld

@@ -23,13 +23,14 @@ PLACEHOLDER = re.compile(
 )
 TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>?|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 LINK = re.compile(
-    r"\b(?:https?|ftp|file|data|javascript|vbscript|mailto|tel|sms):\S*"
-    r"|\bwww\.\S+"
+    r"\b(?:https?|ftp|file|data|javascript|vbscript|mailto|tel|sms):[^\s\"'<>]*"
+    r"|\bwww\.[^\s\"'<>]+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[a-z0-9][a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/\S*)?",
+    r"|\b[a-z0-9][a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/[^\s\"'<>]*)?",
     re.IGNORECASE,
 )
 LONE_PERCENT = re.compile(r"%")
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def _tags(text: str) -> Counter[str]:
@@ -44,14 +45,19 @@ def _placeholders(text: str) -> Counter[str]:
     return Counter(match.group(0) for match in PLACEHOLDER.finditer(text))
 
 
-def message_problems(message: Message, locale: LocaleInfo) -> list[str]:
-    """Everything wrong with one translated, non-fuzzy message (an empty list when it may be published)."""
+def message_problems(message: Message, locale: LocaleInfo, forms_written: int | None = None) -> list[str]:
+    """Everything wrong with one translated, non-fuzzy message (an empty list when it may be published).
+
+    ``forms_written`` is how many ``msgstr[n]`` lines the file holds for a plural message: Babel pads a
+    short list with empty forms, so the count has to come from the file itself.
+    """
     ids = [message.id] if isinstance(message.id, str) else list(message.id)
     strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
     problems: list[str] = []
-    if message.pluralizable and len(strings) != locale.plural_count:
+    written = len(strings) if forms_written is None else forms_written
+    if message.pluralizable and written != locale.plural_count:
         problems.append(
-            f"has {len(strings)} plural forms but {locale.english_name} needs {locale.plural_count} "
+            f"has {written} plural forms but {locale.english_name} needs {locale.plural_count} "
             f"(CLDR: {locale.plural_forms})"
         )
     expected = sum((_placeholders(text) for text in ids), Counter())
@@ -103,10 +109,44 @@ def catalog_problems(catalog: Catalog, file: str, lines: list[str], locale: Loca
             )
         )
     for message in _translated(catalog):
-        for text in message_problems(message, locale):
-            line = _line_of(lines, "msgstr", message.lineno or 1)
-            problems.append(Problem(file, line, _where(message), text))
+        start = message.lineno or 1
+        written = _forms_written(lines, start) if message.pluralizable else None
+        for text in message_problems(message, locale, written):
+            problems.append(Problem(file, _line_of(lines, "msgstr", start), _where(message), text))
     return problems
+
+
+def syntax_problems(file: str, lines: list[str]) -> list[Problem]:
+    """Malformed quoted strings, which Babel's lenient parser accepts but ``msgfmt`` rejects."""
+    problems: list[Problem] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        _, _, rest = line.partition(" ")
+        quoted = line if line.startswith('"') else rest.strip()
+        if not QUOTED.fullmatch(quoted):
+            problems.append(
+                Problem(
+                    file,
+                    number,
+                    "",
+                    "malformed string: each text must be one pair of double quotes, with "
+                    '\\" for a quote inside it',
+                )
+            )
+    return problems
+
+
+def _forms_written(lines: list[str], start: int) -> int:
+    count = 0
+    for line in lines[start - 1 :]:
+        stripped = line.strip()
+        if count and (not stripped or stripped.startswith(("msgid", "msgctxt", "#"))):
+            break
+        if stripped.startswith("msgstr["):
+            count += 1
+    return count
 
 
 def _translated(catalog: Catalog) -> Iterable[Message]:
