@@ -206,6 +206,7 @@ def init_locale(project: Project, locale: str, now: dt.datetime, translated_by: 
     catalog.revision_date = now
     catalog.fuzzy = False
     catalog.language_team = f"{info.english_name} <translations@scarleaflets.example.org>"
+    catalog.last_translator = f"{translated_by} <translations@scarleaflets.example.org>"
     atomic_write(path, _po_bytes(catalog))
     manifest = project.locales_dir / locale / MANIFEST
     if not manifest.exists():
