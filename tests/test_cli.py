@@ -38,7 +38,7 @@ def test_check_json_shape(mini_project):
     result = run("--project", str(mini_project), "check", "--json", "--today", "2026-06-01")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert set(report) == {"ok", "strict", "today", "max_grade", "errors", "warnings", "topics"}
+    assert set(report) == {"ok", "strict", "today", "max_grade", "errors", "warnings", "topics", "locales"}
     assert report["ok"] is True
     assert report["today"] == "2026-06-01"
     topic = report["topics"][0]

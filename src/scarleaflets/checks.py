@@ -11,9 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.messages.catalog import Catalog
+
+from . import i18n
 from .config import Project
 from .content import ContentSet, Topic, load_content
 from .errors import ContentError, Problem
+from .extract import extract_project
 from .readability import Readability, measure_topic
 
 
@@ -53,6 +57,7 @@ class CheckReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     topics: list[TopicReport] = field(default_factory=list)
+    locales: list[i18n.LocaleStatus] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -67,6 +72,7 @@ class CheckReport:
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "topics": [t.as_dict() for t in self.topics],
+            "locales": [s.as_dict() for s in self.locales],
         }
 
 
@@ -81,7 +87,58 @@ def run_check(
         report.errors.extend(exc.problems)
         return report
     check_content(content, report)
+    check_catalogs(project, report)
     return report
+
+
+def check_catalogs(project: Project, report: CheckReport) -> None:
+    """The translation quality gate on every catalog, an up-to-date template, and completeness."""
+    locales = i18n.discover_locales(project)
+    report.errors.extend(i18n.check_locales(project, locales))
+    template_file = i18n.shown(project, i18n.template_path(project))
+    if not i18n.template_path(project).is_file():
+        if locales:
+            report.errors.append(
+                Problem(
+                    template_file,
+                    0,
+                    "",
+                    "missing; run `scarleaflets i18n extract`, then `scarleaflets i18n update`",
+                )
+            )
+        return
+    template = i18n.read_template(project)
+    now = dt.datetime.combine(report.today, dt.time(), tzinfo=dt.UTC)
+    current = extract_project(project, now)
+    stale = _keys(current) ^ _keys(template)
+    if stale:
+        added = len(_keys(current) - _keys(template))
+        removed = len(_keys(template) - _keys(current))
+        problem = Problem(
+            template_file,
+            0,
+            "",
+            f"out of date with the content and templates ({added} new, {removed} gone); run "
+            "`scarleaflets i18n extract`, then `scarleaflets i18n update`, then translate",
+        )
+        (report.errors if report.strict else report.warnings).append(problem)
+    for status in (i18n.locale_status(project, code, current) for code in locales):
+        report.locales.append(status)
+        if status.percent < project.settings.min_completeness:
+            report.warnings.append(
+                Problem(
+                    i18n.shown(project, i18n.catalog_path(project, status.locale)),
+                    0,
+                    "",
+                    f"{status.percent:.1f}% translated ({status.fuzzy} fuzzy, {status.untranslated} untranslated), "
+                    f"below min_completeness {project.settings.min_completeness:g}%: this locale is not published "
+                    "unless asked for explicitly",
+                )
+            )
+
+
+def _keys(catalog: Catalog) -> set[tuple[str | None, str]]:
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
 
 
 def check_content(content: ContentSet, report: CheckReport) -> None:

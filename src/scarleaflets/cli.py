@@ -90,11 +90,12 @@ def _project(ctx: click.Context) -> Project:
 def check(
     ctx: click.Context, strict: bool, as_json: bool, max_grade: float | None, today: dt.datetime | None
 ) -> None:
-    """Validate all content and report reading level and review dates.
+    """Validate all content and catalogs; report reading level, review dates and translations.
 
-    Every problem in every file is listed with its file, line and place in the file. Exits 0 when the
-    content is clean, 1 when anything must be fixed before publishing (a content error, a topic that
-    reads above the maximum grade, or with --strict an overdue review).
+    Every problem in every file is listed with its file, line and place in the file. Exits 0 when all is
+    clean, 1 when anything must be fixed before publishing: a content error, a topic that reads above the
+    maximum grade, a catalog that fails the translation quality gate, or with --strict an overdue review
+    or an out-of-date message template.
     """
     project = _project(ctx)
     report = run_check(project, _today(today), strict=strict, max_grade=max_grade)
@@ -120,6 +121,12 @@ def _print_check(report: CheckReport, project: Project) -> None:
                 f"{item.topic.id:<30} {item.readability.grade:>5.1f}{marker}{item.readability.words:>5}  "
                 f"{review.next_review_due.isoformat():<10}  {review.status}{flag}"
             )
+        click.echo()
+    if report.locales:
+        click.echo(f"{'locale':<8} {'language':<22} {'translated':>10}  review")
+        for status in report.locales:
+            state = "reviewed" if status.manifest.reviewed else "draft, awaits medical translator review"
+            click.echo(f"{status.locale:<8} {status.native_name[:22]:<22} {status.percent:>9.1f}%  {state}")
         click.echo()
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
