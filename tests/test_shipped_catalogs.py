@@ -1,0 +1,55 @@
+"""The catalogs the repository ships: current with the content, complete, and through the quality gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+
+from scarleaflets import i18n
+from scarleaflets.config import open_project
+from scarleaflets.extract import extract_project
+
+from .conftest import REPO
+
+PROJECT = open_project(REPO)
+LOCALES = i18n.discover_locales(PROJECT)
+
+
+def _keys(catalog):
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
+
+
+def test_the_template_is_up_to_date_with_content_and_templates():
+    current = extract_project(PROJECT, dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
+    committed = i18n.read_template(PROJECT)
+    assert _keys(current) == _keys(committed), (
+        "locales/messages.pot is stale: run `scarleaflets i18n extract` and `scarleaflets i18n update`"
+    )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_shipped_catalog_passes_the_gate_and_is_complete(locale):
+    assert i18n.check_locales(PROJECT, [locale]) == []
+    status = i18n.locale_status(PROJECT, locale, i18n.read_template(PROJECT))
+    assert (status.translated, status.fuzzy, status.untranslated) == (status.total, 0, 0)
+    assert status.manifest.recorded
+    assert status.manifest.status in ("draft", "reviewed")
+    assert "AI language model" in status.manifest.translated_by or status.manifest.reviewed
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_shipped_catalog_passes_msgfmt_check(locale, tmp_path):
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("GNU gettext's msgfmt is not installed (.ci/run installs it)")
+    completed = subprocess.run(
+        [msgfmt, "--check", "-o", str(tmp_path / "out.mo"), str(i18n.catalog_path(PROJECT, locale))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == ""
