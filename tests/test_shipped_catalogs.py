@@ -53,3 +53,7 @@ def test_shipped_catalog_passes_msgfmt_check(locale, tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stderr == ""
+
+
+def test_the_nine_languages_are_shipped():
+    assert set(LOCALES) >= {"es", "fr", "de", "pt_BR", "ar", "zh_Hans", "hi", "vi", "ru"}
