@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po, write_po
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -41,3 +43,41 @@ def make_catalog_project(mini_project: Path):
 @pytest.fixture
 def catalog_project(mini_project):
     return make_catalog_project(mini_project)
+
+
+@pytest.fixture
+def leaflet_project(mini_project):
+    """The mini project made buildable: the repository's templates and fonts, a template, and a complete
+    Spanish catalog ("ES ..." texts) offered by its brand."""
+    shutil.copytree(REPO / "templates", mini_project / "templates", dirs_exist_ok=True)
+    (mini_project / "fonts").symlink_to(REPO / "fonts", target_is_directory=True)
+    project = make_catalog_project(mini_project)
+    from scarleaflets import i18n
+
+    i18n.init_locale(project, "es", dt.datetime(2026, 6, 1, tzinfo=dt.UTC), "test translator")
+    translate_all(project, "es", "ES")
+    brand = mini_project / "content" / "brands" / "mini.yaml"
+    brand.write_text(brand.read_text().replace("locales: [en]", "locales: [en, es]"))
+    return project
+
+
+def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset()) -> None:
+    """Fill every message of a catalog, as a translator would in a PO editor."""
+    from scarleaflets.i18n import catalog_path
+    from scarleaflets.locales import LocaleInfo
+
+    path = catalog_path(project, locale)
+    catalog = read_po(io.BytesIO(path.read_bytes()), locale=locale)
+    forms = LocaleInfo(locale).plural_count
+    for message in catalog:
+        if not message.id or (message.id if isinstance(message.id, str) else message.id[0]) in skip:
+            continue
+        if message.pluralizable:
+            message.string = tuple(f"{prefix} {message.id[1]}" for _ in range(forms))
+        else:
+            message.string = f"{prefix} {message.id}"
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    path.write_bytes(buffer.getvalue())
+
+

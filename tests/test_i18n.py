@@ -20,24 +20,9 @@ from scarleaflets.errors import ContentError, ScarleafletsError
 from scarleaflets.extract import extract_project
 from scarleaflets.locales import LocaleInfo, UnknownLocale
 
+from .conftest import translate_all
+
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
-
-
-def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset()) -> None:
-    """Fill every message of a catalog, as a translator would in a PO editor."""
-    path = i18n.catalog_path(project, locale)
-    catalog = read_po(io.BytesIO(path.read_bytes()), locale=locale)
-    forms = LocaleInfo(locale).plural_count
-    for message in catalog:
-        if not message.id or (message.id if isinstance(message.id, str) else message.id[0]) in skip:
-            continue
-        if message.pluralizable:
-            message.string = tuple(f"{prefix} {message.id[1]}" for _ in range(forms))
-        else:
-            message.string = f"{prefix} {message.id}"
-    buffer = io.BytesIO()
-    write_po(buffer, catalog)
-    path.write_bytes(buffer.getvalue())
 
 
 def test_init_writes_cldr_plural_forms_and_a_draft_manifest(catalog_project):

@@ -8,16 +8,19 @@ command tells an editor whether anything stops publication.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from babel.messages.catalog import Catalog
 
 from . import i18n
+from .brands import load_brands
 from .config import Project
 from .content import ContentSet, Topic, load_content
-from .errors import ContentError, Problem
+from .errors import ConfigError, ContentError, Problem
 from .extract import extract_project
+from .fonts import load_fonts, missing_characters
 from .readability import Readability, measure_topic
 
 
@@ -88,7 +91,62 @@ def run_check(
         return report
     check_content(content, report)
     check_catalogs(project, report)
+    check_fonts(project, report)
     return report
+
+
+def check_fonts(project: Project, report: CheckReport) -> None:
+    """Every character a leaflet in each locale can print has a glyph in that locale's fonts (no tofu)."""
+    try:
+        fonts = load_fonts(project)
+    except ConfigError as exc:
+        report.errors.append(Problem("fonts/fonts.toml", 0, "", str(exc).split(": ", 1)[-1]))
+        return
+    brand_texts: dict[str, list[str]] = {}
+    try:
+        for brand in load_brands(project.root, i18n.discover_locales(project)).values():
+            for locale in brand.locales:
+                brand_texts.setdefault(locale, []).extend(
+                    [brand.name, *brand.address, brand.legal_text(locale), brand.phone, brand.website]
+                )
+    except ContentError as exc:
+        report.errors.extend(exc.problems)
+    english = list(_english_texts(project))
+    for locale in ["en", *i18n.discover_locales(project)]:
+        if locale == "en":
+            texts, file = english, "content/"
+        else:
+            loaded = i18n.read_catalog(project, locale)
+            if loaded.catalog is None:
+                continue  # its parse problem is reported by the catalog check
+            texts = [text for m in loaded.catalog if m.id for text in _strings(m.string)] + english
+            file = loaded.file
+        missing = missing_characters(texts + brand_texts.get(locale, []), fonts.stack(locale))
+        if missing:
+            shown = ", ".join(f"'{c}' U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing[:8])
+            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+            report.errors.append(
+                Problem(
+                    file,
+                    0,
+                    "",
+                    f"{len(missing)} characters for locale {locale} have no glyph in its fonts "
+                    f"({', '.join(f.name for f in fonts.stack(locale))}): {shown}{more}; add a font that covers "
+                    "them to fonts/ and fonts/fonts.toml",
+                )
+            )
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value or ()] if isinstance(value, list | tuple) else []
+
+
+def _english_texts(project: Project) -> list[str]:
+    if not i18n.template_path(project).is_file():
+        return []
+    return [text for m in i18n.read_template(project) if m.id for text in _strings(m.id)]
 
 
 def check_catalogs(project: Project, report: CheckReport) -> None:

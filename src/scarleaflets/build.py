@@ -1,0 +1,346 @@
+"""``scarleaflets build``: plan the brand × locale × leaflet matrix, skip what is current, render the rest.
+
+Everything is loaded and validated before anything is rendered (content, brands, catalogs through the
+quality gate, fonts). Each leaflet's inputs — its content and figures, the locale's catalog and review
+record, the brand file and logo, the templates, the fonts, and the versions of scarleaflets and WeasyPrint —
+are hashed; a leaflet whose output exists with the same input hash is skipped. The rest are rendered by
+one long-lived worker per process (fonts and templates loaded once), written atomically, and recorded in
+``manifest.json`` next to them. A failing leaflet does not stop the others: the result lists it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+
+from . import __version__, i18n
+from .brands import Brand, load_brands
+from .config import Project
+from .content import ContentSet, Topic, load_content
+from .errors import ContentError, Problem, ScarleafletsError
+from .extract import extract_project
+from .fonts import FontSet, load_fonts
+from .output import atomic_write
+from .pdf import PdfRenderer
+from .render import LeafletRenderer, LeafletSource
+
+GUIDE = "complete-guide"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    brand: str
+    locale: str
+    topic: str | None  # None: the complete guide
+    relative: str  # output path relative to the output folder
+    inputs: dict[str, str]
+    inputs_hash: str
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: Job
+    data: bytes = b""
+    pages: int = 0
+    fallbacks: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    planned: int = 0
+    built: list[JobResult] = field(default_factory=list)
+    skipped: list[Job] = field(default_factory=list)
+    failed: list[JobResult] = field(default_factory=list)
+    withheld: list[i18n.LocaleStatus] = field(default_factory=list)
+    incomplete: list[i18n.LocaleStatus] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class Selection:
+    brands: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    allow_incomplete: bool = False
+
+
+def _sha256(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _files_digest(paths: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class Loaded:
+    """Everything a build needs, loaded and validated before anything is rendered."""
+
+    project: Project
+    content: ContentSet
+    brands: dict[str, Brand]
+    fonts: FontSet
+    translators: dict[str, i18n.Translator]
+    manifests: dict[str, i18n.Manifest]
+
+
+def load_all(project: Project, today: dt.date, locales: Iterable[str]) -> Loaded:
+    """Load content, brands, fonts and the catalogs of ``locales``; raise one error listing every problem."""
+    problems: list[Problem] = []
+    content: ContentSet | None = None
+    brands: dict[str, Brand] = {}
+    try:
+        content = load_content(project.root, today)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    try:
+        brands = load_brands(project.root, i18n.discover_locales(project))
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    translators: dict[str, i18n.Translator] = {"en": i18n.Translator("en", None)}
+    manifests: dict[str, i18n.Manifest] = {"en": i18n.Manifest("original", "reviewed", recorded=True)}
+    for locale in locales:
+        if locale == "en":
+            continue
+        try:
+            translators[locale] = i18n.Translator.load(project, locale)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+        manifests[locale] = i18n.read_manifest(project, locale, problems)
+    fonts = load_fonts(project)
+    if problems or content is None:
+        raise ContentError(problems)
+    return Loaded(project, content, brands, fonts, translators, manifests)
+
+
+def choose_locales(project: Project, selection: Selection, today: dt.date) -> tuple[list[str], BuildResult]:
+    """The locales to build: every catalog at or above min_completeness, plus those asked for by name."""
+    result = BuildResult(out_dir=Path())
+    available = i18n.discover_locales(project)
+    unknown = [code for code in selection.locales if code != "en" and code not in available]
+    if unknown:
+        raise ScarleafletsError(f"no catalog for {', '.join(unknown)}; available: en, {', '.join(available)}")
+    candidates = [c for c in available if not selection.locales or c in selection.locales]
+    # Completeness is measured against what the leaflets will ask for now, not the last extracted template.
+    template = extract_project(project, dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC))
+    published, withheld = i18n.select_published(
+        project, template, candidates, include_incomplete=selection.allow_incomplete
+    )
+    for status in withheld:
+        if status.locale in selection.locales:  # named explicitly: published on request
+            published.append(status)
+        else:
+            result.withheld.append(status)
+    result.incomplete = [s for s in published if s.percent < 100.0]
+    chosen = [s.locale for s in published]
+    if not selection.locales or "en" in selection.locales:
+        chosen.insert(0, "en")
+    return chosen, result
+
+
+def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path) -> list[Job]:
+    project = loaded.project
+    root = project.root
+    unknown_brands = [b for b in selection.brands if b not in loaded.brands]
+    unknown_topics = [t for t in selection.topics if t not in loaded.content.topics and t != GUIDE]
+    if unknown_brands:
+        raise ScarleafletsError(f"no brand {', '.join(unknown_brands)}; brands: {', '.join(loaded.brands)}")
+    if unknown_topics:
+        raise ScarleafletsError(
+            f"no topic {', '.join(unknown_topics)}; topics: {', '.join(loaded.content.topics)}, {GUIDE}"
+        )
+    common = {
+        "scarleaflets": __version__,
+        "weasyprint": weasyprint.__version__,
+        "fonts": _files_digest([*root.joinpath("fonts").glob("*")], root),
+        "guide": _files_digest([root / "content" / "guide.yaml"], root),
+    }
+    topic_digest = {t.id: _topic_digest(t, root) for t in loaded.content}
+    catalog_digest = {loc: _catalog_digest(project, loc) for loc in locales}
+    documents: list[str | None] = [t.id for t in loaded.content]
+    documents.append(None)
+    if selection.topics:
+        documents = [d for d in documents if (d or GUIDE) in selection.topics]
+    jobs: list[Job] = []
+    for brand in loaded.brands.values():
+        if selection.brands and brand.id not in selection.brands:
+            continue
+        brand_digest = _files_digest([root / brand.file, brand.logo], root)
+        templates = _files_digest(
+            [
+                *project.templates_dir.glob("leaflet/*"),
+                *project.templates_dir.joinpath("brands", brand.id).rglob("*"),
+            ],
+            root,
+        )
+        for locale in (loc for loc in locales if loc in brand.locales):
+            for topic_id in documents:
+                document = topic_id or GUIDE
+                inputs = {
+                    **common,
+                    "brand": brand_digest,
+                    "templates": templates,
+                    "catalog": catalog_digest[locale],
+                    "content": topic_digest[topic_id]
+                    if topic_id
+                    else _sha256(*(bytes.fromhex(d) for d in topic_digest.values())),
+                }
+                key = json.dumps([brand.id, locale, document, inputs], sort_keys=True).encode()
+                jobs.append(
+                    Job(
+                        brand.id,
+                        locale,
+                        topic_id,
+                        f"{brand.id}/{locale}/{document}.pdf",
+                        inputs,
+                        _sha256(key),
+                    )
+                )
+    return jobs
+
+
+def _topic_digest(topic: Topic, root: Path) -> str:
+    return _files_digest([root / topic.file, *(f.path for f in topic.figures)], root)
+
+
+def _catalog_digest(project: Project, locale: str) -> str:
+    if locale == "en":
+        return "source"
+    folder = project.locales_dir / locale
+    return _files_digest([i18n.catalog_path(project, locale), folder / i18n.MANIFEST], project.root)
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"documents": {}}
+    return data if isinstance(data.get("documents"), dict) else {"documents": {}}
+
+
+def is_current(job: Job, out_dir: Path, manifest: dict[str, Any]) -> bool:
+    entry = manifest["documents"].get(job.relative)
+    target = out_dir / job.relative
+    if not isinstance(entry, dict) or entry.get("inputs_hash") != job.inputs_hash or not target.is_file():
+        return False
+    return bool(entry.get("sha256") == hashlib.sha256(target.read_bytes()).hexdigest())
+
+
+# One worker per process: the loaded inputs and the long-lived renderers live here for the process's life.
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(loaded: Loaded) -> None:
+    _WORKER["loaded"] = loaded
+    _WORKER["html"] = LeafletRenderer(loaded.project, loaded.content, loaded.fonts)
+    _WORKER["pdf"] = PdfRenderer(loaded.project.root)
+
+
+def _render(job: Job) -> JobResult:
+    loaded: Loaded = _WORKER["loaded"]
+    try:
+        translator = loaded.translators[job.locale]
+        translator.fallbacks = set()
+        source = LeafletSource(loaded.brands[job.brand], job.locale, job.topic)
+        html, when = _WORKER["html"].render(source, translator, loaded.manifests[job.locale])
+        pdf = _WORKER["pdf"].render(html, when, bytes.fromhex(job.inputs_hash)[:16])
+        return JobResult(job, pdf.data, pdf.pages, len(translator.fallbacks), pdf.warnings)
+    except ScarleafletsError as exc:
+        return JobResult(job, error=str(exc))
+    except Exception as exc:  # a bug or an unexpected WeasyPrint failure: report it, keep building
+        return JobResult(job, error=f"{type(exc).__name__}: {exc}")
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _results(loaded: Loaded, jobs: list[Job], workers: int) -> Iterator[JobResult]:
+    if workers <= 1 or len(jobs) <= 1:
+        _start_worker(loaded)
+        for job in jobs:
+            yield _render(job)
+        return
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(loaded,)
+    ) as pool:
+        # Large documents first, so that no worker is left with the longest one at the end.
+        ordered = sorted(jobs, key=lambda j: j.topic is not None)
+        yield from pool.map(_render, ordered, chunksize=1)
+
+
+def build(
+    project: Project,
+    today: dt.date,
+    selection: Selection,
+    *,
+    out_dir: Path | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> BuildResult:
+    out = (out_dir or project.output_dir / "leaflets").resolve()
+    loaded = load_all(project, today, i18n.discover_locales(project))
+    locales, result = choose_locales(project, selection, today)
+    result.out_dir = out
+    jobs = plan(loaded, locales, selection, out)
+    result.planned = len(jobs)
+    manifest = read_manifest(out)
+    todo = [job for job in jobs if force or not is_current(job, out, manifest)]
+    result.skipped = [job for job in jobs if job not in todo]
+    if on_plan:
+        on_plan(len(todo))
+    for item in _results(loaded, todo, workers or default_jobs()):
+        if item.error is None:
+            atomic_write(out / item.job.relative, item.data)
+            manifest["documents"][item.job.relative] = {
+                "brand": item.job.brand,
+                "locale": item.job.locale,
+                "document": item.job.topic or GUIDE,
+                "inputs": item.job.inputs,
+                "inputs_hash": item.job.inputs_hash,
+                "sha256": hashlib.sha256(item.data).hexdigest(),
+                "bytes": len(item.data),
+                "pages": item.pages,
+                "fallbacks": item.fallbacks,
+            }
+            result.built.append(item)
+        else:
+            result.failed.append(item)
+        if progress:
+            progress(1)
+    if result.built:
+        manifest["generator"] = f"scarleaflets {__version__}"
+        manifest["documents"] = dict(sorted(manifest["documents"].items()))
+        atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    return result

@@ -1,0 +1,323 @@
+"""Content, brand and translations -> leaflet HTML, through the one Jinja environment.
+
+The environment has the i18n extension with new-style gettext, ``StrictUndefined``, and autoescaping on for
+every template except stylesheets and plain-text mail templates (``*.css.j2``, ``*.txt.j2``). Note that
+Jinja's ``select_autoescape`` only looks at the last extension, so ``*.html.j2`` would not be escaped: the
+rule here is explicit. Translations are escaped before Jinja marks them safe (see
+:class:`scarleaflets.i18n.Translator`), and the content reaches templates as plain strings, so no text can
+add markup.
+
+Templates are looked up first in ``templates/brands/<brand>/`` and then in ``templates/``: a clinic
+overrides a template or the stylesheet for its brand by placing a file of the same name there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import segno
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .brands import Brand
+from .config import Project
+from .content import (
+    BulletList,
+    Callout,
+    ContentSet,
+    Figure,
+    FigureRef,
+    Paragraph,
+    Source,
+    Table,
+    Topic,
+)
+from .css import css_string
+from .fonts import FontSet
+from .i18n import Manifest, Translator
+from .readability import prose
+
+WORDS_PER_MINUTE = 200
+PLAIN_SUFFIXES = (".css.j2", ".txt.j2")
+
+
+def autoescape(name: str | None) -> bool:
+    """Escape every template but stylesheets and plain-text mail templates."""
+    return name is None or not name.endswith(PLAIN_SUFFIXES)
+
+
+def make_environment(project: Project, brand_id: str | None = None) -> Environment:
+    folders = [project.templates_dir / "brands" / brand_id] if brand_id else []
+    folders.append(project.templates_dir)
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+        autoescape=autoescape,  # noqa: S701 (a function: on for everything but *.css.j2 and *.txt.j2)
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    env.filters["page_counter_css"] = page_counter_css
+    return env
+
+
+def install_translator(env: Environment, translator: Translator) -> None:
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translator.jinja_gettext,
+        translator.jinja_ngettext,
+        newstyle=True,
+        pgettext=translator.jinja_pgettext,
+        npgettext=translator.jinja_npgettext,
+    )
+
+
+@dataclass(frozen=True)
+class FigureView:
+    src: str
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class BlockView:
+    kind: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    callout: str = ""
+    caption: str = ""
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    figure: FigureView | None = None
+
+
+@dataclass(frozen=True)
+class SectionView:
+    id: str
+    heading: str
+    blocks: tuple[BlockView, ...]
+
+
+@dataclass(frozen=True)
+class TopicView:
+    id: str
+    title: str
+    summary: tuple[str, ...]
+    sections: tuple[SectionView, ...]
+    questions: tuple[str, ...]
+    sources: tuple[Source, ...]
+    written_by: str
+    reviewed_by: str
+    reviewed_on: str
+    next_review_due: str
+    draft: bool
+
+
+def topic_view(topic: Topic, tr: Translator) -> TopicView:
+    """The topic with every text translated (English where a translation is missing, counted)."""
+
+    def t(context: str, text: str) -> str:
+        return tr.pgettext(context, text)
+
+    def figure(fig: Figure) -> FigureView:
+        context = f"{topic.id}/figure/{fig.id}"
+        return FigureView(f"content/{fig.file}", t(context, fig.alt.text), t(context, fig.caption.text))
+
+    sections = []
+    for section in topic.sections:
+        ctx = f"{topic.id}/{section.id}"
+        blocks = []
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                blocks.append(BlockView("paragraph", text=t(ctx, block.text.text)))
+            elif isinstance(block, BulletList):
+                blocks.append(BlockView("list", items=tuple(t(ctx, m.text) for m in block.items)))
+            elif isinstance(block, Callout):
+                blocks.append(BlockView("callout", text=t(ctx, block.text.text), callout=block.kind))
+            elif isinstance(block, Table):
+                blocks.append(
+                    BlockView(
+                        "table",
+                        caption=t(ctx, block.caption.text) if block.caption else "",
+                        header=tuple(t(ctx, m.text) for m in block.header),
+                        rows=tuple(tuple(t(ctx, m.text) for m in row) for row in block.rows),
+                    )
+                )
+            elif isinstance(block, FigureRef):
+                blocks.append(BlockView("figure", figure=figure(topic.figure(block.figure_id))))
+        sections.append(SectionView(section.id, t(ctx, section.heading.text), tuple(blocks)))
+    review = topic.review
+    return TopicView(
+        id=topic.id,
+        title=t(f"{topic.id}/title", topic.title.text),
+        summary=tuple(t(f"{topic.id}/summary", m.text) for m in topic.summary),
+        sections=tuple(sections),
+        questions=tuple(t(f"{topic.id}/questions", m.text) for m in topic.questions),
+        sources=topic.sources,
+        written_by=t(f"{topic.id}/review", review.written_by.text),
+        reviewed_by=t(f"{topic.id}/review", review.reviewed_by.text),
+        reviewed_on=tr.info.date(review.reviewed_on),
+        next_review_due=tr.info.date(review.next_review_due),
+        draft=review.status == "draft",
+    )
+
+
+@cache
+def qr_data_uri(url: str, colour: str) -> str:
+    """The booking link as a QR code, an SVG data URI (no file, no network)."""
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark=colour))
+
+
+def reading_minutes(topics: list[Topic]) -> int:
+    words = sum(len(prose(topic).split()) for topic in topics)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def document_date(topics: list[Topic]) -> dt.date:
+    """The date a document carries in its metadata: its newest review, so that equal inputs give equal bytes."""
+    return max(topic.review.reviewed_on for topic in topics)
+
+
+@dataclass(frozen=True)
+class LeafletSource:
+    """What one leaflet is made of; ``topic_id`` None means the complete guide."""
+
+    brand: Brand
+    locale: str
+    topic_id: str | None
+
+
+def page_counter_css(label: str) -> str:
+    """A translated "Page %(page)s of %(pages)s" as a CSS content value: strings and page counters.
+
+    The translation arrives escaped for HTML (as every translation does); it is unescaped here and each
+    literal piece is written as a CSS string, so a translation cannot break out of the stylesheet.
+    """
+    text = label.unescape() if isinstance(label, Markup) else label
+    parts = []
+    for piece in _split_placeholders(text):
+        if piece == "%(page)s":
+            parts.append("counter(page)")
+        elif piece == "%(pages)s":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece.replace("%%", "%")))
+    return " ".join(parts) or "counter(page)"
+
+
+def _split_placeholders(text: str) -> list[str]:
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        positions = [(rest.find(p), p) for p in ("%(page)s", "%(pages)s") if p in rest]
+        if not positions:
+            pieces.append(rest)
+            break
+        index, placeholder = min(positions)
+        pieces.extend([rest[:index], placeholder])
+        rest = rest[index + len(placeholder) :]
+    return pieces
+
+
+class LeafletRenderer:
+    """Renders leaflet HTML for any brand, locale and topic; one per worker process, reused."""
+
+    def __init__(self, project: Project, content: ContentSet, fonts: FontSet) -> None:
+        self.project = project
+        self.content = content
+        self.fonts = fonts
+        self._envs: dict[str, Environment] = {}
+
+    def environment(self, brand: Brand) -> Environment:
+        if brand.id not in self._envs:
+            self._envs[brand.id] = make_environment(self.project, brand.id)
+        return self._envs[brand.id]
+
+    def render(
+        self, source: LeafletSource, translator: Translator, manifest: Manifest
+    ) -> tuple[str, dt.date]:
+        brand, locale = source.brand, source.locale
+        env = self.environment(brand)
+        install_translator(env, translator)
+        info = translator.info
+        start, end = ("right", "left") if info.direction == "rtl" else ("left", "right")
+        if source.topic_id is None:
+            topics = list(self.content)
+            guide = self.content.guide
+            title = translator.pgettext("guide/title", guide.title.text)
+            description = translator.pgettext("guide/intro", guide.intro.text)
+        else:
+            topics = [self.content.topics[source.topic_id]]
+            title = translator.pgettext(f"{source.topic_id}/title", topics[0].title.text)
+            description = translator.pgettext(f"{source.topic_id}/summary", topics[0].summary[0].text)
+        when = document_date(topics)
+        accent = brand.accent
+        context: dict[str, Any] = {
+            "kind": "guide" if source.topic_id is None else "topic",
+            "brand": {
+                "name": brand.name,
+                "logo_url": f"content/{brand.logo_file}",
+                "address": brand.address,
+                "phone": brand.phone,
+                "website": brand.website,
+                "legal": brand.legal_text(locale),
+                "qr": qr_data_uri(brand.booking_url, brand.primary),
+                "primary": brand.primary,
+                "accent": accent,
+                "paper": brand.paper,
+            },
+            "locale": {"code": locale, "tag": info.language_tag, "dir": info.direction},
+            "doc_title": title,
+            "doc_description": description,
+            "timestamp": f"{when.isoformat()}T00:00:00Z",
+            "minutes": reading_minutes(topics),
+            "translation": {
+                "show": locale != "en",
+                "reviewed": manifest.reviewed,
+                "reviewed_on": info.date(manifest.reviewed_on) if manifest.reviewed_on else "",
+            },
+        }
+        css = env.get_template("leaflet/leaflet.css.j2").render(
+            brand=context["brand"],
+            font_faces=self.fonts.font_faces(self.project.root),
+            font_stack=self.fonts.css_stack(locale),
+            start=start,
+            end=end,
+            clinic_name_css=css_string(brand.name),
+            doc_title_css=css_string(title),
+            accent_tint=_tint(accent),
+        )
+        # Safe: every outside value in the stylesheet is a validated colour or went through css_string,
+        # which also escapes the characters that could close the <style> element.
+        context["stylesheet"] = Markup(css)  # noqa: S704
+        if source.topic_id is None:
+            views = {t.id: topic_view(t, translator) for t in topics}
+            guide = self.content.guide
+            context["guide"] = {
+                "title": title,
+                "subtitle": translator.pgettext("guide/title", guide.subtitle.text) if guide.subtitle else "",
+                "intro": description,
+                "parts": [
+                    {
+                        "id": part.id,
+                        "heading": translator.pgettext(f"guide/{part.id}", part.heading.text),
+                        "topics": [views[topic_id] for topic_id in part.topics],
+                    }
+                    for part in guide.parts
+                ],
+            }
+            html = env.get_template("leaflet/guide.html.j2").render(context)
+        else:
+            context["topic"] = topic_view(topics[0], translator)
+            html = env.get_template("leaflet/topic.html.j2").render(context)
+        return html, when
+
+
+def _tint(colour: str, amount: float = 0.88) -> str:
+    """A pale version of a #rrggbb colour, for box backgrounds."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)

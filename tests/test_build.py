@@ -1,0 +1,135 @@
+"""build.py: the matrix, the manifest, skipping what is current, determinism, and failures that do not stop
+the others — with real WeasyPrint PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from click.testing import CliRunner
+
+from scarleaflets.build import Selection, build
+from scarleaflets.cli import cli
+from scarleaflets.config import open_project
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def test_build_writes_every_leaflet_and_a_manifest(leaflet_project, tmp_path):
+    out = tmp_path / "out"
+    result = build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
+    assert result.ok, [r.error for r in result.failed]
+    names = sorted(r.job.relative for r in result.built)
+    assert names == [
+        "mini/en/complete-guide.pdf",
+        "mini/en/other.pdf",
+        "mini/en/sample.pdf",
+        "mini/es/complete-guide.pdf",
+        "mini/es/other.pdf",
+        "mini/es/sample.pdf",
+    ]
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["documents"]["mini/es/sample.pdf"]
+    assert entry["sha256"] == hashlib.sha256((out / "mini/es/sample.pdf").read_bytes()).hexdigest()
+    assert entry["pages"] >= 1
+    assert entry["fallbacks"] == 0
+    assert set(entry["inputs"]) == {
+        "scarleaflets",
+        "weasyprint",
+        "fonts",
+        "guide",
+        "brand",
+        "templates",
+        "catalog",
+        "content",
+    }
+    assert (out / "mini/es/sample.pdf").read_bytes().startswith(b"%PDF-1.7")
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_second_build_skips_everything_and_a_catalog_edit_rebuilds_only_its_locale(leaflet_project, tmp_path):
+    out = tmp_path / "out"
+    build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
+    again = build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
+    assert (len(again.built), len(again.skipped)) == (0, 6)
+    catalog = leaflet_project.locales_dir / "es" / "LC_MESSAGES" / "messages.po"
+    catalog.write_text(catalog.read_text().replace('msgstr "ES A sample topic"', 'msgstr "ES Un tema"'))
+    after_edit = build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
+    assert sorted(r.job.relative for r in after_edit.built) == [
+        "mini/es/complete-guide.pdf",
+        "mini/es/other.pdf",
+        "mini/es/sample.pdf",
+    ]
+    topic = leaflet_project.content_dir / "treatments" / "other.yaml"
+    topic.write_text(topic.read_text().replace("It works.", "It works like this."))
+    after_content = build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
+    # The English changed, so the Spanish message is no longer translated: es is below 100% and withheld.
+    assert sorted(r.job.relative for r in after_content.built) == ["mini/en/complete-guide.pdf", "mini/en/other.pdf"]
+    assert [s.locale for s in after_content.withheld] == ["es"]
+    forced = build(leaflet_project, TODAY, Selection(locales=("en",)), out_dir=out, workers=1, force=True)
+    assert len(forced.built) == 3
+
+
+def test_same_inputs_give_identical_bytes(leaflet_project, tmp_path):
+    selection = Selection(topics=("sample",))
+    first = build(leaflet_project, TODAY, selection, out_dir=tmp_path / "a", workers=1)
+    second = build(leaflet_project, TODAY, selection, out_dir=tmp_path / "b", workers=2)
+    assert len(first.built) == len(second.built) == 2
+    for item in first.built:
+        assert (tmp_path / "a" / item.job.relative).read_bytes() == (tmp_path / "b" / item.job.relative).read_bytes()
+
+
+def test_a_failing_leaflet_does_not_stop_the_others(leaflet_project, tmp_path):
+    """A brand template override that loads from the web fails its leaflet; the rest are built."""
+    override = leaflet_project.templates_dir / "brands" / "mini" / "leaflet"
+    override.mkdir(parents=True)
+    band = (leaflet_project.templates_dir / "leaflet" / "_band.html.j2").read_text()
+    override.joinpath("_band.html.j2").write_text(
+        band.replace(
+            '<div class="band__text">',
+            '{% if title == "Another topic" %}<img src="https://tracker.example.com/p.png" alt="">{% endif %}'
+            '<div class="band__text">',
+        )
+    )
+    result = build(leaflet_project, TODAY, Selection(locales=("en",)), out_dir=tmp_path / "out", workers=1)
+    assert [r.job.relative for r in result.failed] == ["mini/en/other.pdf"]
+    assert "refused to load https://tracker.example.com/p.png" in (result.failed[0].error or "")
+    assert len(result.built) == 2
+    assert not (tmp_path / "out" / "mini/en/other.pdf").exists()
+
+
+def test_incomplete_locale_is_withheld_unless_named(leaflet_project, tmp_path):
+    catalog = leaflet_project.locales_dir / "es" / "LC_MESSAGES" / "messages.po"
+    catalog.write_text(catalog.read_text().replace('msgstr "ES Introduction"', 'msgstr ""'))
+    result = build(leaflet_project, TODAY, Selection(), out_dir=tmp_path / "out", workers=1)
+    assert {r.job.locale for r in result.built} == {"en"}
+    assert [s.locale for s in result.withheld] == ["es"]
+    named = build(leaflet_project, TODAY, Selection(locales=("es",)), out_dir=tmp_path / "out", workers=1)
+    assert {r.job.locale for r in named.built} == {"es"}
+    assert {r.fallbacks for r in named.built if r.job.topic == "sample"} == {1}
+
+
+def test_build_command_reports_and_exits_on_failure(leaflet_project, tmp_path):
+    runner = CliRunner()
+    args = ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o"), "--jobs", "1"]
+    ok = runner.invoke(cli, [*args, "--topic", "sample"], catch_exceptions=False)
+    assert ok.exit_code == 0, ok.output
+    assert "2 leaflets in" in ok.stdout
+    assert "2 built" in ok.stdout
+    bad = runner.invoke(cli, [*args, "--brand", "nobody"], catch_exceptions=False)
+    assert bad.exit_code == 1
+    assert "no brand nobody" in bad.stderr
+
+
+def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project, tmp_path):
+    topic = leaflet_project.content_dir / "topics" / "sample.yaml"
+    topic.write_text(topic.read_text().replace("category: understanding", "category: nope"))
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o")], catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert "content/topics/sample.yaml:3: category" in result.stderr
+    assert not (tmp_path / "o").exists()
+    assert open_project(leaflet_project.root)
