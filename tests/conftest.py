@@ -26,6 +26,7 @@ def mini_project(tmp_path: Path) -> Path:
     """A copy of tests/data/mini: two valid topics, a guide and a figure, free to be broken by the test."""
     target = tmp_path / "project"
     shutil.copytree(DATA / "mini", target)
+    (target / "fonts").symlink_to(REPO / "fonts", target_is_directory=True)
     return target
 
 
@@ -50,7 +51,6 @@ def leaflet_project(mini_project):
     """The mini project made buildable: the repository's templates and fonts, a template, and a complete
     Spanish catalog ("ES ..." texts) offered by its brand."""
     shutil.copytree(REPO / "templates", mini_project / "templates", dirs_exist_ok=True)
-    (mini_project / "fonts").symlink_to(REPO / "fonts", target_is_directory=True)
     project = make_catalog_project(mini_project)
     from scarleaflets import i18n
 
