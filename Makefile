@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest install clean
+.PHONY: demo test lint typecheck pytest install system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# WeasyPrint needs Pango (present on Debian images); HarfBuzz's subsetter makes font embedding faster and
+# is what the reproducible-output tests run with. Installed when missing and we may (root with apt-get).
+SYSTEM_LIB := /usr/lib/$(shell uname -m)-linux-gnu/libharfbuzz-subset.so.0
+
+system-deps:
+	@if [ ! -e "$(SYSTEM_LIB)" ] || ! command -v msgfmt >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing libharfbuzz-subset0 and gettext"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 gettext >/dev/null; \
+	  else \
+	    echo "note: install libharfbuzz-subset0 and gettext with your package manager for identical PDFs"; \
+	  fi; \
+	fi
+
+install: $(STAMP) system-deps
 
 demo: install
 	$(BIN)/scarleaflets check
 	$(BIN)/scarleaflets topics
+	$(BIN)/scarleaflets i18n status
+	$(BIN)/scarleaflets build
 
 test: lint typecheck pytest
 

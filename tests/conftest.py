@@ -79,5 +79,3 @@ def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset(
     buffer = io.BytesIO()
     write_po(buffer, catalog)
     path.write_bytes(buffer.getvalue())
-
-

@@ -65,7 +65,10 @@ def test_second_build_skips_everything_and_a_catalog_edit_rebuilds_only_its_loca
     topic.write_text(topic.read_text().replace("It works.", "It works like this."))
     after_content = build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
     # The English changed, so the Spanish message is no longer translated: es is below 100% and withheld.
-    assert sorted(r.job.relative for r in after_content.built) == ["mini/en/complete-guide.pdf", "mini/en/other.pdf"]
+    assert sorted(r.job.relative for r in after_content.built) == [
+        "mini/en/complete-guide.pdf",
+        "mini/en/other.pdf",
+    ]
     assert [s.locale for s in after_content.withheld] == ["es"]
     forced = build(leaflet_project, TODAY, Selection(locales=("en",)), out_dir=out, workers=1, force=True)
     assert len(forced.built) == 3
@@ -77,7 +80,9 @@ def test_same_inputs_give_identical_bytes(leaflet_project, tmp_path):
     second = build(leaflet_project, TODAY, selection, out_dir=tmp_path / "b", workers=2)
     assert len(first.built) == len(second.built) == 2
     for item in first.built:
-        assert (tmp_path / "a" / item.job.relative).read_bytes() == (tmp_path / "b" / item.job.relative).read_bytes()
+        assert (tmp_path / "a" / item.job.relative).read_bytes() == (
+            tmp_path / "b" / item.job.relative
+        ).read_bytes()
 
 
 def test_a_failing_leaflet_does_not_stop_the_others(leaflet_project, tmp_path):
@@ -127,7 +132,9 @@ def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project
     topic.write_text(topic.read_text().replace("category: understanding", "category: nope"))
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o")], catch_exceptions=False
+        cli,
+        ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o")],
+        catch_exceptions=False,
     )
     assert result.exit_code == 1
     assert "content/topics/sample.yaml:3: category" in result.stderr

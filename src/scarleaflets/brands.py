@@ -307,10 +307,15 @@ class _BrandReader(Reader):
         sender = self.scalar(
             keys["sender"], "email.sender", "a sender like Clinic Name <news@clinic.example.org>"
         )
+        if sender is not None and ("\n" in sender or "\r" in sender):
+            self.error(
+                keys["sender"],
+                "email.sender",
+                "a line break is not allowed in an e-mail header; use one line",
+            )
+            return None
         sender_name, sender_address = parseaddr(sender or "") if sender else ("", "")
-        if sender is not None and (
-            "\n" in sender or "\r" in sender or not ADDRESS.match(sender_address) or not sender_name
-        ):
+        if sender is not None and (not ADDRESS.match(sender_address) or not sender_name):
             self.error(
                 keys["sender"],
                 "email.sender",

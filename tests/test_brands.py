@@ -1,0 +1,54 @@
+"""brands.py: the demo brands load; every bad brand file gets its message with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from scarleaflets import i18n
+from scarleaflets.brands import load_brands
+from scarleaflets.config import open_project
+from scarleaflets.errors import ContentError
+
+from .conftest import DATA, REPO
+
+BAD = sorted((DATA / "bad-brands").glob("*.yaml"))
+
+
+def test_demo_brands_differ_in_colour_paper_and_locales():
+    project = open_project(REPO)
+    brands = load_brands(REPO, i18n.discover_locales(project))
+    riverside, harbor = brands["riverside"], brands["harbor"]
+    assert riverside.paper != harbor.paper
+    assert riverside.primary != harbor.primary
+    assert set(riverside.locales) != set(harbor.locales)
+    assert set(riverside.locales) | set(harbor.locales) >= {"en", *i18n.discover_locales(project)}
+    for brand in brands.values():
+        assert brand.website.endswith((".example.org", ".example.com"))
+        assert brand.email.sender_address.endswith((".example.org", ".example.com"))
+        assert brand.email.send_window.start < brand.email.send_window.end
+    assert harbor.email.send_window.days == (1, 2, 3, 4, 5, 6)
+    assert riverside.legal_text("fr").startswith("Riverside Skin Clinic est")
+    assert riverside.legal_text("de") == riverside.legal_text("en")
+    assert dt.time(9, 0) == riverside.email.send_window.start
+
+
+@pytest.mark.parametrize("bad_file", BAD, ids=[p.stem for p in BAD])
+def test_bad_brand_is_reported_precisely(mini_project, bad_file):
+    expected = next(
+        line.removeprefix("# expect: ")
+        for line in bad_file.read_text().splitlines()
+        if line.startswith("# expect: ")
+    )
+    shutil.copyfile(bad_file, mini_project / "content" / "brands" / "mini.yaml")
+    with pytest.raises(ContentError) as info:
+        load_brands(mini_project, ["es"])
+    assert expected in [str(p) for p in info.value.problems]
+
+
+def test_no_brand_at_all_is_reported(mini_project):
+    shutil.rmtree(mini_project / "content" / "brands")
+    with pytest.raises(ContentError, match="no brand files"):
+        load_brands(mini_project, [])
