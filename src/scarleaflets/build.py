@@ -106,12 +106,17 @@ class Loaded:
     content: ContentSet
     brands: dict[str, Brand]
     fonts: FontSet
-    translators: dict[str, i18n.Translator]
     manifests: dict[str, i18n.Manifest]
+    statuses: dict[str, i18n.LocaleStatus]
+    catalog_cache: dict[str, Any]
 
 
-def load_all(project: Project, today: dt.date, locales: Iterable[str]) -> Loaded:
-    """Load content, brands, fonts and the catalogs of ``locales``; raise one error listing every problem."""
+def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
+    """Load content, brands, fonts and every catalog; raise one error listing every problem in every file.
+
+    A catalog that passed the quality gate in an earlier build, byte for byte and against the same messages,
+    is not checked again: ``cache`` (kept in the output manifest) remembers its digest and completeness.
+    """
     problems: list[Problem] = []
     content: ContentSet | None = None
     brands: dict[str, Brand] = {}
@@ -123,44 +128,53 @@ def load_all(project: Project, today: dt.date, locales: Iterable[str]) -> Loaded
         brands = load_brands(project.root, i18n.discover_locales(project))
     except ContentError as exc:
         problems.extend(exc.problems)
-    translators: dict[str, i18n.Translator] = {"en": i18n.Translator("en", None)}
-    manifests: dict[str, i18n.Manifest] = {"en": i18n.Manifest("original", "reviewed", recorded=True)}
-    for locale in locales:
-        if locale == "en":
-            continue
-        try:
-            translators[locale] = i18n.Translator.load(project, locale)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-        manifests[locale] = i18n.read_manifest(project, locale, problems)
     fonts = load_fonts(project)
     if problems or content is None:
         raise ContentError(problems)
-    return Loaded(project, content, brands, fonts, translators, manifests)
+    template = extract_project(project, dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), content)
+    keys = sorted(f"{m.context}\x04{m.id if isinstance(m.id, str) else m.id[0]}" for m in template if m.id)
+    template_digest = _sha256("\n".join(keys).encode())
+    manifests: dict[str, i18n.Manifest] = {"en": i18n.Manifest("original", "reviewed")}
+    statuses: dict[str, i18n.LocaleStatus] = {}
+    fresh_cache: dict[str, Any] = {}
+    for locale in i18n.discover_locales(project):
+        manifests[locale] = i18n.read_manifest(project, locale, problems)
+        digest = _catalog_digest(project, locale)
+        known = cache.get(locale)
+        if isinstance(known, dict) and known.get("key") == [__version__, digest, template_digest]:
+            status = i18n.LocaleStatus(**{**known["status"], "manifest": manifests[locale]})
+        else:
+            loaded = i18n.read_catalog(project, locale)
+            problems.extend(loaded.problems)
+            status = i18n.locale_status(project, locale, template, loaded)
+        statuses[locale] = status
+        fresh_cache[locale] = {
+            "key": [__version__, digest, template_digest],
+            "status": {k: v for k, v in vars(status).items() if k != "manifest"},
+        }
+    if problems:
+        raise ContentError(problems)
+    return Loaded(project, content, brands, fonts, manifests, statuses, fresh_cache)
 
 
-def choose_locales(project: Project, selection: Selection, today: dt.date) -> tuple[list[str], BuildResult]:
+def choose_locales(project: Project, selection: Selection, loaded: Loaded) -> tuple[list[str], BuildResult]:
     """The locales to build: every catalog at or above min_completeness, plus those asked for by name."""
     result = BuildResult(out_dir=Path())
-    available = i18n.discover_locales(project)
+    available = list(loaded.statuses)
     unknown = [code for code in selection.locales if code != "en" and code not in available]
     if unknown:
         raise ScarleafletsError(f"no catalog for {', '.join(unknown)}; available: en, {', '.join(available)}")
-    candidates = [c for c in available if not selection.locales or c in selection.locales]
-    # Completeness is measured against what the leaflets will ask for now, not the last extracted template.
-    template = extract_project(project, dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC))
-    published, withheld = i18n.select_published(
-        project, template, candidates, include_incomplete=selection.allow_incomplete
-    )
-    for status in withheld:
-        if status.locale in selection.locales:  # named explicitly: published on request
-            published.append(status)
+    chosen = ["en"] if not selection.locales or "en" in selection.locales else []
+    for code, status in loaded.statuses.items():
+        if selection.locales and code not in selection.locales:
+            continue
+        complete = status.percent >= project.settings.min_completeness
+        if complete or selection.allow_incomplete or code in selection.locales:
+            chosen.append(code)
+            if status.percent < 100.0:
+                result.incomplete.append(status)
         else:
             result.withheld.append(status)
-    result.incomplete = [s for s in published if s.percent < 100.0]
-    chosen = [s.locale for s in published]
-    if not selection.locales or "en" in selection.locales:
-        chosen.insert(0, "en")
     return chosen, result
 
 
@@ -259,14 +273,23 @@ _WORKER: dict[str, Any] = {}
 
 def _start_worker(loaded: Loaded) -> None:
     _WORKER["loaded"] = loaded
+    _WORKER["translators"] = {}
     _WORKER["html"] = LeafletRenderer(loaded.project, loaded.content, loaded.fonts)
     _WORKER["pdf"] = PdfRenderer(loaded.project.root)
+
+
+def _translator(loaded: Loaded, locale: str) -> i18n.Translator:
+    """The locale's translations, read once per worker and only if it has something to render."""
+    cache: dict[str, i18n.Translator] = _WORKER.setdefault("translators", {})
+    if locale not in cache:
+        cache[locale] = i18n.Translator.load(loaded.project, locale)
+    return cache[locale]
 
 
 def _render(job: Job) -> JobResult:
     loaded: Loaded = _WORKER["loaded"]
     try:
-        translator = loaded.translators[job.locale]
+        translator = _translator(loaded, job.locale)
         translator.fallbacks = set()
         source = LeafletSource(loaded.brands[job.brand], job.locale, job.topic)
         html, when = _WORKER["html"].render(source, translator, loaded.manifests[job.locale])
@@ -310,12 +333,13 @@ def build(
     on_plan: Callable[[int], None] | None = None,
 ) -> BuildResult:
     out = (out_dir or project.output_dir / "leaflets").resolve()
-    loaded = load_all(project, today, i18n.discover_locales(project))
-    locales, result = choose_locales(project, selection, today)
+    manifest = read_manifest(out)
+    cache = manifest.get("catalogs") if isinstance(manifest.get("catalogs"), dict) else {}
+    loaded = load_all(project, today, cache or {})
+    locales, result = choose_locales(project, selection, loaded)
     result.out_dir = out
     jobs = plan(loaded, locales, selection, out)
     result.planned = len(jobs)
-    manifest = read_manifest(out)
     todo = [job for job in jobs if force or not is_current(job, out, manifest)]
     result.skipped = [job for job in jobs if job not in todo]
     if on_plan:
@@ -339,8 +363,9 @@ def build(
             result.failed.append(item)
         if progress:
             progress(1)
-    if result.built:
+    if result.built or manifest.get("catalogs") != loaded.catalog_cache:
         manifest["generator"] = f"scarleaflets {__version__}"
+        manifest["catalogs"] = loaded.catalog_cache
         manifest["documents"] = dict(sorted(manifest["documents"].items()))
         atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
     return result

@@ -25,7 +25,7 @@ from babel.messages.frontend import parse_mapping_cfg
 
 from . import __version__
 from .config import Project
-from .content import file_messages, load_content
+from .content import ContentSet, Msg, file_messages, load_content
 
 MAPPING_FILE = "babel.cfg"
 # Used when a project folder has no babel.cfg of its own: the same mapping the repository ships.
@@ -63,10 +63,15 @@ def mapping_text(project: Project) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else DEFAULT_MAPPING
 
 
-def extract_project(project: Project, now: dt.datetime) -> Catalog:
-    """Validate all content, then extract every content and template message into a new template catalog."""
-    load_content(project.root, now.date())  # raises ContentError listing every problem first
-    method_map, options_map = parse_mapping_cfg(io.StringIO(mapping_text(project)))  # type: ignore[no-untyped-call]
+def extract_project(project: Project, now: dt.datetime, content: ContentSet | None = None) -> Catalog:
+    """Validate all content (unless given already loaded), then gather every content and template message.
+
+    Content messages come from the validated model, file by file in the order ``pybabel extract`` visits
+    them, with the same contexts, lines and notes as :func:`extract_content`; templates go through Babel's
+    own extraction with the project's mapping. A test holds the two paths to the same result.
+    """
+    if content is None:
+        content = load_content(project.root, now.date())  # raises ContentError listing every problem first
     catalog = Catalog(
         project="scarleaflets",
         version=__version__,
@@ -76,9 +81,22 @@ def extract_project(project: Project, now: dt.datetime) -> Catalog:
         charset="utf-8",
         fuzzy=False,
     )
-    for filename, lineno, message, comments, context in extract_from_dir(
+    sources: list[tuple[str, list[tuple[str, Msg]]]] = [(content.guide.file, list(content.guide.messages()))]
+    sources += [(topic.file, list(topic.messages())) for topic in content]
+    for file, messages in sorted(sources):
+        for context, msg in messages:
+            catalog.add(
+                msg.text,
+                None,
+                locations=[(file, msg.line)],
+                auto_comments=[msg.note] if msg.note else [],
+                context=context,
+            )
+    method_map, options_map = parse_mapping_cfg(io.StringIO(mapping_text(project)))  # type: ignore[no-untyped-call]
+    others = [(pattern, method) for pattern, method in method_map if method != "scarleaflets"]
+    for filename, lineno, message, comments, template_context in extract_from_dir(
         str(project.root),
-        method_map,
+        others,
         options_map,
         keywords=DEFAULT_KEYWORDS,
         comment_tags=COMMENT_TAGS,
@@ -89,6 +107,6 @@ def extract_project(project: Project, now: dt.datetime) -> Catalog:
             None,
             locations=[(Path(filename).as_posix(), lineno)],
             auto_comments=comments,
-            context=context,
+            context=template_context,
         )
     return catalog

@@ -323,9 +323,14 @@ def is_published(message: Message) -> bool:
     return bool(forms) and all(forms)
 
 
-def locale_status(project: Project, locale: str, template: Catalog) -> LocaleStatus:
-    """Counts against the template, which holds what the leaflets and emails will ask for."""
-    loaded = read_catalog(project, locale)
+def locale_status(
+    project: Project, locale: str, template: Catalog, loaded: LoadedCatalog | None = None
+) -> LocaleStatus:
+    """Counts against the template, which holds what the leaflets and emails will ask for.
+
+    ``loaded`` is the catalog when the caller has read it already (its problems are counted)."""
+    if loaded is None:
+        loaded = read_catalog(project, locale)
     manifest_problems: list[Problem] = []
     manifest = read_manifest(project, locale, manifest_problems)
     info = LocaleInfo(locale)

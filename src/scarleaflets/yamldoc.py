@@ -14,7 +14,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -22,6 +22,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Problem
 
 T = TypeVar("T")
+# libyaml when PyYAML was built with it (the usual wheels are): several times faster, same nodes and marks.
+FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 NULL_TAG = "tag:yaml.org,2002:null"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -61,7 +63,12 @@ def parse(path: Path, shown_as: str, problems: list[Problem], text: str | None =
         problems.append(Problem(shown_as, 0, "", f"cannot be read: {exc.strerror}"))
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        node = None  # parse again with the pure-Python loader below: its messages are the clearer ones
+    try:
+        if node is None:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and str(exc.context or "").startswith("while scanning a quoted"):
@@ -76,7 +83,7 @@ def parse(path: Path, shown_as: str, problems: list[Problem], text: str | None =
         problems.append(Problem(shown_as, 1, "", "the file is empty"))
         return None
     if "*" in text:  # cheap test first: aliases need '*'
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=FAST_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 line = int(event.start_mark.line) + 1 if event.start_mark is not None else 0
                 message = "anchors and aliases (& and *) are not supported; write the value out"
