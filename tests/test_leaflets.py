@@ -100,6 +100,32 @@ def test_script_fonts_are_the_ones_embedded(built):
     assert any("Devanagari" in n for n in font_names(built / "riverside/hi/prp-microneedling.pdf"))
 
 
+def _figure_alts(path) -> list[str]:
+    alts: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return alts
+
+
+def test_figures_carry_their_translated_alt_text(built):
+    translator = i18n.Translator.load(PROJECT, "ar")
+    alts = _figure_alts(built / "riverside/ar/scar-types.pdf")
+    assert alts[0] == "Riverside Skin Clinic"  # the logo
+    topic = next(t for t in CONTENT if t.id == "scar-types")
+    expected = [translator.pgettext(f"scar-types/figure/{f.id}", f.alt.text) for f in topic.figures]
+    assert expected[0] != topic.figures[0].alt.text
+    assert set(expected) <= set(alts)
+
+
 def test_paper_sizes_follow_the_brand(built):
     a4 = PdfReader(built / "riverside/en/choosing-a-treatment.pdf").pages[0].mediabox
     letter = PdfReader(built / "harbor/es/marks-vs-scars.pdf").pages[0].mediabox
@@ -123,4 +149,5 @@ def test_rebuilding_gives_identical_bytes(built, tmp_path):
 
 from scarleaflets.content import load_content  # noqa: E402
 
-PROJECT_CONTENT_TITLES = {t.id: t.title.text for t in load_content(REPO, dt.date.today())}
+CONTENT = load_content(REPO, dt.date.today())
+PROJECT_CONTENT_TITLES = {t.id: t.title.text for t in CONTENT}

@@ -84,3 +84,30 @@ def test_rtl_locale_gets_dir_and_mirrored_layout(leaflet_project):
     assert '<html lang="ar" dir="rtl">' in html
     assert '@top-right {\n    content: "Mini Clinic"' in html
     assert "padding-right: 6mm" in html
+
+
+def test_a_tampered_translation_cannot_embed_a_local_file_in_the_pdf(leaflet_project):
+    """End to end: the catalog tries to pull a file into the leaflet; the PDF shows the attempt as text and
+    contains nothing of the file."""
+    import io
+
+    from pypdf import PdfReader
+
+    from scarleaflets.pdf import PdfRenderer
+
+    secret = leaflet_project.root.parent / "patients.txt"
+    secret.write_text("CONFIDENTIAL-PATIENT-LIST")
+    renderer, brand = _renderer(leaflet_project)
+    catalog = Catalog(locale="es")
+    attack = f'<img src="{secret.as_uri()}"><object data="{secret.as_uri()}"></object>'
+    catalog.add("A short paragraph.", attack, context="sample/intro")
+    catalog.add("Key points", f'Puntos") }} @import url("{secret.as_uri()}"); x {{ a: ("')
+    html, when = renderer.render(
+        LeafletSource(brand, "es", "sample"), Translator("es", catalog), Manifest("x", "draft")
+    )
+    pdf = PdfRenderer(leaflet_project.root).render(html, when, b"tamper")
+    data = pdf.data
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert "CONFIDENTIAL-PATIENT-LIST" not in text
+    assert b"CONFIDENTIAL" not in data
+    assert f'<img src="{secret.as_uri()}">' in text

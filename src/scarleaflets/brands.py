@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .content import svg_problem
+from .content import asset_file
 from .errors import ContentError, Problem
 from .locales import SOURCE_LOCALE, UnknownLocale, parse_locale
 from .yamldoc import Reader, parse
@@ -31,7 +31,6 @@ HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,24}$")
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -250,29 +249,7 @@ class _BrandReader(Reader):
         return value
 
     def logo(self, node: Node, path: str) -> Path | None:
-        value = self.scalar(node, path, "a file path inside content/")
-        if value is None:
-            return None
-        root = self.content_dir.resolve()
-        target = (root / value).resolve()
-        if Path(value).is_absolute() or not target.is_relative_to(root):
-            self.error(
-                node, path, f"'{value}' is outside the content folder; keep logos under content/brands/"
-            )
-            return None
-        if not target.is_file():
-            self.error(node, path, f"logo file content/{value} does not exist")
-            return None
-        if target.suffix.lower() == ".svg":
-            problem = svg_problem(target)
-        elif target.suffix.lower() == ".png":
-            problem = None if target.read_bytes()[:8] == PNG_MAGIC else "not a PNG image"
-        else:
-            problem = "a logo is an .svg or .png file"
-        if problem:
-            self.error(node, path, f"content/{value}: {problem}")
-            return None
-        return target
+        return asset_file(self, node, path, self.content_dir, what="logo", suffixes=(".svg", ".png"))
 
     def legal(self, node: Node, default: str | None, locales: list[str] | None) -> dict[str, str] | None:
         if isinstance(node, ScalarNode):

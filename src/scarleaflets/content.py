@@ -570,25 +570,7 @@ class _TopicReader(Reader):
         return figures
 
     def figure_file(self, node: Node, path: str) -> Path | None:
-        value = self.scalar(node, path, "a file path inside content/")
-        if value is None:
-            return None
-        root = self.content_dir.resolve()
-        target = (root / value).resolve()
-        if Path(value).is_absolute() or not target.is_relative_to(root):
-            self.error(node, path, f"'{value}' is outside the content folder; keep figures under content/")
-            return None
-        if target.suffix.lower() != ".svg":
-            self.error(node, path, f"'{value}' is not an .svg file; figures are SVG drawings")
-            return None
-        if not target.is_file():
-            self.error(node, path, f"figure file content/{value} does not exist")
-            return None
-        problem = svg_problem(target)
-        if problem:
-            self.error(node, path, f"content/{value}: {problem}")
-            return None
-        return target
+        return asset_file(self, node, path, self.content_dir, what="figure", suffixes=(".svg",))
 
     def source(self, node: Node, path: str) -> Source | None:
         keys = self.mapping(
@@ -654,6 +636,38 @@ class _TopicReader(Reader):
             cast(ReviewStatus, status),
             line_of(keys["next_review_due"]),
         )
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def asset_file(
+    reader: Reader, node: Node, path: str, content_dir: Path, *, what: str, suffixes: tuple[str, ...]
+) -> Path | None:
+    """A file inside the content folder (a figure, a logo): present, of an allowed kind, and safe to embed."""
+    value = reader.scalar(node, path, "a file path inside content/")
+    if value is None:
+        return None
+    root = content_dir.resolve()
+    target = (root / value).resolve()
+    if Path(value).is_absolute() or not target.is_relative_to(root):
+        reader.error(node, path, f"'{value}' is outside the content folder; keep {what}s under content/")
+        return None
+    if target.suffix.lower() not in suffixes:
+        kinds = " or ".join(suffixes)
+        reader.error(node, path, f"'{value}' is not a {kinds} file; a {what} must be one")
+        return None
+    if not target.is_file():
+        reader.error(node, path, f"{what} file content/{value} does not exist")
+        return None
+    if target.suffix.lower() == ".svg":
+        problem = svg_problem(target)
+    else:
+        problem = None if target.read_bytes()[:8] == PNG_MAGIC else "not a PNG image"
+    if problem:
+        reader.error(node, path, f"content/{value}: {problem}")
+        return None
+    return target
 
 
 def svg_problem(path: Path) -> str | None:
