@@ -56,3 +56,17 @@ def test_content_errors_end_up_in_the_report(mini_project):
     assert not report.ok
     assert report.topics == []
     assert report.errors[0].file == "content/topics/sample.yaml"
+
+
+def test_content_and_catalog_problems_are_reported_in_one_run(catalog_project):
+    import shutil
+
+    from .conftest import DATA
+
+    target = catalog_project.locales_dir / "fr" / "LC_MESSAGES" / "messages.po"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(DATA / "bad-po" / "script-injection.po", target)
+    (catalog_project.content_dir / "topics" / "sample.yaml").write_text("id: sample\n")
+    report = run_check(open_project(catalog_project.root), FIXTURE_TODAY, strict=False)
+    files = {p.file for p in report.errors}
+    assert {"content/topics/sample.yaml", "locales/fr/LC_MESSAGES/messages.po"} <= files

@@ -84,13 +84,14 @@ def run_check(
 ) -> CheckReport:
     limit = project.settings.max_grade if max_grade is None else max_grade
     report = CheckReport(today=today, max_grade=limit, strict=strict)
+    content: ContentSet | None = None
     try:
         content = load_content(project.root, today)
     except ContentError as exc:
         report.errors.extend(exc.problems)
-        return report
-    check_content(content, report)
-    check_catalogs(project, report)
+    if content is not None:
+        check_content(content, report)
+    check_catalogs(project, report, content)
     check_fonts(project, report)
     return report
 
@@ -149,11 +150,14 @@ def _english_texts(project: Project) -> list[str]:
     return [text for m in i18n.read_template(project) if m.id for text in _strings(m.id)]
 
 
-def check_catalogs(project: Project, report: CheckReport) -> None:
-    """The translation quality gate on every catalog, an up-to-date template, and completeness."""
+def check_catalogs(project: Project, report: CheckReport, content: ContentSet | None) -> None:
+    """The translation quality gate on every catalog; with valid content, also an up-to-date template and
+    each locale's completeness."""
     locales = i18n.discover_locales(project)
     report.errors.extend(i18n.check_locales(project, locales))
     template_file = i18n.shown(project, i18n.template_path(project))
+    if content is None:
+        return  # what the leaflets ask for cannot be known until the content is valid
     if not i18n.template_path(project).is_file():
         if locales:
             report.errors.append(
@@ -167,7 +171,7 @@ def check_catalogs(project: Project, report: CheckReport) -> None:
         return
     template = i18n.read_template(project)
     now = dt.datetime.combine(report.today, dt.time(), tzinfo=dt.UTC)
-    current = extract_project(project, now)
+    current = extract_project(project, now, content)
     stale = _keys(current) ^ _keys(template)
     if stale:
         added = len(_keys(current) - _keys(template))

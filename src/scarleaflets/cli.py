@@ -242,6 +242,7 @@ def build(
     changed are skipped. A failing leaflet does not stop the others; the command then exits 1.
     A locale below min_completeness is skipped unless named with --locale or --allow-incomplete is given.
     """
+    # Imported here: WeasyPrint takes a while to import, and the other commands do not need it.
     from .build import Selection
     from .build import build as run_build
 

@@ -226,8 +226,8 @@ def update_locales(project: Project, locales: Iterable[str], now: dt.datetime) -
     loaded = []
     for locale in locales:
         item = read_catalog(project, locale)
-        parse_errors = [p for p in item.problems if item.catalog is None]
-        problems.extend(parse_errors)
+        if item.catalog is None:  # a catalog that does not parse cannot be merged; quality problems can wait
+            problems.extend(item.problems)
         loaded.append(item)
     if problems:
         raise ContentError(problems)
