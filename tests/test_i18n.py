@@ -19,6 +19,7 @@ from scarleaflets.config import open_project
 from scarleaflets.errors import ContentError, ScarleafletsError
 from scarleaflets.extract import extract_project
 from scarleaflets.locales import LocaleInfo, UnknownLocale
+from scarleaflets.render import install_translator
 
 from .conftest import translate_all
 
@@ -129,19 +130,13 @@ def test_locales_below_the_threshold_are_withheld_unless_asked_for(catalog_proje
 
 
 def test_translations_cannot_inject_markup_into_templates():
-    """Jinja's i18n extension marks translations safe; the Translator escapes them first."""
+    """Jinja's i18n extension marks translations safe; install_translator escapes them first (in HTML only)."""
     catalog = Catalog(locale="fr")
     catalog.add("Hello %(name)s", '<img src=x onerror="alert(1)"> %(name)s')
     catalog.add("Plain", "<b>gras</b>", context="topic/section")
     translator = i18n.Translator("fr", catalog)
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
-    env.install_gettext_callables(
-        translator.jinja_gettext,
-        translator.jinja_ngettext,
-        newstyle=True,
-        pgettext=translator.jinja_pgettext,
-        npgettext=translator.jinja_npgettext,
-    )
+    install_translator(env, translator)
     html = env.from_string(
         '{{ _("Hello %(name)s", name=who) }}|{{ pgettext("topic/section", "Plain") }}'
     ).render(who="<i>Ann</i>")
@@ -205,3 +200,11 @@ def test_a_new_unshipped_locale_works_end_to_end_without_code_change(mini_projec
     assert translator.pgettext("sample/title", "A sample topic") == "עברית A sample topic"
     assert translator.info.direction == "rtl"
     assert translator.fallbacks == set()
+
+
+def test_plain_text_templates_get_plain_translations():
+    catalog = Catalog(locale="fr")
+    catalog.add("Don't stop", "N'arrêtez pas <ici>")
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=False)  # noqa: S701 (a text template)
+    install_translator(env, i18n.Translator("fr", catalog))
+    assert env.from_string('{{ _("Don\'t stop") }}').render() == "N'arrêtez pas <ici>"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import sys
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -302,6 +305,332 @@ def build(
     if not result.ok:
         click.echo("FAILED: fix the errors above, then run `scarleaflets build` again.", err=True)
         ctx.exit(1)
+
+
+DB_OPTION = click.option(
+    "--db",
+    "db_url",
+    envvar="SCARLEAFLETS_DB",
+    default=None,
+    metavar="URL",
+    help="SQLAlchemy database URL (env SCARLEAFLETS_DB). Default: sqlite:///PROJECT/var/scarleaflets.db.",
+)
+TRANSPORT_OPTION = click.option(
+    "--transport",
+    "transport_url",
+    default=None,
+    metavar="URL",
+    help="smtp://[user:pass@]host:port[?starttls=true], smtps://host:port or maildir://PATH. "
+    "Default: [email] transport in scarleaflets.toml (maildir://output/outbox).",
+)
+
+
+def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Any:  # noqa: ANN401
+    from .mailing import open_mailing
+    from .store import default_url
+
+    project = _project(ctx)
+    return open_mailing(project, db_url or default_url(project.root), today)
+
+
+def _parse_now(value: str | None) -> dt.datetime:
+    if value is None:
+        return _now()
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO 8601 date and time", param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@cli.command()
+@click.argument("email", required=False)
+@click.option("--name", default=None, help="The patient's name, as it should appear in the greeting.")
+@click.option("--locale", default=None, help="The patient's language (one the brand publishes).")
+@click.option("--brand", default=None, help="The clinic's brand id.")
+@click.option("--series", default=None, help="The series id (content/series/ID.yaml).")
+@click.option("--timezone", default=None, help="The patient's time zone, e.g. Europe/Paris.")
+@click.option(
+    "--start", type=DATE, default=None, help="First day of the series (default: today, patient's time)."
+)
+@click.option(
+    "--consent-source",
+    default="clinic staff (command line)",
+    show_default=True,
+    help="How the patient gave consent, recorded with the enrollment.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Import many patients from a CSV file (columns: email,name,locale,brand,series,timezone,"
+    "start_date,consent_at,consent_source).",
+)
+@DB_OPTION
+@click.pass_context
+def enroll(
+    ctx: click.Context,
+    email: str | None,
+    name: str | None,
+    locale: str | None,
+    brand: str | None,
+    series: str | None,
+    timezone: str | None,
+    start: dt.datetime | None,
+    consent_source: str,
+    csv_path: Path | None,
+    db_url: str | None,
+) -> None:
+    """Enroll a patient into an email series, or many from a CSV file.
+
+    Every value is checked first: address syntax, a locale the brand publishes, the time zone, the series.
+    An identical repeat changes nothing, so a CSV file can be imported again safely; bad rows are reported
+    with their line and the good ones are imported. Nothing about the patient is written to the output.
+    """
+    from .mailing import EnrollmentRequest
+
+    now = _now()
+    mailing = _mailing(ctx, db_url, now.date())
+    if csv_path is not None:
+        if email is not None:
+            raise click.UsageError("give either EMAIL or --csv FILE, not both")
+        report = mailing.import_csv(csv_path, now)
+        for line, field, error in report.errors:
+            click.echo(f"error: {csv_path}:{line}: {field}: {error}", err=True)
+        click.echo(
+            f"{report.created} enrolled, {report.existing} already enrolled, {len(report.errors)} problems "
+            f"in {csv_path}"
+        )
+        ctx.exit(1 if report.errors else 0)
+    missing = [
+        n
+        for n, v in (
+            ("EMAIL", email),
+            ("--locale", locale),
+            ("--brand", brand),
+            ("--series", series),
+            ("--timezone", timezone),
+        )
+        if not v
+    ]
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)}")
+    request = EnrollmentRequest(
+        email=email or "",
+        name=name,
+        locale=locale or "",
+        brand=brand or "",
+        series=series or "",
+        timezone=timezone or "",
+        start_date=start.date() if start else None,
+        consent_source=consent_source,
+    )
+    enrollment_id, created = mailing.enroll(request, now)
+    click.echo(
+        f"enrollment {enrollment_id}: {'enrolled' if created else 'already enrolled, nothing changed'}"
+    )
+
+
+@cli.command()
+@click.argument("email")
+@DB_OPTION
+@click.pass_context
+def unsubscribe(ctx: click.Context, email: str, db_url: str | None) -> None:
+    """Stop every series for this address; it is also put on the suppression list. Idempotent."""
+    now = _now()
+    count = _mailing(ctx, db_url, now.date()).unsubscribe(email, now)
+    click.echo(
+        f"unsubscribed ({count} active enrollment(s) stopped); the address will not be written to again"
+    )
+
+
+@cli.command()
+@click.argument("email")
+@DB_OPTION
+@click.pass_context
+def forget(ctx: click.Context, email: str, db_url: str | None) -> None:
+    """Erase this patient's personal data (name, address, enrollments, deliveries).
+
+    Only a keyed hash of the address is kept, on the suppression list, so that the address is never enrolled
+    or written to again by mistake. On SQLite the deleted data is overwritten, not just unlinked.
+    """
+    now = _now()
+    count = _mailing(ctx, db_url, now.date()).forget(email, now)
+    click.echo(f"erased {count} enrollment(s); only a keyed hash remains on the suppression list")
+
+
+@cli.command("send-due")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    metavar="ISO8601",
+    help="Act as if it were this moment (for catching up or testing). Default: the clock.",
+)
+@TRANSPORT_OPTION
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100000),
+    default=500,
+    show_default=True,
+    help="Most deliveries to handle in this pass.",
+)
+@DB_OPTION
+@click.pass_context
+def send_due(
+    ctx: click.Context, now_text: str | None, transport_url: str | None, limit: int, db_url: str | None
+) -> None:
+    """One pass: send every email that is due now, inside each clinic's send window.
+
+    A patient gets at most one email a day, even after the worker was down. Temporary SMTP failures are
+    retried later with backoff; permanent ones fail the delivery and suppress the address.
+    """
+    from .delivery import open_transport
+
+    now = _parse_now(now_text)
+    project = _project(ctx)
+    mailing = _mailing(ctx, db_url, now.date())
+    transport = open_transport(transport_url or project.settings.transport, project.root)
+    try:
+        report = mailing.send_due(now, transport, worker=f"send-due-{os.getpid()}", limit=limit)
+    finally:
+        transport.close()
+    click.echo(
+        f"{report.sent} sent, {report.retried} to retry, {report.failed} failed, {report.postponed} waiting"
+    )
+
+
+@cli.command()
+@click.option(
+    "--every",
+    type=click.FloatRange(0.1, 86400),
+    default=60,
+    show_default=True,
+    help="Seconds between passes.",
+)
+@TRANSPORT_OPTION
+@DB_OPTION
+@click.pass_context
+def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: str | None) -> None:
+    """Run send passes forever, ticked by the `schedule` package. Ctrl-C or SIGTERM finishes the message in
+    flight, gives back the claims not yet sent, and exits cleanly."""
+    import schedule
+
+    from .delivery import open_transport
+
+    project = _project(ctx)
+    mailing = _mailing(ctx, db_url, _now().date())
+    transport = open_transport(transport_url or project.settings.transport, project.root)
+    stop = {"requested": False}
+
+    def request_stop(signum: int, _frame: Any) -> None:  # noqa: ANN401
+        stop["requested"] = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    name = f"worker-{os.getpid()}"
+
+    def tick() -> None:
+        report = mailing.send_due(_now(), transport, worker=name, should_stop=lambda: stop["requested"])
+        if report.sent or report.failed or report.retried:
+            click.echo(f"{report.sent} sent, {report.retried} to retry, {report.failed} failed")
+
+    scheduler = schedule.Scheduler()
+    scheduler.every(every).seconds.do(tick)
+    click.echo(f"worker {name} started: a pass every {every:g} s; Ctrl-C to stop")
+    try:
+        tick()
+        while not stop["requested"]:
+            scheduler.run_pending()
+            time.sleep(min(0.2, every))
+    finally:
+        transport.close()
+    click.echo("worker stopped cleanly")
+
+
+@cli.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@DB_OPTION
+@click.pass_context
+def mail_status(ctx: click.Context, as_json: bool, db_url: str | None) -> None:
+    """Per series and step: how many emails are pending, sent, deferred, failed or cancelled; next due time."""
+    from .store import Store, default_url
+
+    project = _project(ctx)
+    store = Store.open(db_url or default_url(project.root))
+    rows = store.status_rows()
+    if as_json:
+        payload = {"enrollments": store.enrollment_counts(), "steps": rows}
+        click.echo(json.dumps(payload, indent=2, default=str))
+        return
+    steps: dict[tuple[str, int, str], dict[str, Any]] = {}
+    for row in rows:
+        item = steps.setdefault((row["series"], row["step_index"], row["step"]), {"next": None})
+        item[row["status"]] = row["count"]
+        if row["status"] in ("pending", "deferred") and (
+            item["next"] is None or row["next_at"] < item["next"]
+        ):
+            item["next"] = row["next_at"]
+    click.echo(
+        f"{'series / step':<40} {'pending':>8} {'sent':>6} {'deferred':>9} {'failed':>7}  next due (UTC)"
+    )
+    for (series_id, index, step), item in steps.items():
+        next_due = item["next"].strftime("%Y-%m-%d %H:%M") if item["next"] else "-"
+        click.echo(
+            f"{series_id + ' / ' + str(index + 1) + ' ' + step:<40} {item.get('pending', 0):>8} "
+            f"{item.get('sent', 0):>6} {item.get('deferred', 0):>9} {item.get('failed', 0):>7}  {next_due}"
+        )
+    counts = store.enrollment_counts()
+    click.echo("enrollments: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"))
+
+
+@cli.command()
+@click.option("--start", "start_text", required=True, metavar="ISO8601", help="Simulated starting moment.")
+@click.option("--days", type=click.IntRange(1, 400), default=50, show_default=True, help="Days to simulate.")
+@click.option(
+    "--every-hours",
+    type=click.IntRange(1, 24),
+    default=1,
+    show_default=True,
+    help="Simulated hours between passes.",
+)
+@TRANSPORT_OPTION
+@DB_OPTION
+@click.pass_context
+def simulate(
+    ctx: click.Context,
+    start_text: str,
+    days: int,
+    every_hours: int,
+    transport_url: str | None,
+    db_url: str | None,
+) -> None:
+    """Run the series in simulated time: a send pass every few simulated hours, for testing and the demo.
+
+    The same passes as `send-due`, with `now` advanced by the simulation instead of the clock.
+    """
+    from .delivery import open_transport
+
+    project = _project(ctx)
+    start = _parse_now(start_text)
+    mailing = _mailing(ctx, db_url, start.date())
+    transport = open_transport(transport_url or project.settings.transport, project.root)
+    totals = {"sent": 0, "failed": 0, "retried": 0}
+    try:
+        moment = start
+        while moment <= start + dt.timedelta(days=days):
+            report = mailing.send_due(moment, transport, worker="simulation")
+            totals["sent"] += report.sent
+            totals["failed"] += report.failed
+            totals["retried"] += report.retried
+            moment += dt.timedelta(hours=every_hours)
+    finally:
+        transport.close()
+    click.echo(
+        f"simulated {days} days from {start:%Y-%m-%d %H:%M} UTC: {totals['sent']} sent, "
+        f"{totals['retried']} retried, {totals['failed']} failed"
+    )
 
 
 def _now() -> dt.datetime:

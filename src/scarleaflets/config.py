@@ -24,6 +24,7 @@ DEFAULT_MIN_COMPLETENESS = 100.0
 _SCHEMA: dict[str, dict[str, type]] = {
     "check": {"max_grade": float},
     "i18n": {"min_completeness": float},
+    "email": {"unsubscribe_url": str, "transport": str, "retry_hours": float, "max_attempts": int},
 }
 
 
@@ -32,6 +33,13 @@ class Settings:
     max_grade: float = DEFAULT_MAX_GRADE
     # Percentage of messages a locale must have translated (not fuzzy) to be published.
     min_completeness: float = DEFAULT_MIN_COMPLETENESS
+    # The one-click unsubscribe endpoint (scarleaflets serve, behind HTTPS); the token is appended.
+    unsubscribe_url: str = "https://unsubscribe.example.org/u/"
+    # Where mail goes when --transport is not given: the demo's local Maildir.
+    transport: str = "maildir://output/outbox"
+    # Temporary failures are retried with exponential backoff for this long, at most max_attempts times.
+    retry_hours: float = 48.0
+    max_attempts: int = 8
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,10 @@ def read_settings(path: Path) -> Settings:
     settings = Settings(**values)
     if not 1.0 <= settings.max_grade <= 18.0:
         raise ConfigError(f"{shown}: [check] max_grade must be between 1 and 18, got {settings.max_grade}")
+    if not settings.unsubscribe_url.startswith("https://"):
+        raise ConfigError(
+            f"{shown}: [email] unsubscribe_url must be an https:// address (mail providers require it)"
+        )
     if not 0.0 <= settings.min_completeness <= 100.0:
         raise ConfigError(
             f"{shown}: [i18n] min_completeness must be a percentage from 0 to 100, got {settings.min_completeness}"

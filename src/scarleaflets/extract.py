@@ -26,6 +26,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from . import __version__
 from .config import Project
 from .content import ContentSet, Msg, file_messages, load_content
+from .series import SERIES_FOLDER, Series, load_series, series_messages
 
 MAPPING_FILE = "babel.cfg"
 # Used when a project folder has no babel.cfg of its own: the same mapping the repository ships.
@@ -48,7 +49,9 @@ def extract_content(
     """Babel extractor: the messages of one content file, with real line numbers and contexts."""
     name = str(getattr(fileobj, "name", "content.yaml"))
     text = fileobj.read().decode(options.get("encoding", "utf-8"))
-    for context, msg in file_messages(Path(name), _shown(name), text):
+    path = Path(name)
+    read = series_messages if path.parent.name == SERIES_FOLDER else file_messages
+    for context, msg in read(path, _shown(name), text):
         comments = [msg.note] if msg.note else []
         yield msg.line, "pgettext", (context, msg.text), comments
 
@@ -63,7 +66,12 @@ def mapping_text(project: Project) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else DEFAULT_MAPPING
 
 
-def extract_project(project: Project, now: dt.datetime, content: ContentSet | None = None) -> Catalog:
+def extract_project(
+    project: Project,
+    now: dt.datetime,
+    content: ContentSet | None = None,
+    series: dict[str, Series] | None = None,
+) -> Catalog:
     """Validate all content (unless given already loaded), then gather every content and template message.
 
     Content messages come from the validated model, file by file in the order ``pybabel extract`` visits
@@ -72,6 +80,8 @@ def extract_project(project: Project, now: dt.datetime, content: ContentSet | No
     """
     if content is None:
         content = load_content(project.root, now.date())  # raises ContentError listing every problem first
+    if series is None:
+        series = load_series(project.root, content)
     catalog = Catalog(
         project="scarleaflets",
         version=__version__,
@@ -83,6 +93,7 @@ def extract_project(project: Project, now: dt.datetime, content: ContentSet | No
     )
     sources: list[tuple[str, list[tuple[str, Msg]]]] = [(content.guide.file, list(content.guide.messages()))]
     sources += [(topic.file, list(topic.messages())) for topic in content]
+    sources += [(item.file, list(item.messages())) for item in series.values()]
     for file, messages in sorted(sources):
         for context, msg in messages:
             catalog.add(

@@ -23,7 +23,6 @@ from typing import Any, Literal
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
-from markupsafe import Markup, escape
 
 from .config import Project
 from .errors import ContentError, Problem, ScarleafletsError
@@ -369,8 +368,8 @@ class Translator:
     """Translations of one locale for rendering, built from a catalog that passed the quality gate.
 
     Fuzzy and empty entries are left out, so those messages fall back to English, one message at a time;
-    every fallback is counted so the build can report it. The ``jinja_*`` callables escape the translation
-    before Jinja marks it safe, so a translation can never inject markup into a leaflet or an email.
+    every fallback is counted so the build can report it. Templates get it through
+    :func:`scarleaflets.render.install_translator`, which escapes translations in HTML.
     """
 
     def __init__(self, locale: str, catalog: Catalog | None) -> None:
@@ -423,19 +422,6 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.npgettext(None, singular, plural, count)
-
-    # Jinja's newstyle gettext wraps the returned string in Markup when autoescaping: escape it first.
-    def jinja_gettext(self, message: str) -> Markup:
-        return escape(self.gettext(message))
-
-    def jinja_ngettext(self, singular: str, plural: str, count: int) -> Markup:
-        return escape(self.ngettext(singular, plural, count))
-
-    def jinja_pgettext(self, context: str, message: str) -> Markup:
-        return escape(self.pgettext(context, message))
-
-    def jinja_npgettext(self, context: str, singular: str, plural: str, count: int) -> Markup:
-        return escape(self.npgettext(context, singular, plural, count))
 
 
 def select_published(

@@ -20,8 +20,9 @@ from functools import cache
 from typing import Any
 
 import segno
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup, escape
 
 from .brands import Brand
 from .config import Project
@@ -67,12 +68,34 @@ def make_environment(project: Project, brand_id: str | None = None) -> Environme
 
 
 def install_translator(env: Environment, translator: Translator) -> None:
+    """Give the templates ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` for a locale.
+
+    Jinja's new-style gettext marks a translation safe when the template autoescapes; so in those templates
+    the translation is escaped first, and a translated string can never add markup. In plain-text templates
+    (mail text parts, stylesheets) it stays plain text.
+    """
+
+    def out(eval_ctx: EvalContext, text: str) -> str:
+        return escape(text) if eval_ctx.autoescape else text
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, message: str) -> str:
+        return out(eval_ctx, translator.gettext(message))
+
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, count: int) -> str:
+        return out(eval_ctx, translator.ngettext(singular, plural, count))
+
+    @pass_eval_context
+    def pgettext(eval_ctx: EvalContext, context: str, message: str) -> str:
+        return out(eval_ctx, translator.pgettext(context, message))
+
+    @pass_eval_context
+    def npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, count: int) -> str:
+        return out(eval_ctx, translator.npgettext(context, singular, plural, count))
+
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translator.jinja_gettext,
-        translator.jinja_ngettext,
-        newstyle=True,
-        pgettext=translator.jinja_pgettext,
-        npgettext=translator.jinja_npgettext,
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
 
 

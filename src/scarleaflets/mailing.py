@@ -1,0 +1,363 @@
+"""The email series as a service: enroll (one at a time or from CSV), unsubscribe, forget, and send what is
+due. It ties the stages together — validation, scheduling (drip), composition, the store and a transport —
+and is the one implementation behind the command line and the web API.
+
+Sending is claim → send → record, each a short transaction: two workers never send the same delivery; a
+crash after the server accepted a message but before it was recorded leaves the claim to expire, and the
+message is sent once more with the same Message-ID; a crash anywhere else loses and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import drip, i18n
+from .brands import ADDRESS, Brand
+from .build import load_all
+from .compose import Attachment, EmailComposer, HeaderError, Recipient
+from .config import Project
+from .content import ContentSet
+from .delivery import Transport
+from .errors import ScarleafletsError
+from .locales import SOURCE_LOCALE
+from .pdf import PdfRenderer
+from .render import LeafletRenderer, LeafletSource
+from .series import Series, load_series
+from .signing import email_hash, message_id, unsubscribe_token
+from .store import NewEnrollment, PlannedDelivery, Store, StoreError
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CSV_COLUMNS = (
+    "email",
+    "name",
+    "locale",
+    "brand",
+    "series",
+    "timezone",
+    "start_date",
+    "consent_at",
+    "consent_source",
+)
+LEASE = dt.timedelta(minutes=10)
+RETRY_BASE = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class EnrollmentRequest:
+    email: str
+    name: str | None
+    locale: str
+    brand: str
+    series: str
+    timezone: str
+    start_date: dt.date | None = None
+    consent_at: dt.datetime | None = None
+    consent_source: str = "clinic staff"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    error: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    existing: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
+
+
+@dataclass
+class PassReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    postponed: int = 0
+    stopped: bool = False
+
+
+class Mailing:
+    """Everything the email series needs, loaded and validated once."""
+
+    def __init__(self, project: Project, store: Store, secret: bytes, today: dt.date) -> None:
+        self.project = project
+        self.store = store
+        self.secret = secret
+        loaded = load_all(project, today, {})
+        self.content: ContentSet = loaded.content
+        self.brands: dict[str, Brand] = loaded.brands
+        self.series: dict[str, Series] = load_series(project.root, self.content)
+        self.published = {
+            code
+            for code, status in loaded.statuses.items()
+            if status.percent >= project.settings.min_completeness
+        } | {SOURCE_LOCALE}
+        self.manifests = loaded.manifests
+        self._fonts = loaded.fonts
+        self._translators: dict[str, i18n.Translator] = {}
+        self._composer = EmailComposer(project, self.content)
+        self._leaflets: dict[tuple[str, str, str], bytes] = {}
+        self._html: LeafletRenderer | None = None
+        self._pdf: PdfRenderer | None = None
+
+    # validation and enrollment ---------------------------------------------------------------------------
+
+    def validate(self, request: EnrollmentRequest, today: dt.date) -> list[FieldError]:
+        """Every problem with a request, by field; the same checks for the command line, CSV and the API."""
+        errors: list[FieldError] = []
+        address = request.email.strip()
+        if CONTROL.search(request.email) or not ADDRESS.match(address) or len(address) > 254:
+            errors.append(FieldError("email", "not a valid e-mail address"))
+        if request.name is not None and (CONTROL.search(request.name) or len(request.name) > 200):
+            errors.append(FieldError("name", "must be one line of at most 200 characters"))
+        brand = self.brands.get(request.brand)
+        if brand is None:
+            errors.append(FieldError("brand", f"unknown brand; brands: {', '.join(sorted(self.brands))}"))
+        if request.series not in self.series:
+            errors.append(FieldError("series", f"unknown series; series: {', '.join(sorted(self.series))}"))
+        if brand is not None:
+            offered = [code for code in brand.locales if code in self.published]
+            if request.locale not in offered:
+                errors.append(
+                    FieldError("locale", f"not published for {brand.id}; use one of {', '.join(offered)}")
+                )
+        try:
+            zoneinfo.ZoneInfo(request.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors.append(FieldError("timezone", "unknown time zone; use one like Europe/Paris"))
+        if request.start_date is not None and not (
+            today - dt.timedelta(days=60) <= request.start_date <= today + dt.timedelta(days=365)
+        ):
+            errors.append(FieldError("start_date", "must be within 60 days before and a year after today"))
+        if not request.consent_source.strip() or CONTROL.search(request.consent_source):
+            errors.append(FieldError("consent_source", "say how consent was given, on one line"))
+        return errors
+
+    def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
+        """Enroll a patient; an identical repeat returns the existing enrollment. Raises ScarleafletsError."""
+        problems = self.validate(request, now.date())
+        if problems:
+            raise ScarleafletsError("; ".join(f"{p.field}: {p.error}" for p in problems))
+        brand = self.brands[request.brand]
+        series = self.series[request.series]
+        zone = zoneinfo.ZoneInfo(request.timezone)
+        start = request.start_date or now.astimezone(zone).date()
+        planned = [
+            PlannedDelivery(step.id, index, drip.first_due(start, step.day, brand.email.send_window, zone))
+            for index, step in enumerate(series.steps)
+        ]
+        domain = brand.email.sender_address.rpartition("@")[2]
+        new = NewEnrollment(
+            email=request.email.strip(),
+            email_hash=email_hash(self.secret, request.email),
+            name=request.name.strip() if request.name else None,
+            locale=request.locale,
+            brand=request.brand,
+            series=request.series,
+            timezone=request.timezone,
+            start_date=start,
+            consent_at=request.consent_at or now,
+            consent_source=request.consent_source.strip(),
+        )
+        return self.store.enroll(
+            new, planned, now, lambda eid, step: message_id(self.secret, eid, step, domain)
+        )
+
+    def import_csv(self, path: Path, now: dt.datetime) -> ImportReport:
+        """Validate every row; import the good ones (idempotently); report each bad one with its line."""
+        report = ImportReport()
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScarleafletsError(
+                f"{path}: cannot be read as UTF-8 text ({exc.__class__.__name__})"
+            ) from None
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [
+            c
+            for c in ("email", "locale", "brand", "series", "timezone")
+            if c not in (reader.fieldnames or [])
+        ]
+        if missing:
+            raise ScarleafletsError(
+                f"{path}:1: missing column(s) {', '.join(missing)}; the header is: {','.join(CSV_COLUMNS)}"
+            )
+        seen: dict[tuple[str, str, str], int] = {}
+        for row in reader:
+            line = reader.line_num
+            request, problems = self._request_from_row(row)
+            if request is not None:
+                problems += self.validate(request, now.date())
+                key = (request.email.strip().lower(), request.brand, request.series)
+                if not problems and key in seen:
+                    problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
+                seen.setdefault(key, line)
+            if problems or request is None:
+                report.errors.extend((line, p.field, p.error) for p in problems)
+                continue
+            try:
+                _, created = self.enroll(request, now)
+            except StoreError as exc:
+                report.errors.append((line, "email", str(exc)))
+                continue
+            if created:
+                report.created += 1
+            else:
+                report.existing += 1
+        return report
+
+    @staticmethod
+    def _request_from_row(row: dict[str, str | None]) -> tuple[EnrollmentRequest | None, list[FieldError]]:
+        def value(name: str) -> str:
+            return (row.get(name) or "").strip()
+
+        problems: list[FieldError] = []
+        start: dt.date | None = None
+        consent: dt.datetime | None = None
+        if value("start_date"):
+            try:
+                start = dt.date.fromisoformat(value("start_date"))
+            except ValueError:
+                problems.append(FieldError("start_date", "not a date; write YYYY-MM-DD"))
+        if value("consent_at"):
+            try:
+                consent = dt.datetime.fromisoformat(value("consent_at"))
+                consent = consent if consent.tzinfo else consent.replace(tzinfo=dt.UTC)
+            except ValueError:
+                problems.append(
+                    FieldError("consent_at", "not a date and time; write 2026-11-25T10:30:00+01:00")
+                )
+        if None in row:  # more cells than columns
+            problems.append(FieldError("row", "has more cells than the header"))
+        request = EnrollmentRequest(
+            email=value("email"),
+            name=value("name") or None,
+            locale=value("locale"),
+            brand=value("brand"),
+            series=value("series"),
+            timezone=value("timezone"),
+            start_date=start,
+            consent_at=consent,
+            consent_source=value("consent_source") or "CSV import",
+        )
+        return request, problems
+
+    def unsubscribe(self, address: str, now: dt.datetime) -> int:
+        ids = self.store.enrollment_ids(email_hash(self.secret, address))
+        changed = self.store.unsubscribe(ids, now)
+        self.store.suppress(email_hash(self.secret, address), "unsubscribed", now)
+        return changed
+
+    def forget(self, address: str, now: dt.datetime) -> int:
+        return self.store.forget(email_hash(self.secret, address), now)
+
+    # sending ----------------------------------------------------------------------------------------------
+
+    def translator(self, locale: str) -> i18n.Translator:
+        if locale not in self._translators:
+            self._translators[locale] = (
+                i18n.Translator(locale, None)
+                if locale == SOURCE_LOCALE
+                else i18n.Translator.load(self.project, locale)
+            )
+        return self._translators[locale]
+
+    def _leaflet(self, brand: Brand, locale: str, topic_id: str) -> Attachment:
+        key = (brand.id, locale, topic_id)
+        if key not in self._leaflets:
+            if self._html is None or self._pdf is None:
+                self._html = LeafletRenderer(self.project, self.content, self._fonts)
+                self._pdf = PdfRenderer(self.project.root)
+            translator = self.translator(locale)
+            html, when = self._html.render(
+                LeafletSource(brand, locale, topic_id), translator, self.manifests[locale]
+            )
+            self._leaflets[key] = self._pdf.render(
+                html, when, f"{brand.id}/{locale}/{topic_id}".encode()
+            ).data
+        return Attachment(f"{topic_id}.pdf", self._leaflets[key])
+
+    def send_due(
+        self,
+        now: dt.datetime,
+        transport: Transport,
+        *,
+        worker: str,
+        limit: int = 500,
+        lease: dt.timedelta = LEASE,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> PassReport:
+        """One pass: claim what is due, send what may go now, record every outcome."""
+        report = PassReport()
+        claimed = self.store.claim_due(now, limit, worker, lease)
+        sent_now: set[int] = set()
+        for index, due in enumerate(claimed):
+            if should_stop():
+                for rest in claimed[index:]:
+                    self.store.postpone(rest.id, worker, now)  # give the claims back at once
+                report.stopped = True
+                break
+            brand = self.brands[due.brand]
+            zone = zoneinfo.ZoneInfo(due.timezone)
+            decision = drip.decide(
+                now, brand.email.send_window, zone, due.last_sent_at, due.enrollment_id in sent_now
+            )
+            if isinstance(decision, drip.Wait):
+                self.store.postpone(due.id, worker, decision.until)
+                report.postponed += 1
+                continue
+            series = self.series[due.series]
+            try:
+                message = self._composer.compose(
+                    brand=brand,
+                    series=series,
+                    step=series.step(due.step),
+                    recipient=Recipient(due.enrollment_id, due.email, due.name, due.locale),
+                    translator=self.translator(due.locale),
+                    manifest=self.manifests.get(due.locale, i18n.Manifest("original", "reviewed")),
+                    message_id=due.message_id,
+                    unsubscribe_url=self.project.settings.unsubscribe_url
+                    + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
+                    now=now,
+                    attachments=functools.partial(self._leaflet, brand, due.locale),
+                )
+            except (HeaderError, ScarleafletsError) as exc:
+                self.store.record_failed(due.id, worker, f"cannot compose: {exc}")
+                report.failed += 1
+                continue
+            outcome = transport.send(message, brand.email.sender_address, due.email)
+            if outcome.kind == "sent":
+                self.store.record_sent(due.id, worker, now)
+                sent_now.add(due.enrollment_id)
+                report.sent += 1
+            elif outcome.kind == "retry" and self._may_retry(due.attempts + 1, now, due.due_at):
+                retry_at = drip.backoff(due.attempts + 1, now, RETRY_BASE, dt.timedelta(hours=6))
+                self.store.record_retry(due.id, worker, outcome.detail, retry_at)
+                report.retried += 1
+            else:
+                self.store.record_failed(due.id, worker, outcome.detail)
+                if outcome.kind == "fail":  # a permanent refusal: stop writing to that address
+                    self.store.suppress(email_hash(self.secret, due.email), "bounced", now)
+                report.failed += 1
+        self.store.complete_finished(now)
+        return report
+
+    def _may_retry(self, attempts: int, now: dt.datetime, due_at: dt.datetime) -> bool:
+        """Temporary failures are retried within a bounded period and number of attempts."""
+        settings = self.project.settings
+        return attempts < settings.max_attempts and now - due_at <= dt.timedelta(hours=settings.retry_hours)
+
+
+def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:
+    from .signing import load_secret
+
+    return Mailing(project, Store.open(db_url), load_secret(project.root), today)

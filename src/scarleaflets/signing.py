@@ -1,0 +1,81 @@
+"""The project's secret key and what it signs: keyed e-mail hashes, unsubscribe tokens, Message-IDs.
+
+The key comes from ``SCARLEAFLETS_SECRET`` or, failing that, from ``var/secret.key`` (made on first use, 32
+random bytes, readable by its owner only). Keep that file: the suppression list stores only keyed hashes, so a
+new key would no longer recognise addresses that were erased or suppressed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from .errors import ConfigError
+
+TOKEN_VERSION = "v1"  # noqa: S105 (a format version, not a password)
+TOKEN_MAX_AGE_DAYS = 400
+EPOCH = dt.date(2020, 1, 1)
+
+
+def load_secret(project_root: Path) -> bytes:
+    from_env = os.environ.get("SCARLEAFLETS_SECRET")
+    if from_env:
+        if len(from_env) < 32:
+            raise ConfigError("SCARLEAFLETS_SECRET is too short; use at least 32 random characters")
+        return from_env.encode()
+    path = project_root / "var" / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+    data = path.read_bytes()
+    if len(data) < 32:
+        raise ConfigError(f"{path}: the key is too short; delete it only if no patient was ever enrolled")
+    return data
+
+
+def _mac(secret: bytes, purpose: str, message: str) -> bytes:
+    return hmac.new(secret, f"{purpose}\x00{message}".encode(), hashlib.sha256).digest()
+
+
+def normalize_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def email_hash(secret: bytes, address: str) -> str:
+    """A keyed hash of an address: lets the suppression list recognise it without storing it."""
+    return _mac(secret, "email", normalize_email(address)).hex()
+
+
+def message_id(secret: bytes, enrollment_id: int, step: str, domain: str) -> str:
+    """The same Message-ID for every attempt at one (enrollment, step), so a resend is recognisably the same."""
+    digest = base64.b32encode(_mac(secret, "message-id", f"{enrollment_id}:{step}")[:20]).decode().lower()
+    return f"<{digest}@{domain}>"
+
+
+def unsubscribe_token(secret: bytes, enrollment_id: int, issued: dt.date) -> str:
+    """A token naming the enrollment (never the address), signed, dated for expiry."""
+    body = f"{TOKEN_VERSION}.{enrollment_id}.{(issued - EPOCH).days}"
+    signature = base64.urlsafe_b64encode(_mac(secret, "unsubscribe", body)[:18]).decode().rstrip("=")
+    return f"{body}.{signature}"
+
+
+def verify_unsubscribe_token(secret: bytes, token: str, today: dt.date) -> int | None:
+    """The enrollment id of a valid token, or None for a forged, truncated, malformed or expired one."""
+    parts = token.split(".")
+    if len(parts) != 4 or parts[0] != TOKEN_VERSION or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    body = ".".join(parts[:3])
+    expected = base64.urlsafe_b64encode(_mac(secret, "unsubscribe", body)[:18]).decode().rstrip("=")
+    if not hmac.compare_digest(expected, parts[3]):
+        return None
+    issued = EPOCH + dt.timedelta(days=int(parts[2]))
+    if not issued <= today <= issued + dt.timedelta(days=TOKEN_MAX_AGE_DAYS):
+        return None
+    return int(parts[1])

@@ -1,0 +1,497 @@
+"""State of the email series in a real database, through SQLAlchemy Core (SQLite by default, in WAL mode).
+
+Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
+``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
+next attempt, Message-ID, last error, sent time) and ``suppressions`` (keyed hashes only). The schema is
+managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
+never loses data.
+
+Every state change is a short transaction; on SQLite a claim is ``BEGIN IMMEDIATE``, on other databases
+``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery. Personal data never goes to
+logs; ``forget`` deletes it with SQLite's ``secure_delete`` on, so it is overwritten, not just unlinked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy.engine import Connection, Engine
+
+from .errors import ScarleafletsError
+
+metadata = sa.MetaData()
+
+enrollments = sa.Table(
+    "enrollments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("email_hash", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("locale", sa.String(20), nullable=False),
+    sa.Column("brand", sa.String(64), nullable=False),
+    sa.Column("series", sa.String(64), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("consent_at", sa.DateTime, nullable=False),
+    sa.Column("consent_source", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("email_hash", "brand", "series", name="uq_enrollment_per_series"),
+    sa.Index("ix_enrollments_status", "status"),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "enrollment_id", sa.Integer, sa.ForeignKey("enrollments.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("step", sa.String(64), nullable=False),
+    sa.Column("step_index", sa.Integer, nullable=False),
+    sa.Column("due_at", sa.DateTime, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime, nullable=False),
+    sa.Column("message_id", sa.String(200), nullable=False),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("sent_at", sa.DateTime, nullable=True),
+    sa.Column("claimed_at", sa.DateTime, nullable=True),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.UniqueConstraint("enrollment_id", "step", name="uq_delivery_per_step"),
+    sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+)
+
+suppressions = sa.Table(
+    "suppressions",
+    metadata,
+    sa.Column("email_hash", sa.String(64), primary_key=True),
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# Delivery statuses. "claimed" is held by a worker; an old claim (a worker that died) can be taken over.
+PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
+    "pending",
+    "claimed",
+    "sent",
+    "deferred",
+    "failed",
+    "cancelled",
+)
+ACTIVE, UNSUBSCRIBED, COMPLETED, SUPPRESSED = "active", "unsubscribed", "completed", "suppressed"
+
+
+class StoreError(ScarleafletsError):
+    """The database cannot be used (bad URL, unreachable, newer schema than this version knows)."""
+
+
+def naive_utc(moment: dt.datetime) -> dt.datetime:
+    """Times are stored as naive UTC: the same on every database."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else moment.replace(tzinfo=dt.UTC)
+
+
+def default_url(project_root: Path) -> str:
+    return f"sqlite:///{project_root / 'var' / 'scarleaflets.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        engine = sa.create_engine(url, future=True)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use database URL: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401 (DBAPI object)
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision; data is kept (each migration is written to keep it)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@dataclass(frozen=True)
+class NewEnrollment:
+    email: str
+    email_hash: str
+    name: str | None
+    locale: str
+    brand: str
+    series: str
+    timezone: str
+    start_date: dt.date
+    consent_at: dt.datetime
+    consent_source: str
+
+
+@dataclass(frozen=True)
+class PlannedDelivery:
+    step: str
+    step_index: int
+    due_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    id: int
+    enrollment_id: int
+    step: str
+    step_index: int
+    due_at: dt.datetime
+    attempts: int
+    message_id: str
+    email: str
+    name: str | None
+    locale: str
+    brand: str
+    series: str
+    timezone: str
+    last_sent_at: dt.datetime | None
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the database: {exc.__class__.__name__}") from None
+        return cls(engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # enrollment -------------------------------------------------------------------------------------------
+
+    def is_suppressed(self, connection: Connection, email_hash: str) -> bool:
+        row = connection.execute(
+            sa.select(suppressions.c.reason).where(suppressions.c.email_hash == email_hash)
+        )
+        return row.first() is not None
+
+    def enroll(
+        self,
+        new: NewEnrollment,
+        planned: Sequence[PlannedDelivery],
+        now: dt.datetime,
+        message_id: Callable[[int, str], str],
+    ) -> tuple[int, bool]:
+        """Create the enrollment and its deliveries; an identical repeat returns the existing one unchanged.
+
+        Returns (enrollment id, created). Raises StoreError for an address on the suppression list."""
+        stamp = naive_utc(now)
+        with self.transaction() as connection:
+            if self.is_suppressed(connection, new.email_hash):
+                raise StoreError("this address is on the suppression list (unsubscribed, bounced or erased)")
+            existing = connection.execute(
+                sa.select(enrollments.c.id).where(
+                    enrollments.c.email_hash == new.email_hash,
+                    enrollments.c.brand == new.brand,
+                    enrollments.c.series == new.series,
+                )
+            ).first()
+            if existing is not None:
+                return int(existing.id), False
+            result = connection.execute(
+                enrollments.insert().values(
+                    email=new.email,
+                    email_hash=new.email_hash,
+                    name=new.name,
+                    locale=new.locale,
+                    brand=new.brand,
+                    series=new.series,
+                    timezone=new.timezone,
+                    start_date=new.start_date,
+                    consent_at=naive_utc(new.consent_at),
+                    consent_source=new.consent_source,
+                    status=ACTIVE,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            enrollment_id = int(key[0])
+            if planned:
+                connection.execute(
+                    deliveries.insert(),
+                    [
+                        {
+                            "enrollment_id": enrollment_id,
+                            "step": item.step,
+                            "step_index": item.step_index,
+                            "due_at": naive_utc(item.due_at),
+                            "status": PENDING,
+                            "attempts": 0,
+                            "next_attempt_at": naive_utc(item.due_at),
+                            "message_id": message_id(enrollment_id, item.step),
+                        }
+                        for item in planned
+                    ],
+                )
+            return enrollment_id, True
+
+    def enrollment_ids(self, email_hash: str) -> list[int]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
+            )
+            return [int(r.id) for r in rows]
+
+    def unsubscribe(self, enrollment_ids: Sequence[int], now: dt.datetime) -> int:
+        """Stop the series for these enrollments: nothing more is sent. Idempotent. Returns how many changed."""
+        stamp = naive_utc(now)
+        with self.transaction() as connection:
+            changed = connection.execute(
+                enrollments.update()
+                .where(enrollments.c.id.in_(enrollment_ids), enrollments.c.status == ACTIVE)
+                .values(status=UNSUBSCRIBED, updated_at=stamp)
+            ).rowcount
+            connection.execute(
+                deliveries.update()
+                .where(
+                    deliveries.c.enrollment_id.in_(enrollment_ids),
+                    deliveries.c.status.in_([PENDING, DEFERRED]),
+                )
+                .values(status=CANCELLED, last_error="unsubscribed")
+            )
+            return int(changed or 0)
+
+    def suppress(self, email_hash: str, reason: str, now: dt.datetime) -> None:
+        with self.transaction() as connection:
+            self._suppress(connection, email_hash, reason, now)
+
+    def _suppress(self, connection: Connection, email_hash: str, reason: str, now: dt.datetime) -> None:
+        if not self.is_suppressed(connection, email_hash):
+            connection.execute(
+                suppressions.insert().values(email_hash=email_hash, reason=reason, created_at=naive_utc(now))
+            )
+        ids = [
+            r.id
+            for r in connection.execute(
+                sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
+            )
+        ]
+        connection.execute(
+            enrollments.update()
+            .where(enrollments.c.id.in_(ids), enrollments.c.status == ACTIVE)
+            .values(status=SUPPRESSED, updated_at=naive_utc(now))
+        )
+        connection.execute(
+            deliveries.update()
+            .where(deliveries.c.enrollment_id.in_(ids), deliveries.c.status.in_([PENDING, DEFERRED]))
+            .values(status=CANCELLED, last_error=reason)
+        )
+
+    def forget(self, email_hash: str, now: dt.datetime) -> int:
+        """Erase everything about an address but its keyed hash, kept on the suppression list."""
+        with self.transaction() as connection:
+            self._suppress(connection, email_hash, "forgotten", now)
+            ids = [
+                r.id
+                for r in connection.execute(
+                    sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
+                )
+            ]
+            connection.execute(deliveries.delete().where(deliveries.c.enrollment_id.in_(ids)))
+            connection.execute(enrollments.delete().where(enrollments.c.id.in_(ids)))
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return len(ids)
+
+    # sending ----------------------------------------------------------------------------------------------
+
+    def claim_due(self, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta) -> list[DueDelivery]:
+        """Claim up to ``limit`` due deliveries of active enrollments (and claims older than ``lease``)."""
+        stamp = naive_utc(now)
+        last_sent = (
+            sa.select(sa.func.max(deliveries.c.sent_at))
+            .where(deliveries.c.enrollment_id == enrollments.c.id)
+            .correlate(enrollments)
+            .scalar_subquery()
+        )
+        due = sa.or_(
+            sa.and_(deliveries.c.status.in_([PENDING, DEFERRED]), deliveries.c.next_attempt_at <= stamp),
+            sa.and_(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= naive_utc(now - lease)),
+        )
+        query = (
+            sa.select(
+                deliveries.c.id,
+                deliveries.c.enrollment_id,
+                deliveries.c.step,
+                deliveries.c.step_index,
+                deliveries.c.due_at,
+                deliveries.c.attempts,
+                deliveries.c.message_id,
+                enrollments.c.email,
+                enrollments.c.name,
+                enrollments.c.locale,
+                enrollments.c.brand,
+                enrollments.c.series,
+                enrollments.c.timezone,
+                last_sent.label("last_sent_at"),
+            )
+            .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .where(due, enrollments.c.status == ACTIVE)
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .limit(limit)
+        )
+        with self.transaction() as connection:
+            if connection.dialect.name != "sqlite":
+                query = query.with_for_update(skip_locked=True, of=deliveries)
+            rows = connection.execute(query).all()
+            if rows:
+                connection.execute(
+                    deliveries.update()
+                    .where(deliveries.c.id.in_([r.id for r in rows]))
+                    .values(status=CLAIMED, claimed_at=stamp, claimed_by=worker)
+                )
+        return [
+            DueDelivery(
+                id=r.id,
+                enrollment_id=r.enrollment_id,
+                step=r.step,
+                step_index=r.step_index,
+                due_at=r.due_at.replace(tzinfo=dt.UTC),
+                attempts=r.attempts,
+                message_id=r.message_id,
+                email=r.email,
+                name=r.name,
+                locale=r.locale,
+                brand=r.brand,
+                series=r.series,
+                timezone=r.timezone,
+                last_sent_at=aware(r.last_sent_at),
+            )
+            for r in rows
+        ]
+
+    def _finish(self, delivery_id: int, worker: str, **values: Any) -> None:  # noqa: ANN401 (column values)
+        with self.transaction() as connection:
+            connection.execute(
+                deliveries.update()
+                .where(
+                    deliveries.c.id == delivery_id,
+                    deliveries.c.status == CLAIMED,
+                    deliveries.c.claimed_by == worker,
+                )
+                .values(claimed_by=None, **values)
+            )
+
+    def record_sent(self, delivery_id: int, worker: str, now: dt.datetime) -> None:
+        self._finish(
+            delivery_id,
+            worker,
+            status=SENT,
+            sent_at=naive_utc(now),
+            last_error=None,
+            attempts=deliveries.c.attempts + 1,
+        )
+
+    def record_retry(self, delivery_id: int, worker: str, error: str, next_at: dt.datetime) -> None:
+        self._finish(
+            delivery_id,
+            worker,
+            status=DEFERRED,
+            last_error=error[:500],
+            next_attempt_at=naive_utc(next_at),
+            attempts=deliveries.c.attempts + 1,
+        )
+
+    def record_failed(self, delivery_id: int, worker: str, error: str) -> None:
+        self._finish(
+            delivery_id, worker, status=FAILED, last_error=error[:500], attempts=deliveries.c.attempts + 1
+        )
+
+    def postpone(self, delivery_id: int, worker: str, until: dt.datetime) -> None:
+        """Give a claim back unsent, to be tried at ``until`` (outside the send window, or one step a day)."""
+        self._finish(delivery_id, worker, status=PENDING, next_attempt_at=naive_utc(until))
+
+    def complete_finished(self, now: dt.datetime) -> None:
+        """Mark enrollments whose every delivery is done as completed."""
+        open_steps = (
+            sa.select(deliveries.c.id)
+            .where(
+                deliveries.c.enrollment_id == enrollments.c.id,
+                deliveries.c.status.in_([PENDING, DEFERRED, CLAIMED]),
+            )
+            .exists()
+        )
+        with self.transaction() as connection:
+            connection.execute(
+                enrollments.update()
+                .where(enrollments.c.status == ACTIVE, ~open_steps)
+                .values(status=COMPLETED, updated_at=naive_utc(now))
+            )
+
+    # reporting --------------------------------------------------------------------------------------------
+
+    def status_rows(self) -> list[dict[str, Any]]:
+        query = (
+            sa.select(
+                enrollments.c.series,
+                deliveries.c.step_index,
+                deliveries.c.step,
+                deliveries.c.status,
+                sa.func.count().label("count"),
+                sa.func.min(deliveries.c.next_attempt_at).label("next_at"),
+            )
+            .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .group_by(enrollments.c.series, deliveries.c.step_index, deliveries.c.step, deliveries.c.status)
+            .order_by(enrollments.c.series, deliveries.c.step_index)
+        )
+        with self.engine.connect() as connection:
+            return [dict(r._mapping) for r in connection.execute(query)]
+
+    def enrollment_counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(enrollments.c.status, sa.func.count()).group_by(enrollments.c.status)
+            )
+            return {str(status): int(count) for status, count in rows}
