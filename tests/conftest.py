@@ -79,3 +79,57 @@ def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset(
     buffer = io.BytesIO()
     write_po(buffer, catalog)
     path.write_bytes(buffer.getvalue())
+
+
+class _Sink:
+    """An aiosmtpd handler that keeps every message, and misbehaves on request by recipient local part:
+    t421/t451/t452 (temporary refusals), p550/p553 (permanent), drop (closes the connection), slow (stalls)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        import asyncio
+
+        local = address.split("@")[0]
+        codes = {
+            "t421": "421 4.3.2 service not available, closing",
+            "t451": "451 4.3.0 try again later",
+            "t452": "452 4.2.2 mailbox full",
+            "p550": "550 5.1.1 no such user",
+            "p553": "553 5.1.3 bad address",
+        }
+        if local in codes:
+            return codes[local]
+        if local == "drop":
+            session.transport.close() if hasattr(session, "transport") else server.transport.close()
+            return "421 closing"
+        if local == "slow":
+            await asyncio.sleep(3)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+        )
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port; yields (host, port, sink)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, sink
+    finally:
+        controller.stop()

@@ -137,13 +137,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; data is kept (each migration is written to keep it)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default); data is kept (each migration keeps it)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 @dataclass(frozen=True)
@@ -340,9 +340,14 @@ class Store:
             ]
             connection.execute(deliveries.delete().where(deliveries.c.enrollment_id.in_(ids)))
             connection.execute(enrollments.delete().where(enrollments.c.id.in_(ids)))
-        if self.engine.dialect.name == "sqlite":
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self.engine.dialect.name == "sqlite":  # move the overwritten pages out of the write-ahead log too
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
         return len(ids)
 
     # sending ----------------------------------------------------------------------------------------------

@@ -1,0 +1,261 @@
+"""mailing.py end to end on the shipped project: enroll, compose, send over real SMTP (aiosmtpd), retry,
+fail, unsubscribe, forget, CSV import and catch-up — with a real SQLite database file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import threading
+from email import policy
+
+import pytest
+
+from scarleaflets import i18n
+from scarleaflets.config import open_project
+from scarleaflets.delivery import open_transport
+from scarleaflets.errors import ScarleafletsError
+from scarleaflets.mailing import EnrollmentRequest, Mailing
+from scarleaflets.store import Store
+
+from .conftest import REPO
+
+START = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
+PROJECT = open_project(REPO)
+
+
+@pytest.fixture(scope="module")
+def shared_mailing():
+    return Mailing(PROJECT, Store.open("sqlite://"), b"k" * 32, START.date())
+
+
+@pytest.fixture
+def mailing(shared_mailing, tmp_path):
+    shared_mailing.store = Store.open(f"sqlite:///{tmp_path / 'mail.db'}")
+    yield shared_mailing
+    shared_mailing.store.close()
+
+
+def request(address: str = "ann@example.org", **changes) -> EnrollmentRequest:
+    values = {
+        "email": address,
+        "name": "Ann Example",
+        "locale": "en",
+        "brand": "riverside",
+        "series": "acne-education",
+        "timezone": "Europe/London",
+        "start_date": START.date(),
+    }
+    values.update(changes)
+    return EnrollmentRequest(**values)
+
+
+def run_days(mailing, transport, days: int, start=START, hours: int = 1):
+    moment = start
+    while moment <= start + dt.timedelta(days=days):
+        mailing.send_due(moment, transport, worker="test")
+        moment += dt.timedelta(hours=hours)
+
+
+def parsed(sink):
+    return [email.message_from_bytes(raw, policy=policy.default) for _, _, raw in sink.messages]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"email": "a@example.org\nBcc: all@example.com"}, "email"),
+        ({"name": "Ann\r\nBcc: all@example.com"}, "name"),
+        ({"locale": "ja"}, "locale"),
+        ({"locale": "es"}, "locale"),  # published, but not offered by riverside
+        ({"brand": "nobody"}, "brand"),
+        ({"series": "nothing"}, "series"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"start_date": dt.date(2030, 1, 1)}, "start_date"),
+    ],
+)
+def test_bad_requests_are_refused_by_field_before_anything_is_stored(mailing, changes, field):
+    problems = mailing.validate(request(**changes), START.date())
+    assert [p.field for p in problems] == [field]
+    with pytest.raises(ScarleafletsError):
+        mailing.enroll(request(**changes), START)
+    assert mailing.store.enrollment_counts() == {}
+
+
+def test_enrollment_is_idempotent_and_plans_every_step(mailing):
+    first = mailing.enroll(request(), START)
+    again = mailing.enroll(request(email="ANN@example.org "), START)
+    assert first[1] is True
+    assert again == (first[0], False)
+    rows = mailing.store.status_rows()
+    assert len(rows) == 8
+    assert all(r["status"] == "pending" for r in rows)
+
+
+def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(mailing, smtp_server):
+    host, port, sink = smtp_server
+    mailing.enroll(request(), START)
+    mailing.enroll(
+        request(
+            "lucia@example.com",
+            name="Lucía <b>García</b>",
+            locale="es",
+            brand="harbor",
+            timezone="America/Mexico_City",
+        ),
+        START,
+    )
+    transport = open_transport(f"smtp://{host}:{port}?timeout=5", REPO)
+    run_days(mailing, transport, 50, hours=3)
+    run_days(mailing, transport, 5, start=START + dt.timedelta(days=51), hours=6)  # nothing more to send
+    transport.close()
+    messages = parsed(sink)
+    assert len(messages) == 16
+    assert len({m["Message-ID"] for m in messages}) == 16
+    welcome_es = next(
+        m
+        for m in messages
+        if m["To"].addresses[0].addr_spec == "lucia@example.com" and m.get_content_type() == "multipart/mixed"
+    )
+    translator = i18n.Translator.load(PROJECT, "es")
+    subject = translator.pgettext("series/acne-education/welcome", "Marks or scars? How to tell them apart")
+    assert welcome_es["Subject"] == subject
+    assert welcome_es["Content-Language"] == "es"
+    assert welcome_es["From"].addresses[0].addr_spec == "learn@harbor.example.com"
+    assert welcome_es["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = welcome_es["List-Unsubscribe"]
+    assert "<https://unsubscribe.example.org/u/v1." in unsubscribe
+    assert "mailto:care@harbor.example.com" in unsubscribe
+    assert "lucia" not in unsubscribe
+    alternative, pdf = welcome_es.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_filename() == "marks-vs-scars.pdf"
+    assert pdf.get_content().startswith(b"%PDF-1.7")
+    text, html = alternative.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    plain = text.get_content()
+    assert "Lucía <b>García</b>" in plain  # plain text: the name as given, not escaped
+    assert "<" not in plain.replace("Lucía <b>García</b>", "")  # and no markup of ours
+    assert "Lucía &lt;b&gt;García&lt;/b&gt;" in html.get_content()
+    assert 'style="' in html.get_content()  # CSS inlined
+    assert "prefers-color-scheme: dark" in html.get_content()
+    status = translator.gettext("This translation has not yet been reviewed by a medical translator.")
+    assert status in html.get_content()
+    # Steps go out in order, one a day at most, inside the window.
+    english = sorted((m for m in messages if "ann@" in str(m["To"])), key=lambda m: m["Date"].datetime)
+    days = [m["Date"].datetime.date() for m in english]
+    assert len(set(days)) == 8
+    assert all(9 <= m["Date"].datetime.hour < 18 for m in english)
+
+
+def test_temporary_failures_retry_with_backoff_then_fail(mailing, smtp_server):
+    host, port, sink = smtp_server
+    mailing.enroll(request("t451@example.org"), START)
+    transport = open_transport(f"smtp://{host}:{port}?timeout=5", REPO)
+    first = START.replace(hour=9)
+    report = mailing.send_due(first, transport, worker="w")
+    assert report.retried == 1
+    rows = {r["status"]: r for r in mailing.store.status_rows() if r["step"] == "welcome"}
+    assert rows["deferred"]["next_at"] == (first + dt.timedelta(minutes=5)).replace(tzinfo=None)
+    assert mailing.send_due(first + dt.timedelta(minutes=1), transport, worker="w").retried == 0  # not yet
+    run_days(mailing, transport, 3, start=first + dt.timedelta(minutes=5), hours=1)
+    transport.close()
+    welcome = [r for r in mailing.store.status_rows() if r["step"] == "welcome"]
+    assert [r["status"] for r in welcome] == ["failed"]
+    assert sink.messages == []
+
+
+def test_permanent_failure_fails_and_suppresses_the_address(mailing, smtp_server):
+    host, port, _ = smtp_server
+    mailing.enroll(request("p550@example.org"), START)
+    transport = open_transport(f"smtp://{host}:{port}?timeout=5", REPO)
+    assert mailing.send_due(START.replace(hour=9), transport, worker="w").failed == 1
+    transport.close()
+    assert mailing.store.enrollment_counts() == {"suppressed": 1}
+    with pytest.raises(ScarleafletsError, match="suppression list"):
+        mailing.enroll(
+            request(
+                "p550@example.org", series="acne-education", brand="harbor", timezone="America/Los_Angeles"
+            ),
+            START,
+        )
+
+
+def test_unsubscribed_patients_get_nothing_more(mailing, tmp_path):
+    mailing.enroll(request(), START)
+    transport = open_transport(f"maildir://{tmp_path / 'box'}", REPO)
+    assert mailing.send_due(START.replace(hour=10), transport, worker="w").sent == 1
+    assert mailing.unsubscribe("Ann@Example.org", START) == 1
+    run_days(mailing, transport, 50, start=START.replace(hour=11), hours=4)
+    assert len(list((tmp_path / "box" / "new").iterdir())) == 1
+
+
+def test_a_worker_down_for_days_catches_up_one_step_a_day(mailing, tmp_path):
+    mailing.enroll(request(), START)
+    transport = open_transport(f"maildir://{tmp_path / 'box'}", REPO)
+    late = START + dt.timedelta(days=20, hours=10)  # four steps are overdue
+    assert mailing.send_due(late, transport, worker="w").sent == 1
+    assert mailing.send_due(late + dt.timedelta(hours=2), transport, worker="w").sent == 0
+    assert mailing.send_due(late + dt.timedelta(days=1), transport, worker="w").sent == 1
+
+
+def test_forget_erases_the_address_from_the_database_file(mailing, tmp_path):
+    mailing.enroll(request("forget.me@example.org", name="Forget Me"), START)
+    assert mailing.forget("forget.me@example.org", START) == 1
+    mailing.store.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("mail.db*"))
+    assert b"forget.me@example.org" not in raw
+    assert b"Forget Me" not in raw
+    with pytest.raises(ScarleafletsError, match="suppression list"):
+        mailing.enroll(request("forget.me@example.org"), START)
+
+
+def test_csv_import_reports_each_bad_row_and_is_idempotent(mailing, tmp_path):
+    csv_file = tmp_path / "patients.csv"
+    csv_file.write_text(
+        "email,name,locale,brand,series,timezone,start_date\n"
+        "ok.one@example.org,One,en,riverside,acne-education,Europe/London,2026-12-01\n"
+        "broken-address,Two,en,riverside,acne-education,Europe/London,2026-12-01\n"
+        "three@example.org,Three,es,riverside,acne-education,Europe/London,2026-12-01\n"
+        "four@example.org,Four,en,riverside,acne-education,Nowhere/City,2026-12-01\n"
+        "five@example.org,Five,en,riverside,acne-education,Europe/London,01/12/2026\n"
+        "OK.ONE@example.org,One again,en,riverside,acne-education,Europe/London,2026-12-01\n"
+        "six@example.com,Six,zh_Hans,harbor,acne-education,Asia/Shanghai,2026-12-02\n",
+        encoding="utf-8",
+    )
+    report = mailing.import_csv(csv_file, START)
+    assert (report.created, report.existing) == (2, 0)
+    assert report.errors == [
+        (3, "email", "not a valid e-mail address"),
+        (4, "locale", "not published for riverside; use one of en, fr, de, ar, ru, hi"),
+        (5, "timezone", "unknown time zone; use one like Europe/Paris"),
+        (6, "start_date", "not a date; write YYYY-MM-DD"),
+        (7, "email", "duplicate of line 2"),
+    ]
+    again = mailing.import_csv(csv_file, START)
+    assert (again.created, again.existing, len(again.errors)) == (0, 2, 5)
+
+
+def test_two_workers_never_claim_the_same_delivery(mailing, tmp_path):
+    for n in range(40):
+        mailing.enroll(request(f"p{n}@example.org"), START)
+    url = f"sqlite:///{tmp_path / 'mail.db'}"
+    claims: list[list[int]] = [[], []]
+
+    def work(index: int) -> None:
+        store = Store.open(url)
+        for _ in range(10):
+            claims[index].extend(
+                d.id
+                for d in store.claim_due(START.replace(hour=10), 3, f"w{index}", dt.timedelta(minutes=10))
+            )
+        store.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not set(claims[0]) & set(claims[1])
+    assert len(claims[0]) + len(claims[1]) == 40
