@@ -31,15 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-import weasyprint  # noqa: E402
+import weasyprint
 
-from scarleaflets import i18n  # noqa: E402
-from scarleaflets.brands import load_brands  # noqa: E402
-from scarleaflets.config import open_project  # noqa: E402
-from scarleaflets.content import load_content  # noqa: E402
-from scarleaflets.fonts import load_fonts  # noqa: E402
-from scarleaflets.pdf import PDF_VARIANT, PdfRenderer  # noqa: E402
-from scarleaflets.render import LeafletRenderer, LeafletSource  # noqa: E402
+from scarleaflets import i18n
+from scarleaflets.brands import load_brands
+from scarleaflets.config import open_project
+from scarleaflets.content import load_content
+from scarleaflets.fonts import load_fonts
+from scarleaflets.pdf import PDF_VARIANT, PdfRenderer
+from scarleaflets.render import LeafletRenderer, LeafletSource
 
 SAMPLE = [
     ("riverside", "en", "scar-types"),
@@ -97,7 +97,7 @@ def overhead(project_root: Path, rounds: int) -> tuple[float, float]:
 
 def build(project_root: Path, out: Path, *args: str) -> tuple[float, dict[str, int]]:
     start = time.perf_counter()
-    completed = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+    completed = subprocess.run(
         [
             sys.executable,
             "-m",

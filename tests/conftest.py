@@ -76,6 +76,7 @@ def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset(
             message.string = tuple(f"{prefix} {message.id[1]}" for _ in range(forms))
         else:
             message.string = f"{prefix} {message.id}"
+        message.flags.discard("fuzzy")
     buffer = io.BytesIO()
     write_po(buffer, catalog)
     path.write_bytes(buffer.getvalue())

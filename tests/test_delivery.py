@@ -11,14 +11,14 @@ from scarleaflets.delivery import MaildirTransport, open_transport
 from scarleaflets.errors import ConfigError
 
 
-def _message(to: str) -> EmailMessage:
+def _message(to: str) -> bytes:
     message = EmailMessage()
     message["From"] = "Clinic <news@clinic.example.org>"
     message["To"] = to
     message["Subject"] = "Test"
     message["Message-ID"] = "<fixed@clinic.example.org>"
     message.set_content("Hello")
-    return message
+    return message.as_bytes()
 
 
 def test_smtp_delivers_and_reuses_one_connection(smtp_server, tmp_path):

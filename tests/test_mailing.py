@@ -259,3 +259,26 @@ def test_two_workers_never_claim_the_same_delivery(mailing, tmp_path):
         thread.join()
     assert not set(claims[0]) & set(claims[1])
     assert len(claims[0]) + len(claims[1]) == 40
+
+
+@pytest.mark.parametrize("locale", ["hi", "ar", "ru"])
+def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
+    from scarleaflets.compose import Recipient
+
+    series = mailing.series["acne-education"]
+    data = mailing._composer.compose(
+        brand=mailing.brands["riverside"],
+        series=series,
+        step=series.step("planning"),
+        recipient=Recipient(1, "p@example.org", "Ünïcode Ñame", locale),
+        translator=mailing.translator(locale),
+        manifest=mailing.manifests[locale],
+        message_id="<x@example.org>",
+        unsubscribe_url="https://u.example.org/u/t",
+        now=START,
+    )
+    assert max(len(line) for line in data.split(b"\r\n")) <= 78
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    parsed_message = email.message_from_bytes(data, policy=policy.default)
+    assert parsed_message["To"].addresses[0].display_name == "Ünïcode Ñame"
+    assert parsed_message.get_body(("plain",)).get_content().startswith("Riverside Skin Clinic")

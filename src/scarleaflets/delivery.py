@@ -14,7 +14,6 @@ import smtplib
 import ssl
 import time
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -32,7 +31,7 @@ class Outcome:
 
 
 class Transport(Protocol):
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> Outcome: ...
+    def send(self, message: bytes, sender: str, recipient: str) -> Outcome: ...
 
     def close(self) -> None: ...
 
@@ -42,13 +41,14 @@ class MaildirTransport:
         self.path = path
         self._box: mailbox.Maildir | None = None
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> Outcome:
+    def send(self, message: bytes, sender: str, recipient: str) -> Outcome:
         try:
             if self._box is None:
                 for folder in ("tmp", "new", "cur"):
                     (self.path / folder).mkdir(parents=True, exist_ok=True)
                 self._box = mailbox.Maildir(str(self.path), create=False)
-            self._box.add(message.as_bytes())  # written under tmp/, then moved to new/: never half a message
+            # Written under tmp/, then moved to new/: never half a message. Files use the local line end.
+            self._box.add(message.replace(b"\r\n", b"\n"))
         except OSError as exc:
             return Outcome("retry", f"cannot write to the Maildir: {exc.strerror}")
         return Outcome("sent")
@@ -98,12 +98,12 @@ class SmtpTransport:
                 time.sleep(wait)
             self._last = time.monotonic()
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> Outcome:
+    def send(self, message: bytes, sender: str, recipient: str) -> Outcome:
         self._throttle()
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            refused = self._smtp.send_message(message, from_addr=sender, to_addrs=[recipient])
+            refused = self._smtp.sendmail(sender, [recipient], message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             return self._reply(int(code), reply)

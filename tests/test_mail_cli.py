@@ -1,0 +1,196 @@
+"""The email commands: enroll, send-due, status, unsubscribe, forget, and a worker stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from scarleaflets.cli import cli
+from scarleaflets.config import open_project
+from scarleaflets.extract import extract_project
+from scarleaflets.i18n import update_locales, write_template
+
+from .conftest import translate_all
+
+SERIES = """\
+id: mini-series
+name: Mini series
+steps:
+  - id: first
+    day: 0
+    topics: [sample]
+    attach: [sample]
+    subject: The first email
+    preheader: A short preheader.
+    intro: A short introduction.
+  - id: second
+    day: 1
+    topics: [other]
+    subject: The second email
+    preheader: Another preheader.
+    intro: Another introduction.
+"""
+
+
+@pytest.fixture
+def mail_project(leaflet_project):
+    root = leaflet_project.root
+    (root / "content" / "series").mkdir()
+    (root / "content" / "series" / "mini-series.yaml").write_text(SERIES)
+    brand = root / "content" / "brands" / "mini.yaml"
+    brand.write_text(
+        brand.read_text()
+        .replace('start: "09:00"', 'start: "00:00"')
+        .replace('end: "17:00"', 'end: "23:59"')
+        .replace("days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fri, sat, sun]")
+    )
+    now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    write_template(leaflet_project, extract_project(leaflet_project, now))
+    update_locales(leaflet_project, ["es"], now)
+    translate_all(leaflet_project, "es", "ES")
+    return open_project(root)
+
+
+def run(project, *args, ok=True):
+    result = CliRunner().invoke(cli, ["--project", str(project.root), *args], catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCARLEAFLETS_SECRET", "x" * 40)
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    box = tmp_path / "box"
+    today = dt.date.today().isoformat()
+    out = run(
+        mail_project,
+        "enroll",
+        "pat@example.org",
+        "--name",
+        "Pat",
+        "--locale",
+        "es",
+        "--brand",
+        "mini",
+        "--series",
+        "mini-series",
+        "--timezone",
+        "Europe/Paris",
+        "--start",
+        today,
+        "--db",
+        db,
+    )
+    assert "enrolled" in out.stdout
+    assert "pat@example.org" not in out.stdout  # no personal data in the output
+    again = run(
+        mail_project,
+        "enroll",
+        "pat@example.org",
+        "--locale",
+        "es",
+        "--brand",
+        "mini",
+        "--series",
+        "mini-series",
+        "--timezone",
+        "Europe/Paris",
+        "--start",
+        today,
+        "--db",
+        db,
+    )
+    assert "already enrolled" in again.stdout
+    bad = run(
+        mail_project,
+        "enroll",
+        "pat@example.org",
+        "--locale",
+        "xx",
+        "--brand",
+        "mini",
+        "--series",
+        "mini-series",
+        "--timezone",
+        "Europe/Paris",
+        "--db",
+        db,
+        ok=False,
+    )
+    assert bad.exit_code == 1
+    assert "locale: not published for mini" in bad.stderr
+    sent = run(mail_project, "send-due", "--transport", f"maildir://{box}", "--db", db)
+    assert sent.stdout.startswith("1 sent")
+    status = json.loads(run(mail_project, "status", "--json", "--db", db).stdout)
+    assert {(s["step"], s["status"]) for s in status["steps"]} == {("first", "sent"), ("second", "pending")}
+    assert "unsubscribed (1" in run(mail_project, "unsubscribe", "PAT@example.org", "--db", db).stdout
+    assert "erased 1" in run(mail_project, "forget", "pat@example.org", "--db", db).stdout
+    assert json.loads(run(mail_project, "status", "--json", "--db", db).stdout)["enrollments"] == {}
+
+
+def test_csv_problems_exit_1_with_lines(mail_project, tmp_path):
+    csv_file = tmp_path / "p.csv"
+    csv_file.write_text("email,locale,brand,series,timezone\nbad,es,mini,mini-series,Europe/Paris\n")
+    result = run(
+        mail_project, "enroll", "--csv", str(csv_file), "--db", f"sqlite:///{tmp_path / 'm.db'}", ok=False
+    )
+    assert result.exit_code == 1
+    assert f"{csv_file}:2: email: not a valid e-mail address" in result.stderr
+    missing = tmp_path / "q.csv"
+    missing.write_text("email,name\na@example.org,A\n")
+    result = run(
+        mail_project, "enroll", "--csv", str(missing), "--db", f"sqlite:///{tmp_path / 'm.db'}", ok=False
+    )
+    assert "missing column(s) locale, brand, series, timezone" in result.stderr
+
+
+def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
+    host, port, sink = smtp_server
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    env = {**os.environ, "SCARLEAFLETS_SECRET": "y" * 40}
+    enroll = [sys.executable, "-m", "scarleaflets", "--project", str(mail_project.root)]
+    subprocess.run(
+        [
+            *enroll,
+            "enroll",
+            "w@example.org",
+            "--locale",
+            "en",
+            "--brand",
+            "mini",
+            "--series",
+            "mini-series",
+            "--timezone",
+            "UTC",
+            "--db",
+            db,
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    worker = subprocess.Popen(
+        [*enroll, "worker", "--every", "1", "--transport", f"smtp://{host}:{port}?timeout=5", "--db", db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not sink.messages and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sink.messages, "the worker sent nothing"
+    worker.send_signal(signal.SIGTERM)
+    stdout, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 0, stderr
+    assert "worker stopped cleanly" in stdout
+    assert "Traceback" not in stderr
