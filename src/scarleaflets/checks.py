@@ -22,6 +22,7 @@ from .errors import ConfigError, ContentError, Problem
 from .extract import extract_project
 from .fonts import load_fonts, missing_characters
 from .readability import Readability, measure_topic
+from .series import load_series
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ def run_check(
         report.errors.extend(exc.problems)
     if content is not None:
         check_content(content, report)
+        try:
+            load_series(project.root, content)
+        except ContentError as exc:
+            report.errors.extend(exc.problems)
     check_catalogs(project, report, content)
     check_fonts(project, report)
     return report

@@ -9,7 +9,7 @@ place in the file.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from yaml.nodes import Node
@@ -31,6 +31,7 @@ class Step:
     subject: Msg
     preheader: Msg
     intro: Msg
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def load_series(project_root: Path, content: ContentSet) -> dict[str, Series]:
                     problems.append(
                         Problem(
                             series.file,
-                            step.subject.line,
+                            step.lines["topics"],
                             f"steps[{index}].topics",
                             f"no topic with id '{topic_id}'",
                         )
@@ -119,11 +120,11 @@ class _SeriesReader(Reader):
             for index, step in enumerate(steps):
                 where = f"steps[{index}]"
                 if step.id in seen:
-                    self.error(step.subject.line, f"{where}.id", f"duplicate step id '{step.id}'")
+                    self.error(step.lines["id"], f"{where}.id", f"duplicate step id '{step.id}'")
                 seen.add(step.id)
                 if step.day <= previous:
                     self.error(
-                        step.subject.line, f"{where}.day", f"day {step.day} must come after day {previous}"
+                        step.lines["day"], f"{where}.day", f"day {step.day} must come after day {previous}"
                     )
                 previous = step.day
         if len(self.problems) > before or series_id is None or name is None or steps is None:
@@ -137,8 +138,8 @@ class _SeriesReader(Reader):
             required=("id", "day", "topics", "subject", "preheader", "intro"),
             optional=("attach",),
         )
-        if keys is None or len(keys) < 6:
-            return None
+        if keys is None or not {"id", "day", "topics", "subject", "preheader", "intro"} <= set(keys):
+            return None  # the missing keys are already reported
         step_id = self.slug(keys["id"], f"{path}.id")
         day = self.integer(keys["day"], f"{path}.day", 0, 3650)
         topics = self.each(self.sequence(keys["topics"], f"{path}.topics", 1), f"{path}.topics", self.slug)
@@ -169,4 +170,5 @@ class _SeriesReader(Reader):
             return None
         if subject is None or preheader is None or intro is None:
             return None
-        return Step(step_id, day, tuple(topics), tuple(attach), subject, preheader, intro)
+        lines = {key: line_of(value) for key, value in keys.items()}
+        return Step(step_id, day, tuple(topics), tuple(attach), subject, preheader, intro, lines)
