@@ -38,10 +38,10 @@ demo: install
 	$(BIN)/scarleaflets topics
 	$(BIN)/scarleaflets i18n status
 	$(BIN)/scarleaflets build
-	@echo "--- the email series, in simulated time, for the fictional patients in demo/patients.csv ---"
+	@echo "--- the email series, in simulated time from today, for the fictional patients in demo/patients.csv ---"
 	rm -rf var/demo.db var/demo.db-wal var/demo.db-shm output/outbox
 	$(BIN)/scarleaflets enroll --csv demo/patients.csv --db sqlite:///var/demo.db
-	$(BIN)/scarleaflets simulate --start 2026-12-01T00:00:00Z --days 50 --db sqlite:///var/demo.db --transport maildir://output/outbox
+	$(BIN)/scarleaflets simulate --start $$(date -u +%Y-%m-%dT00:00:00Z) --days 50 --db sqlite:///var/demo.db --transport maildir://output/outbox
 	$(BIN)/scarleaflets status --db sqlite:///var/demo.db
 	@echo "The messages are in output/outbox/new/ (a Maildir: open it with any mail client, e.g. mutt -f output/outbox)."
 
