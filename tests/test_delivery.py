@@ -97,3 +97,85 @@ def test_password_never_appears_in_errors(tmp_path):
     with pytest.raises(ConfigError) as info:
         open_transport("smtp://user:s3cret@h:25?rate=fast", tmp_path)
     assert "s3cret" not in str(info.value)
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate for localhost, made with openssl (the same file is the CA to trust)."""
+    import shutil
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _tls_server(certificate, implicit: bool):
+    import socket
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    from .conftest import _Sink
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = _Sink()
+    if implicit:
+        controller = Controller(sink, hostname="127.0.0.1", port=port, ssl_context=context)
+    else:
+        controller = Controller(
+            sink, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
+        )
+    return controller, port, sink
+
+
+@pytest.mark.parametrize("scheme", ["smtps", "smtp-starttls"])
+def test_tls_transports_verify_the_certificate(certificate, tmp_path, scheme):
+    controller, port, sink = _tls_server(certificate, implicit=scheme == "smtps")
+    controller.start()
+    try:
+        cert, _ = certificate
+        base = f"smtps://127.0.0.1:{port}" if scheme == "smtps" else f"smtp://127.0.0.1:{port}"
+        query = f"?timeout=5&cafile={cert}" + ("&starttls=true" if scheme != "smtps" else "")
+        transport = open_transport(base + query, tmp_path)
+        outcome = transport.send(_message("a@example.org"), "n@clinic.example.org", "a@example.org")
+        transport.close()
+        assert outcome.kind == "sent", outcome
+        untrusted = open_transport(
+            base + query.split("&cafile")[0] + ("&starttls=true" if scheme != "smtps" else ""), tmp_path
+        )
+        refused = untrusted.send(_message("b@example.org"), "n@clinic.example.org", "b@example.org")
+        untrusted.close()
+        assert refused.kind == "retry"  # an unverifiable certificate is never accepted
+    finally:
+        controller.stop()
+    assert [m[1] for m in sink.messages] == [["a@example.org"]]

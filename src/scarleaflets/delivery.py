@@ -3,7 +3,8 @@
 A transport URL chooses one: ``smtp://[user:pass@]host:port[?starttls=true]``, ``smtps://…`` (TLS from the
 start), or ``maildir://PATH`` (relative to the project folder, or ``maildir:///absolute/path``), which any
 mail client can read. Query options: ``timeout`` (seconds, default 30) and ``rate`` (messages per second,
-default unlimited). One SMTP connection is reused across a batch. 4xx replies, dropped connections and
+default unlimited), and ``cafile`` (a CA bundle for a server with a private certificate; certificates are
+always verified). One SMTP connection is reused across a batch. 4xx replies, dropped connections and
 timeouts are temporary (``retry``); 5xx replies are permanent (``fail``).
 """
 
@@ -69,8 +70,10 @@ class SmtpTransport:
         password: str | None,
         timeout: float,
         rate: float | None,
+        cafile: str | None = None,
     ) -> None:
         self.host, self.port = host, port
+        self.cafile = cafile
         self.use_ssl, self.starttls = use_ssl, starttls
         self.username, self.password = username, password
         self.timeout = timeout
@@ -79,7 +82,7 @@ class SmtpTransport:
         self._last = 0.0
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=self.cafile)
         smtp: smtplib.SMTP
         if self.use_ssl:
             smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
@@ -167,6 +170,7 @@ def open_transport(url: str, project_root: Path) -> Transport:
             password=unquote(parts.password) if parts.password else None,
             timeout=timeout,
             rate=rate,
+            cafile=options.get("cafile"),
         )
     raise ConfigError(
         f"unknown transport '{_safe(url)}'; use smtp://host:port, smtps://host:port or maildir://PATH"
