@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,9 @@ from .content import load_content
 from .errors import ConfigError, ContentError, Problem, ScarleafletsError
 from .extract import extract_project
 from .readability import measure_topic
+
+if TYPE_CHECKING:
+    from .mailing import Mailing
 
 
 class _Failed(click.ClickException):
@@ -325,7 +328,8 @@ TRANSPORT_OPTION = click.option(
 )
 
 
-def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Any:  # noqa: ANN401
+def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Mailing:
+    # Imported here: the mail stages pull in WeasyPrint (for attached leaflets), slow to import.
     from .mailing import open_mailing
     from .store import default_url
 

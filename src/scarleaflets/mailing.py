@@ -31,7 +31,7 @@ from .locales import SOURCE_LOCALE
 from .pdf import PdfRenderer
 from .render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
-from .signing import email_hash, message_id, unsubscribe_token
+from .signing import email_hash, load_secret, message_id, unsubscribe_token
 from .store import NewEnrollment, PlannedDelivery, Store, StoreError
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -358,6 +358,4 @@ class Mailing:
 
 
 def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:
-    from .signing import load_secret
-
     return Mailing(project, Store.open(db_url), load_secret(project.root), today)
