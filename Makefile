@@ -44,6 +44,8 @@ demo: install
 	$(BIN)/scarleaflets simulate --start $$(date -u +%Y-%m-%dT00:00:00Z) --days 50 --db sqlite:///var/demo.db --transport maildir://output/outbox
 	$(BIN)/scarleaflets status --db sqlite:///var/demo.db
 	@echo "The messages are in output/outbox/new/ (a Maildir: open it with any mail client, e.g. mutt -f output/outbox)."
+	@echo "To answer their unsubscribe links and the enrollment API: $(BIN)/scarleaflets serve --db sqlite:///var/demo.db"
+	@echo "(then open http://127.0.0.1:8080/healthz; see docs/web-guide.md for HTTPS and the API)."
 
 test: lint typecheck pytest
 

@@ -590,6 +590,26 @@ def mail_status(ctx: click.Context, as_json: bool, db_url: str | None) -> None:
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on."
+)
+@DB_OPTION
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, db_url: str | None) -> None:
+    """Run the web service: one-click unsubscribe (/u/TOKEN), the enrollment API (/api/…) and /healthz.
+
+    It listens on plain HTTP for a reverse proxy in front of it to terminate HTTPS (see docs/web-guide.md).
+    It reads the same settings, database and key as the other commands.
+    """
+    from .web import serve as run_server
+
+    mailing = _mailing(ctx, db_url, _now().date())
+    click.echo(f"serving on http://{host}:{port}/ (put an HTTPS reverse proxy in front); Ctrl-C to stop")
+    run_server(mailing, host, port)
+
+
+@cli.command()
 @click.option("--start", "start_text", required=True, metavar="ISO8601", help="Simulated starting moment.")
 @click.option("--days", type=click.IntRange(1, 400), default=50, show_default=True, help="Days to simulate.")
 @click.option(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "check": {"max_grade": float},
     "i18n": {"min_completeness": float},
     "email": {"unsubscribe_url": str, "transport": str, "retry_hours": float, "max_attempts": int},
+    "web": {"api_token_sha256": dict, "max_body_bytes": int},
 }
 
 
@@ -40,6 +41,9 @@ class Settings:
     # Temporary failures are retried with exponential backoff for this long, at most max_attempts times.
     retry_hours: float = 48.0
     max_attempts: int = 8
+    # Per brand, the SHA-256 (hex) of the bearer token its systems use for the enrollment API.
+    api_token_sha256: dict[str, str] = field(default_factory=dict)
+    max_body_bytes: int = 16384
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,13 @@ def read_settings(path: Path) -> Settings:
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise ConfigError(f"{shown}: [{section}] {key} must be a {expected.__name__}, got {value!r}")
             values[key] = value
+    tokens = values.get("api_token_sha256", {})
+    for brand, digest in tokens.items():
+        if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise ConfigError(
+                f"{shown}: [web] api_token_sha256.{brand} must be the SHA-256 of the token, 64 hex digits "
+                "(make one with: printf %s TOKEN | sha256sum)"
+            )
     settings = Settings(**values)
     if not 1.0 <= settings.max_grade <= 18.0:
         raise ConfigError(f"{shown}: [check] max_grade must be between 1 and 18, got {settings.max_grade}")

@@ -1,0 +1,242 @@
+"""The web service (``scarleaflets serve``): one-click unsubscribe, the enrollment API, health.
+
+- ``POST /u/<token>`` with ``List-Unsubscribe=One-Click`` (RFC 8058) unsubscribes at once, idempotently;
+  ``GET /u/<token>`` never does (link scanners follow GETs): it shows a page, in the patient's language and
+  the clinic's colours, with a button that POSTs. Tokens are signed and name the enrollment, never the
+  address; a forged, truncated or expired one gets a plain localized page that reveals nothing.
+- ``POST /api/enrollments`` (JSON) and ``DELETE /api/patients/<email>``, authenticated with a per-brand
+  bearer token whose SHA-256 is in the settings, run the same validation and code as the command line.
+- ``GET /healthz``.
+
+Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet), nosniff,
+no-referrer and frame-denial headers; personal pages are never cached; bodies are size-limited; nothing
+personal is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from babel import Locale, negotiate_locale
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .config import Project
+from .errors import ScarleafletsError
+from .locales import SOURCE_LOCALE
+from .mailing import EnrollmentRequest, Mailing
+from .render import install_translator, make_environment
+from .signing import email_hash, verify_unsubscribe_token
+from .store import enrollments
+
+
+def create_app(mailing: Mailing, clock: Callable[[], dt.datetime] | None = None) -> Flask:
+    """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key)."""
+    project: Project = mailing.project
+    now: Callable[[], dt.datetime] = clock or (lambda: dt.datetime.now(dt.UTC))
+    app = Flask("scarleaflets", static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = project.settings.max_body_bytes
+    env = make_environment(project)
+    published = sorted(mailing.published)
+
+    def page(template: str, locale: str, status: int, **context: Any) -> Response:  # noqa: ANN401
+        translator = mailing.translator(locale)
+        install_translator(env, translator)
+        info = translator.info
+        brand = mailing.brands.get(context.pop("brand_id", ""), None)
+        html = env.get_template(template).render(
+            locale={"tag": info.language_tag, "dir": info.direction},
+            nonce=g.nonce,
+            primary=brand.primary if brand else "#23395d",
+            accent=brand.accent if brand else "#d9645a",
+            clinic=brand.name if brand else "",
+            **context,
+        )
+        return Response(html, status=status, content_type="text/html; charset=utf-8")
+
+    def browser_locale() -> str:
+        wanted = [
+            str(Locale.parse(lang.replace("-", "_"), sep="_"))
+            for lang, _ in request.accept_languages
+            if _parses(lang)
+        ]
+        return negotiate_locale(wanted, published, sep="_") or SOURCE_LOCALE
+
+    def enrollment_of(token: str) -> Any:  # noqa: ANN401 (a database row)
+        enrollment_id = verify_unsubscribe_token(mailing.secret, token, now().date())
+        if enrollment_id is None:
+            return None
+        with mailing.store.engine.connect() as connection:
+            return connection.execute(
+                sa.select(
+                    enrollments.c.id, enrollments.c.locale, enrollments.c.brand, enrollments.c.email_hash
+                ).where(enrollments.c.id == enrollment_id)
+            ).first()
+
+    @app.before_request
+    def _nonce() -> None:
+        g.nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        nonce = getattr(g, "nonce", "")
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'none'; style-src 'nonce-{nonce}'; img-src data:; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        response = jsonify({"error": error.name.lower(), "status": error.code})
+        response.status_code = error.code or 500
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        with mailing.store.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return jsonify({"status": "ok"})
+
+    @app.get("/u/<token>")
+    def unsubscribe_page(token: str) -> Response:
+        row = enrollment_of(token)
+        if row is None:
+            return page("web/invalid.html.j2", browser_locale(), 404)
+        return page("web/unsubscribe.html.j2", row.locale, 200, brand_id=row.brand)
+
+    @app.post("/u/<token>")
+    def unsubscribe(token: str) -> Response:
+        row = enrollment_of(token)
+        if row is None:
+            return page("web/invalid.html.j2", browser_locale(), 404)
+        if request.form.get("List-Unsubscribe") != "One-Click":
+            return page("web/unsubscribe.html.j2", row.locale, 400, brand_id=row.brand)
+        moment = now()
+        mailing.store.unsubscribe([row.id], moment)
+        mailing.store.suppress(row.email_hash, "unsubscribed", moment)
+        return page("web/unsubscribed.html.j2", row.locale, 200, brand_id=row.brand)
+
+    def authenticated_brand() -> str | None:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        digest = hashlib.sha256(header.removeprefix("Bearer ").strip().encode()).hexdigest()
+        found = None
+        for brand, expected in project.settings.api_token_sha256.items():
+            if hmac.compare_digest(digest, expected):
+                found = brand
+        return found
+
+    @app.post("/api/enrollments")
+    def api_enroll() -> tuple[Response, int]:
+        brand = authenticated_brand()
+        if brand is None:
+            return jsonify({"error": "a valid bearer token is required"}), 401
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return jsonify([{"field": "body", "error": "expected a JSON object"}]), 400
+        errors, enrollment = _request_from_json(data)
+        if enrollment is not None and enrollment.brand != brand:
+            return jsonify({"error": "this token may not enroll patients for that brand"}), 403
+        if enrollment is not None:
+            errors += [
+                {"field": p.field, "error": p.error} for p in mailing.validate(enrollment, now().date())
+            ]
+        if errors or enrollment is None:
+            return jsonify(errors), 400
+        try:
+            enrollment_id, created = mailing.enroll(enrollment, now())
+        except ScarleafletsError as exc:
+            return jsonify([{"field": "email", "error": str(exc)}]), 400
+        return jsonify({"id": enrollment_id, "created": created}), 201 if created else 200
+
+    @app.delete("/api/patients/<path:address>")
+    def api_forget(address: str) -> tuple[Response, int]:
+        if authenticated_brand() is None:
+            return jsonify({"error": "a valid bearer token is required"}), 401
+        erased = mailing.store.forget(email_hash(mailing.secret, address), now())
+        return jsonify({"erased_enrollments": erased}), 200
+
+    return app
+
+
+def _parses(tag: str) -> bool:
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (ValueError, TypeError, Exception):  # Babel raises several kinds for junk
+        return False
+    return True
+
+
+FIELDS = (
+    "email",
+    "name",
+    "locale",
+    "brand",
+    "series",
+    "timezone",
+    "start_date",
+    "consent_at",
+    "consent_source",
+)
+
+
+def _request_from_json(data: dict[str, Any]) -> tuple[list[dict[str, str]], EnrollmentRequest | None]:
+    errors: list[dict[str, str]] = []
+    for key in data:
+        if key not in FIELDS:
+            errors.append({"field": str(key)[:40], "error": "unknown field"})
+    text: dict[str, str] = {}
+    for key in FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            errors.append({"field": key, "error": "must be a string"})
+            continue
+        text[key] = value
+    for key in ("email", "locale", "brand", "series", "timezone", "consent_at", "consent_source"):
+        if not text.get(key):
+            errors.append({"field": key, "error": "required"})
+    start: dt.date | None = None
+    consent: dt.datetime | None = None
+    try:
+        start = dt.date.fromisoformat(text["start_date"]) if text.get("start_date") else None
+    except ValueError:
+        errors.append({"field": "start_date", "error": "not a date; write YYYY-MM-DD"})
+    try:
+        consent = dt.datetime.fromisoformat(text["consent_at"]) if text.get("consent_at") else None
+        if consent is not None and consent.tzinfo is None:
+            consent = consent.replace(tzinfo=dt.UTC)
+    except ValueError:
+        errors.append({"field": "consent_at", "error": "not an ISO 8601 date and time"})
+    if errors:
+        return errors, None
+    return [], EnrollmentRequest(
+        email=text["email"],
+        name=text.get("name"),
+        locale=text["locale"],
+        brand=text["brand"],
+        series=text["series"],
+        timezone=text["timezone"],
+        start_date=start,
+        consent_at=consent,
+        consent_source=text["consent_source"],
+    )
+
+
+def serve(mailing: Mailing, host: str, port: int) -> None:  # pragma: no cover - exercised by the server test
+    from waitress import serve as waitress_serve
+
+    waitress_serve(create_app(mailing), host=host, port=port, ident="scarleaflets", threads=4)

@@ -1,0 +1,256 @@
+"""web.py: one-click unsubscribe (RFC 8058), the enrollment API and hardening, through Flask's test client,
+and the real server (waitress) in a subprocess with a real HTTP client."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from scarleaflets.config import open_project
+from scarleaflets.delivery import open_transport
+from scarleaflets.mailing import EnrollmentRequest, Mailing
+from scarleaflets.signing import unsubscribe_token
+from scarleaflets.store import Store
+from scarleaflets.web import create_app
+
+from .conftest import REPO
+
+NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
+TOKEN = "test-riverside-token"
+
+
+@pytest.fixture(scope="module")
+def shared():
+    project = open_project(REPO)
+    settings = dataclasses.replace(
+        project.settings, api_token_sha256={"riverside": hashlib.sha256(TOKEN.encode()).hexdigest()}
+    )
+    return Mailing(
+        dataclasses.replace(project, settings=settings), Store.open("sqlite://"), b"k" * 32, NOW.date()
+    )
+
+
+@pytest.fixture
+def mailing(shared, tmp_path):
+    shared.store = Store.open(f"sqlite:///{tmp_path / 'web.db'}")
+    yield shared
+    shared.store.close()
+
+
+@pytest.fixture
+def client(mailing):
+    return create_app(mailing, clock=lambda: NOW).test_client()
+
+
+def enroll(mailing, address="ann@example.org", locale="fr"):
+    enrollment_id, _ = mailing.enroll(
+        EnrollmentRequest(address, "Ann", locale, "riverside", "acne-education", "Europe/Paris", NOW.date()),
+        NOW,
+    )
+    return enrollment_id, unsubscribe_token(mailing.secret, enrollment_id, NOW.date())
+
+
+def test_get_shows_a_localized_page_and_never_unsubscribes(client, mailing):
+    _, token = enroll(mailing, locale="ar")
+    response = client.get(f"/u/{token}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "#1f5f5b" in html  # the clinic's colour
+    assert 'method="post"' in html
+    assert mailing.store.enrollment_counts() == {"active": 1}
+    translated = mailing.translator("ar").gettext("Stop these emails?")
+    assert translated in html
+
+
+def test_one_click_post_unsubscribes_idempotently_and_the_worker_sends_nothing(client, mailing, tmp_path):
+    _, token = enroll(mailing)
+    for _ in range(2):
+        response = client.post(f"/u/{token}", data={"List-Unsubscribe": "One-Click"})
+        assert response.status_code == 200
+    assert mailing.store.enrollment_counts() == {"unsubscribed": 1}
+    transport = open_transport(f"maildir://{tmp_path / 'box'}", REPO)
+    moment = NOW
+    while moment < NOW + dt.timedelta(days=50):
+        assert mailing.send_due(moment, transport, worker="w").sent == 0
+        moment += dt.timedelta(hours=6)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [lambda t: t[:-3], lambda t: t.replace(".1.", ".2."), lambda t: "x" + t, lambda t: "v1.1.1.forged"],
+)
+def test_forged_or_truncated_tokens_reveal_nothing(client, mailing, mutate):
+    _, token = enroll(mailing)
+    for method in (client.get, client.post):
+        response = method(
+            f"/u/{mutate(token)}",
+            data={"List-Unsubscribe": "One-Click"},
+            headers={"Accept-Language": "de-DE,de;q=0.9"},
+        )
+        assert response.status_code == 404
+        html = response.get_data(as_text=True)
+        assert "ann@example.org" not in html
+        assert "Ann" not in html
+        assert '<html lang="de"' in html
+    assert mailing.store.enrollment_counts() == {"active": 1}
+
+
+def test_expired_token_is_refused(mailing):
+    enrollment_id, _ = enroll(mailing)
+    old = unsubscribe_token(mailing.secret, enrollment_id, NOW.date() - dt.timedelta(days=500))
+    client = create_app(mailing, clock=lambda: NOW).test_client()
+    assert client.post(f"/u/{old}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+
+
+def test_security_headers(client):
+    response = client.get("/healthz")
+    assert response.json == {"status": "ok"}
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def _api(client, body, token=TOKEN, **kwargs):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post("/api/enrollments", json=body, headers=headers, **kwargs)
+
+
+BODY = {
+    "email": "api@example.org",
+    "name": "Api Patient",
+    "locale": "de",
+    "brand": "riverside",
+    "series": "acne-education",
+    "timezone": "Europe/Berlin",
+    "start_date": "2026-12-02",
+    "consent_at": "2026-12-01T09:00:00+01:00",
+    "consent_source": "booking system",
+}
+
+
+def test_api_creates_then_recognises_the_same_enrollment(client):
+    first = _api(client, BODY)
+    assert first.status_code == 201
+    again = _api(client, BODY)
+    assert again.status_code == 200
+    assert again.json["id"] == first.json["id"]
+
+
+def test_api_reports_every_field_error(client):
+    response = _api(client, {**BODY, "locale": "ja", "timezone": "Mars/Olympus", "email": "nope", "extra": 1})
+    assert response.status_code == 400
+    fields = {e["field"] for e in response.json}
+    assert fields == {"extra"}  # unknown fields are refused before anything else is looked at
+    response = _api(client, {**BODY, "locale": "ja", "timezone": "Mars/Olympus", "email": "nope"})
+    assert {e["field"] for e in response.json} == {"email", "locale", "timezone"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        ({"token": None}, 401),
+        ({"token": "wrong"}, 401),
+        ({"body": {**BODY, "brand": "harbor", "locale": "es", "timezone": "America/Los_Angeles"}}, 403),
+    ],
+)
+def test_api_authentication(client, kwargs, status):
+    body = kwargs.pop("body", BODY)
+    assert _api(client, body, **kwargs).status_code == status
+
+
+def test_api_bad_json_and_oversized_bodies(client):
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    assert client.post("/api/enrollments", data="{not json", headers=headers).status_code == 400
+    big = client.post("/api/enrollments", data="x" * 20000, headers=headers)
+    assert big.status_code == 413
+    assert big.json == {"error": "request entity too large", "status": 413}
+
+
+def test_api_delete_erases_like_forget(client, mailing):
+    assert _api(client, BODY).status_code == 201
+    response = client.delete("/api/patients/api@example.org", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.json == {"erased_enrollments": 1}
+    assert client.delete("/api/patients/api@example.org").status_code == 401
+    assert _api(client, BODY).status_code == 400  # now on the suppression list
+
+
+def test_the_real_server_answers_the_rfc8058_post(tmp_path):
+    db = f"sqlite:///{tmp_path / 'served.db'}"
+    env = {**os.environ, "SCARLEAFLETS_SECRET": "z" * 40}
+    project = open_project(REPO)
+    mailing = Mailing(project, Store.open(db), b"z" * 40, NOW.date())
+    enrollment_id, _ = mailing.enroll(
+        EnrollmentRequest(
+            "srv@example.org", "Srv", "en", "riverside", "acne-education", "Europe/London", None
+        ),
+        dt.datetime.now(dt.UTC),
+    )
+    mailing.store.close()
+    token = unsubscribe_token(b"z" * 40, enrollment_id, dt.date.today())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scarleaflets",
+            "--project",
+            str(REPO),
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            db,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        request = urllib.request.Request(
+            f"{base}/u/{token}",
+            data=b"List-Unsubscribe=One-Click",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    f"{base}/u/{token}x", data=b"List-Unsubscribe=One-Click", method="POST"
+                ),
+                timeout=10,
+            )
+        assert refused.value.code == 404
+        refused.value.close()
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    assert "srv@example.org" not in out + err  # nothing personal in the server's output
+    store = Store.open(db)
+    assert store.enrollment_counts() == {"unsubscribed": 1}
+    store.close()
