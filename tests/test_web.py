@@ -254,3 +254,74 @@ def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     store = Store.open(db)
     assert store.enrollment_counts() == {"unsubscribed": 1}
     store.close()
+
+
+@pytest.fixture
+def gallery(mailing, tmp_path):
+    from scarleaflets.build import Selection, build
+
+    out = tmp_path / "leaflets"
+    for locale, topic in (("ar", "scar-types"), ("en", "scar-types")):
+        result = build(
+            mailing.project,
+            NOW.date(),
+            Selection(("riverside",), (locale,), (topic,)),
+            out_dir=out,
+            workers=1,
+        )
+        assert result.ok
+    return create_app(mailing, clock=lambda: NOW, leaflets_dir=out).test_client()
+
+
+def _basic(user, password):
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_gallery_needs_the_brand_token(gallery):
+    assert gallery.get("/gallery/riverside/en/").status_code == 401
+    assert "Basic" in gallery.get("/gallery/riverside/en/").headers["WWW-Authenticate"]
+    assert gallery.get("/gallery/riverside/en/", headers=_basic("riverside", "wrong")).status_code == 401
+    assert gallery.get("/gallery/harbor/en/", headers=_basic("riverside", TOKEN)).status_code == 403
+    assert gallery.get("/gallery/riverside/es/", headers=_basic("riverside", TOKEN)).status_code == 404
+    home = gallery.get("/gallery/", headers=_basic("riverside", TOKEN))
+    assert home.status_code == 302
+    assert home.headers["Location"].endswith("/gallery/riverside/en/")
+
+
+def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(gallery, mailing):
+    page = gallery.get("/gallery/riverside/ar/", headers=_basic("riverside", TOKEN))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in html
+    assert html.count("data:image/png;base64,") == 1  # scar-types is built for ar, the others not yet
+    translator = mailing.translator("ar")
+    assert translator.pgettext("scar-types/title", "Types of acne scars") in html
+    for step in mailing.series["acne-education"].steps:
+        assert translator.pgettext(f"series/acne-education/{step.id}", step.subject.text) in html
+    for code in ("en", "fr", "de", "ar", "ru", "hi"):
+        assert f'href="/gallery/riverside/{code}/"' in html
+    pdf = gallery.get("/gallery/riverside/ar/leaflets/scar-types.pdf", headers=_basic("riverside", TOKEN))
+    assert pdf.data.startswith(b"%PDF-")
+    assert (
+        gallery.get(
+            "/gallery/riverside/ar/leaflets/causes.pdf", headers=_basic("riverside", TOKEN)
+        ).status_code
+        == 404
+    )
+
+
+def test_gallery_email_views_are_the_message_as_sent(gallery, mailing):
+    base = "/gallery/riverside/ar/email/acne-education/welcome"
+    html = gallery.get(f"{base}.html", headers=_basic("riverside", TOKEN))
+    assert html.status_code == 200
+    assert 'dir="rtl"' in html.get_data(as_text=True)
+    assert "'unsafe-inline'" in html.headers["Content-Security-Policy"]
+    assert "script" not in html.headers["Content-Security-Policy"]
+    text = gallery.get(f"{base}.txt", headers=_basic("riverside", TOKEN)).get_data(as_text=True)
+    assert "Riverside Skin Clinic" in text
+    headers = gallery.get(f"{base}.headers", headers=_basic("riverside", TOKEN)).get_data(as_text=True)
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in headers
+    assert "application/pdf" in headers
+    assert "Content-Language: ar" in headers

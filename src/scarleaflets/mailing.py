@@ -271,7 +271,8 @@ class Mailing:
             )
         return self._translators[locale]
 
-    def _leaflet(self, brand: Brand, locale: str, topic_id: str) -> Attachment:
+    def leaflet(self, brand: Brand, locale: str, topic_id: str) -> Attachment:
+        """A topic's leaflet as an attachment, rendered once per process and kept in memory."""
         key = (brand.id, locale, topic_id)
         if key not in self._leaflets:
             if self._html is None or self._pdf is None:
@@ -328,7 +329,7 @@ class Mailing:
                     unsubscribe_url=self.project.settings.unsubscribe_url
                     + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                     now=now,
-                    attachments=functools.partial(self._leaflet, brand, due.locale),
+                    attachments=functools.partial(self.leaflet, brand, due.locale),
                 )
             except (HeaderError, ScarleafletsError) as exc:
                 self.store.record_failed(due.id, worker, f"cannot compose: {exc}")

@@ -6,6 +6,9 @@
   address; a forged, truncated or expired one gets a plain localized page that reveals nothing.
 - ``POST /api/enrollments`` (JSON) and ``DELETE /api/patients/<email>``, authenticated with a per-brand
   bearer token whose SHA-256 is in the settings, run the same validation and code as the command line.
+- ``GET /gallery/…``, for staff (HTTP basic: the brand id and its API token): every leaflet of a brand and
+  language with a thumbnail of its first page, and every email of each series rendered exactly as it would be
+  sent to a sample patient — HTML, text and headers — with a language switcher.
 - ``GET /healthz``.
 
 Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet), nosniff,
@@ -15,30 +18,46 @@ personal is logged.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import email
+import email.policy
+import functools
 import hashlib
 import hmac
+import io
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import sqlalchemy as sa
 from babel import Locale, negotiate_locale
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
+from . import i18n
+from .compose import Recipient
 from .config import Project
 from .errors import ScarleafletsError
-from .locales import SOURCE_LOCALE
+from .locales import SOURCE_LOCALE, LocaleInfo
 from .mailing import EnrollmentRequest, Mailing
 from .render import install_translator, make_environment
-from .signing import email_hash, verify_unsubscribe_token
+from .signing import email_hash, message_id, verify_unsubscribe_token
 from .store import enrollments
 
 
-def create_app(mailing: Mailing, clock: Callable[[], dt.datetime] | None = None) -> Flask:
-    """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key)."""
+def create_app(
+    mailing: Mailing, clock: Callable[[], dt.datetime] | None = None, leaflets_dir: Path | None = None
+) -> Flask:
+    """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key).
+
+    ``leaflets_dir`` is where the gallery finds built leaflets (default: output/leaflets of the project)."""
     project: Project = mailing.project
+    built = (leaflets_dir or project.output_dir / "leaflets").resolve()
+    thumbnails: dict[tuple[str, float], str] = {}
     now: Callable[[], dt.datetime] = clock or (lambda: dt.datetime.now(dt.UTC))
     app = Flask("scarleaflets", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = project.settings.max_body_bytes
@@ -86,8 +105,9 @@ def create_app(mailing: Mailing, clock: Callable[[], dt.datetime] | None = None)
     @app.after_request
     def _headers(response: Response) -> Response:
         nonce = getattr(g, "nonce", "")
+        style = "'unsafe-inline'" if response.headers.pop("X-Email-Preview", None) else f"'nonce-{nonce}'"
         response.headers["Content-Security-Policy"] = (
-            f"default-src 'none'; style-src 'nonce-{nonce}'; img-src data:; form-action 'self'; "
+            f"default-src 'none'; style-src {style}; img-src data:; form-action 'self'; "
             "frame-ancestors 'none'; base-uri 'none'"
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -167,6 +187,164 @@ def create_app(mailing: Mailing, clock: Callable[[], dt.datetime] | None = None)
             return jsonify({"error": "a valid bearer token is required"}), 401
         erased = mailing.store.forget(email_hash(mailing.secret, address), now())
         return jsonify({"erased_enrollments": erased}), 200
+
+    def gallery_brand() -> str | None:
+        """HTTP basic authentication: user = brand id, password = that brand's API token."""
+        auth = request.authorization
+        if auth is None or not auth.username or auth.password is None:
+            return None
+        expected = project.settings.api_token_sha256.get(auth.username)
+        digest = hashlib.sha256(auth.password.encode()).hexdigest()
+        return auth.username if expected and hmac.compare_digest(digest, expected) else None
+
+    def gallery_guard(brand_id: str, locale: str | None = None) -> Response | None:
+        brand = gallery_brand()
+        if brand is None:
+            response = jsonify({"error": "sign in with the brand id and its API token"})
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'Basic realm="scarleaflets preview", charset="UTF-8"'
+            return response
+        if brand != brand_id or brand_id not in mailing.brands:
+            return Response(status=403)
+        if locale is not None and (
+            locale not in mailing.brands[brand_id].locales or locale not in mailing.published
+        ):
+            return Response(status=404)
+        return None
+
+    def thumbnail(path: Path) -> str:
+        key = (str(path), path.stat().st_mtime)
+        if key not in thumbnails:
+            document = pdfium.PdfDocument(str(path))
+            try:
+                image = document[0].render(scale=0.45).to_pil()
+            finally:
+                document.close()
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG", optimize=True)
+            thumbnails[key] = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        return thumbnails[key]
+
+    @app.get("/gallery/")
+    def gallery_home() -> WerkzeugResponse:
+        brand = gallery_brand()
+        if brand is None or brand not in mailing.brands:
+            return gallery_guard("") or Response(status=403)
+        return redirect(f"/gallery/{brand}/{mailing.brands[brand].default_locale}/")
+
+    @app.get("/gallery/<brand_id>/<locale>/")
+    def gallery(brand_id: str, locale: str) -> Response:
+        refused = gallery_guard(brand_id, locale)
+        if refused is not None:
+            return refused
+        brand = mailing.brands[brand_id]
+        translator = mailing.translator(locale)
+        info = translator.info
+        folder = built / brand_id / locale
+        leaflets = []
+        for topic_id in [*mailing.content.topics, "complete-guide"]:
+            title = (
+                translator.pgettext("guide/title", mailing.content.guide.title.text)
+                if topic_id == "complete-guide"
+                else translator.pgettext(f"{topic_id}/title", mailing.content.topics[topic_id].title.text)
+            )
+            pdf = folder / f"{topic_id}.pdf"
+            leaflets.append(
+                {
+                    "title": title,
+                    "href": f"/gallery/{brand_id}/{locale}/leaflets/{topic_id}.pdf",
+                    "thumbnail": thumbnail(pdf) if pdf.is_file() else None,
+                }
+            )
+        emails = [
+            {
+                "name": series.name,
+                "steps": [
+                    {
+                        "day": step.day,
+                        "subject": translator.pgettext(f"series/{series.id}/{step.id}", step.subject.text),
+                        "base": f"/gallery/{brand_id}/{locale}/email/{series.id}/{step.id}",
+                    }
+                    for step in series.steps
+                ],
+            }
+            for series in mailing.series.values()
+        ]
+        languages = [
+            {"code": code, "tag": LocaleInfo(code).language_tag, "name": LocaleInfo(code).native_name}
+            for code in brand.locales
+            if code in mailing.published
+        ]
+        html = env.get_template("web/gallery.html.j2").render(
+            nonce=g.nonce,
+            primary=brand.primary,
+            clinic=brand.name,
+            brand_id=brand_id,
+            locale_code=locale,
+            language=info.english_name,
+            locale={"tag": info.language_tag, "dir": info.direction},
+            languages=languages,
+            leaflets=leaflets,
+            leaflets_built=any(item["thumbnail"] for item in leaflets),
+            emails=emails,
+        )
+        return Response(html, content_type="text/html; charset=utf-8")
+
+    @app.get("/gallery/<brand_id>/<locale>/leaflets/<topic_id>.pdf")
+    def gallery_leaflet(brand_id: str, locale: str, topic_id: str) -> Response:
+        refused = gallery_guard(brand_id, locale)
+        if refused is not None:
+            return refused
+        if topic_id != "complete-guide" and topic_id not in mailing.content.topics:
+            return Response(status=404)
+        path = built / brand_id / locale / f"{topic_id}.pdf"
+        if not path.is_file():
+            return Response("not built yet: run scarleaflets build", status=404, content_type="text/plain")
+        return Response(path.read_bytes(), content_type="application/pdf")
+
+    @app.get("/gallery/<brand_id>/<locale>/email/<series_id>/<step_id>.<view>")
+    def gallery_email(brand_id: str, locale: str, series_id: str, step_id: str, view: str) -> Response:
+        refused = gallery_guard(brand_id, locale)
+        if refused is not None:
+            return refused
+        series = mailing.series.get(series_id)
+        if (
+            series is None
+            or step_id not in {s.id for s in series.steps}
+            or view not in ("html", "txt", "headers")
+        ):
+            return Response(status=404)
+        brand = mailing.brands[brand_id]
+        moment = now()
+        sample = Recipient(0, "patient@example.org", "Alex Example", locale)
+        raw = mailing._composer.compose(
+            brand=brand,
+            series=series,
+            step=series.step(step_id),
+            recipient=sample,
+            translator=mailing.translator(locale),
+            manifest=mailing.manifests.get(locale, i18n.Manifest("original", "reviewed")),
+            message_id=message_id(mailing.secret, 0, step_id, brand.email.sender_address.rpartition("@")[2]),
+            unsubscribe_url=project.settings.unsubscribe_url + "PREVIEW",
+            now=moment,
+            attachments=functools.partial(mailing.leaflet, brand, locale),
+        )
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        if view == "headers":
+            lines = [f"{key}: {value}" for key, value in message.items()]
+            parts = [f"  {part.get_content_type()}" for part in message.walk()]
+            return Response(
+                "\n".join([*lines, "", "MIME structure:", *parts]) + "\n",
+                content_type="text/plain; charset=utf-8",
+            )
+        body = message.get_body(("html",) if view == "html" else ("plain",))
+        assert body is not None
+        content = body.get_content()
+        if view == "txt":
+            return Response(content, content_type="text/plain; charset=utf-8")
+        response = Response(content, content_type="text/html; charset=utf-8")
+        response.headers["X-Email-Preview"] = "1"  # the email's own inline styles need 'unsafe-inline'
+        return response
 
     return app
 
