@@ -18,16 +18,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 # WeasyPrint needs Pango (present on Debian images); HarfBuzz's subsetter makes font embedding faster and
-# is what the reproducible-output tests run with. Installed when missing and we may (root with apt-get).
+# is what the reproducible-output tests run with; gettext's msgfmt double-checks the catalogs; Debian's
+# chromium is the browser of the end-to-end web tests. Installed when missing and we may (root, apt-get).
 SYSTEM_LIB := /usr/lib/$(shell uname -m)-linux-gnu/libharfbuzz-subset.so.0
 
 system-deps:
-	@if [ ! -e "$(SYSTEM_LIB)" ] || ! command -v msgfmt >/dev/null 2>&1; then \
+	@if [ ! -e "$(SYSTEM_LIB)" ] || ! command -v msgfmt >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing libharfbuzz-subset0 and gettext"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 gettext >/dev/null; \
+	    echo "installing libharfbuzz-subset0, gettext and chromium"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 gettext chromium >/dev/null; \
 	  else \
-	    echo "note: install libharfbuzz-subset0 and gettext with your package manager for identical PDFs"; \
+	    echo "note: install libharfbuzz-subset0, gettext and chromium with your package manager"; \
 	  fi; \
 	fi
 

@@ -414,7 +414,10 @@ def _request_from_json(data: dict[str, Any]) -> tuple[list[dict[str, str]], Enro
     )
 
 
-def serve(mailing: Mailing, host: str, port: int) -> None:  # pragma: no cover - exercised by the server test
+def serve(mailing: Mailing, host: str, port: int, leaflets_dir: Path | None = None) -> None:
+    """Serve the application with waitress, a production WSGI server (no access log: paths carry tokens)."""
     from waitress import serve as waitress_serve
 
-    waitress_serve(create_app(mailing), host=host, port=port, ident="scarleaflets", threads=4)
+    waitress_serve(
+        create_app(mailing, leaflets_dir=leaflets_dir), host=host, port=port, ident="scarleaflets", threads=4
+    )
