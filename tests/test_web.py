@@ -325,3 +325,12 @@ def test_gallery_email_views_are_the_message_as_sent(gallery, mailing):
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in headers
     assert "application/pdf" in headers
     assert "Content-Language: ar" in headers
+
+
+def test_missing_token_is_a_plain_not_found(client, mailing):
+    enroll(mailing)
+    for path in ("/u/", "/u"):
+        response = client.post(path, data={"List-Unsubscribe": "One-Click"})
+        assert response.status_code in (404, 405)
+        assert response.is_json
+    assert mailing.store.enrollment_counts() == {"active": 1}
