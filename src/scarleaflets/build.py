@@ -165,16 +165,17 @@ def choose_locales(project: Project, selection: Selection, loaded: Loaded) -> tu
     if unknown:
         raise ScarleafletsError(f"no catalog for {', '.join(unknown)}; available: en, {', '.join(available)}")
     chosen = ["en"] if not selection.locales or "en" in selection.locales else []
-    for code, status in loaded.statuses.items():
-        if selection.locales and code not in selection.locales:
-            continue
-        complete = status.percent >= project.settings.min_completeness
-        if complete or selection.allow_incomplete or code in selection.locales:
-            chosen.append(code)
-            if status.percent < 100.0:
-                result.incomplete.append(status)
-        else:
-            result.withheld.append(status)
+    candidates = [
+        s for code, s in loaded.statuses.items() if not selection.locales or code in selection.locales
+    ]
+    published, result.withheld = i18n.split_by_completeness(
+        candidates,
+        project.settings.min_completeness,
+        include_incomplete=selection.allow_incomplete,
+        named=selection.locales,
+    )
+    chosen += [status.locale for status in published]
+    result.incomplete = [status for status in published if status.percent < 100.0]
     return chosen, result
 
 

@@ -424,18 +424,32 @@ class Translator:
         return self.npgettext(None, singular, plural, count)
 
 
+def split_by_completeness(
+    statuses: Iterable[LocaleStatus],
+    threshold: float,
+    *,
+    include_incomplete: bool = False,
+    named: Iterable[str] = (),
+) -> tuple[list[LocaleStatus], list[LocaleStatus]]:
+    """Split locales into those to publish and those withheld for being below ``threshold`` percent.
+
+    A withheld locale is published only when the user asks for it explicitly (``include_incomplete``, or by
+    naming it); its missing messages then fall back to English one by one, and the build reports how many.
+    """
+    asked = set(named)
+    published: list[LocaleStatus] = []
+    withheld: list[LocaleStatus] = []
+    for status in statuses:
+        publish = status.percent >= threshold or include_incomplete or status.locale in asked
+        (published if publish else withheld).append(status)
+    return published, withheld
+
+
 def select_published(
     project: Project, template: Catalog, locales: Iterable[str], *, include_incomplete: bool = False
 ) -> tuple[list[LocaleStatus], list[LocaleStatus]]:
-    """Split locales into those to publish and those withheld for being below ``min_completeness``.
-
-    A withheld locale is published only when the user asks for it explicitly (``include_incomplete``); its
-    missing messages then fall back to English one by one, and the build reports how many did.
-    """
-    published: list[LocaleStatus] = []
-    withheld: list[LocaleStatus] = []
-    for code in locales:
-        status = locale_status(project, code, template)
-        complete_enough = status.percent >= project.settings.min_completeness
-        (published if complete_enough or include_incomplete else withheld).append(status)
-    return published, withheld
+    """:func:`split_by_completeness` for locales by code, measured against ``template``."""
+    statuses = [locale_status(project, code, template) for code in locales]
+    return split_by_completeness(
+        statuses, project.settings.min_completeness, include_incomplete=include_incomplete
+    )

@@ -96,11 +96,8 @@ class Mailing:
         self.content: ContentSet = loaded.content
         self.brands: dict[str, Brand] = loaded.brands
         self.series: dict[str, Series] = load_series(project.root, self.content)
-        self.published = {
-            code
-            for code, status in loaded.statuses.items()
-            if status.percent >= project.settings.min_completeness
-        } | {SOURCE_LOCALE}
+        published, _ = i18n.split_by_completeness(loaded.statuses.values(), project.settings.min_completeness)
+        self.published = {status.locale for status in published} | {SOURCE_LOCALE}
         self.manifests = loaded.manifests
         self._fonts = loaded.fonts
         self._translators: dict[str, i18n.Translator] = {}
