@@ -134,3 +134,55 @@ def smtp_server():
         yield "127.0.0.1", port, sink
     finally:
         controller.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(db: str, secret: str, *extra: str):
+    """`scarleaflets serve` on the shipped project in a subprocess, ready (its /healthz answers).
+
+    Returns (process, base URL); the caller terminates the process."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scarleaflets",
+            "--project",
+            str(REPO),
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            db,
+            *extra,
+        ],
+        env={**os.environ, "SCARLEAFLETS_SECRET": secret},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+            return process, base
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                process.communicate()
+                raise
+            time.sleep(0.3)

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from PIL import Image
@@ -26,7 +20,7 @@ from scarleaflets.mailing import EnrollmentRequest, Mailing
 from scarleaflets.signing import unsubscribe_token
 from scarleaflets.store import Store
 
-from .conftest import REPO
+from .conftest import REPO, start_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SECRET = "b" * 40
@@ -65,40 +59,7 @@ def server(tmp_path_factory):
         dt.datetime.now(dt.UTC),
     )
     mailing.store.close()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scarleaflets",
-            "--project",
-            str(REPO),
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            db,
-            "--leaflets",
-            str(leaflets),
-        ],
-        env={**os.environ, "SCARLEAFLETS_SECRET": SECRET},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise
-            time.sleep(0.3)
+    process, base = start_server(db, SECRET, "--leaflets", str(leaflets))
     yield {
         "base": base,
         "db": db,

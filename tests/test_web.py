@@ -6,11 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -23,7 +18,7 @@ from scarleaflets.signing import unsubscribe_token
 from scarleaflets.store import Store
 from scarleaflets.web import create_app
 
-from .conftest import REPO
+from .conftest import REPO, start_server
 
 NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
 TOKEN = "test-riverside-token"
@@ -187,7 +182,6 @@ def test_api_delete_erases_like_forget(client, mailing):
 
 def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     db = f"sqlite:///{tmp_path / 'served.db'}"
-    env = {**os.environ, "SCARLEAFLETS_SECRET": "z" * 40}
     project = open_project(REPO)
     mailing = Mailing(project, Store.open(db), b"z" * 40, NOW.date())
     enrollment_id, _ = mailing.enroll(
@@ -198,38 +192,8 @@ def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     )
     mailing.store.close()
     token = unsubscribe_token(b"z" * 40, enrollment_id, dt.date.today())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scarleaflets",
-            "--project",
-            str(REPO),
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            db,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
+    server, base = start_server(db, "z" * 40)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
         request = urllib.request.Request(
             f"{base}/u/{token}",
             data=b"List-Unsubscribe=One-Click",

@@ -35,6 +35,7 @@ from .signing import email_hash, load_secret, message_id, unsubscribe_token
 from .store import NewEnrollment, PlannedDelivery, Store, StoreError
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# The fields of an enrollment, as CSV columns and as the web API's JSON keys.
 CSV_COLUMNS = (
     "email",
     "name",

@@ -43,6 +43,7 @@ from .compose import Recipient
 from .config import Project
 from .errors import ScarleafletsError
 from .locales import SOURCE_LOCALE, LocaleInfo
+from .mailing import CSV_COLUMNS as FIELDS
 from .mailing import EnrollmentRequest, Mailing
 from .render import install_translator, make_environment
 from .signing import email_hash, message_id, verify_unsubscribe_token
@@ -355,19 +356,6 @@ def _parses(tag: str) -> bool:
     except (ValueError, TypeError, Exception):  # Babel raises several kinds for junk
         return False
     return True
-
-
-FIELDS = (
-    "email",
-    "name",
-    "locale",
-    "brand",
-    "series",
-    "timezone",
-    "start_date",
-    "consent_at",
-    "consent_source",
-)
 
 
 def _request_from_json(data: dict[str, Any]) -> tuple[list[dict[str, str]], EnrollmentRequest | None]:
