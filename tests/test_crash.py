@@ -52,10 +52,17 @@ def test_killed_workers_lose_nothing(smtp_server, tmp_path):
     rng = random.Random(1125)
     kills = 0
     for _ in range(6):
+        # Kill on progress, not on a fixed clock, so the kills land mid-series on a fast machine and on a slow,
+        # loaded one alike: wait until the server has accepted a few more messages, then kill after a random
+        # moment (right after an acceptance, or during the next claim, render or record).
+        target = len(sink.messages) + rng.randint(1, 12)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.05, 1.5))
+        deadline = time.monotonic() + 120
+        while len(sink.messages) < target and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.03))
         if process.poll() is None:
             process.kill()
             kills += 1
