@@ -136,6 +136,36 @@ def smtp_server():
         controller.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL server (the pip-installed ``pgserver`` binaries) on a Unix socket, for the session."""
+    import warnings
+
+    with warnings.catch_warnings():  # platformdirs warns, on import, that XDG_RUNTIME_DIR is unset (as in CI)
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+_databases = iter(range(1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A new, empty database: an SQLite file, then a fresh database on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'var' / 'test.db'}"
+    server = request.getfixturevalue("postgres_server")
+    name = f"test_{next(_databases)}"
+    server.psql(f"CREATE DATABASE {name};")
+    return server.get_uri(name).replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 def free_port() -> int:
     import socket
 

@@ -194,3 +194,31 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     assert worker.returncode == 0, stderr
     assert "worker stopped cleanly" in stdout
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "nonsense",
+            "cannot use database URL: Could not parse SQLAlchemy URL from given URL string; write it like",
+        ),
+        (
+            "mysql://db.example.org/x",
+            "its driver (MySQLdb) is not installed; for PostgreSQL install the driver",
+        ),
+        (
+            "sqlite:////proc/none/x.db",
+            "cannot make the database's folder /proc/none: No such file or directory",
+        ),
+        ("postgresql+psycopg://u:hunter2@127.0.0.1:9/x", "port 9 failed: Connection refused"),
+    ],
+)
+def test_an_unusable_database_is_one_clear_line(mail_project, url, message):
+    result = run(mail_project, "status", "--db", url, ok=False)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ")
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "hunter2" not in result.output
+    assert "Traceback" not in result.output

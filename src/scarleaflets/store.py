@@ -114,12 +114,25 @@ def default_url(project_root: Path) -> str:
 def make_engine(url: str) -> Engine:
     try:
         engine = sa.create_engine(url, future=True)
-    except (sa.exc.ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot use database URL: {exc}") from None
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(
+            f"cannot use database URL: {exc}; write it like sqlite:///var/scarleaflets.db"
+        ) from None
+    except ImportError as exc:
+        raise StoreError(
+            f"cannot use database URL: its driver ({exc.name}) is not installed; for PostgreSQL install "
+            "the driver with pip install 'scarleaflets[postgres]' and write postgresql+psycopg://…"
+        ) from None
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot make the database's folder {Path(database).parent}: {exc.strerror}; "
+                    "choose another place with --db or SCARLEAFLETS_DB"
+                ) from None
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401 (DBAPI object)
@@ -197,7 +210,10 @@ class Store:
         try:
             migrate(engine)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the database: {exc.__class__.__name__}") from None
+            # The driver's own first line ("connection refused", "unable to open database file") says what to
+            # fix; it names the server and database, never a password or any row.
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise StoreError(f"cannot open the database: {reason}") from None
         return cls(engine)
 
     @contextmanager
@@ -371,10 +387,19 @@ class Store:
             .limit(limit)
             for status in (PENDING, DEFERRED)
         ]
+        expired = naive_utc(now - lease)
         branches.append(
             sa.select(deliveries.c.id, deliveries.c.next_attempt_at)
-            .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= naive_utc(now - lease))
+            .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= expired)
             .limit(limit)
+        )
+        # The same conditions again on the joined row itself. The candidates come from an unlocked scan; with
+        # FOR UPDATE SKIP LOCKED, PostgreSQL re-evaluates only the conditions on the locked row against its
+        # newest version, so without this a delivery another worker claimed (and committed) meanwhile would be
+        # claimed twice. On SQLite, BEGIN IMMEDIATE already serialises claims and this costs one check per row.
+        still_due = sa.or_(
+            sa.and_(deliveries.c.status.in_((PENDING, DEFERRED)), deliveries.c.next_attempt_at <= stamp),
+            sa.and_(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= expired),
         )
         candidates = sa.union_all(*(branch.subquery().select() for branch in branches)).subquery("candidates")
         return (
@@ -397,7 +422,7 @@ class Store:
             .select_from(candidates)
             .join(deliveries, deliveries.c.id == candidates.c.id)
             .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
-            .where(enrollments.c.status == ACTIVE)
+            .where(enrollments.c.status == ACTIVE, still_due)
             .order_by(candidates.c.next_attempt_at, candidates.c.id)
             .limit(limit)
         )
