@@ -76,7 +76,7 @@ class EmailComposer:
         self.content = content
         self._envs: dict[str, Environment] = {}
         self._inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
-        self._bodies: dict[tuple[str, str, str, str, bool, bool, bool], tuple[str, str]] = {}
+        self._bodies: dict[tuple[str, str, str, str, bool, bool, bool], _Cached] = {}
 
     def _env(self, brand: Brand) -> Environment:
         if brand.id not in self._envs:
@@ -94,7 +94,7 @@ class EmailComposer:
         subject: str,
         named: bool,
         attached: bool,
-    ) -> tuple[str, str]:
+    ) -> _Cached:
         info = translator.info
         context_id = f"series/{series.id}/{step.id}"
         env = self._env(brand)
@@ -137,7 +137,12 @@ class EmailComposer:
         }
         html = self._inliner.inline(env.get_template("email/step.html.j2").render(context))
         text = env.get_template("email/step.txt.j2").render(context)
-        return html, text
+        return _Cached(
+            html=_Body.of(html),
+            text=_Body.of(text),
+            subject=_encode_header(subject, "Subject"),
+            list_name=_encode_header(header_safe(series.name, "series name"), "List-Id"),
+        )
 
     def compose(
         self,
@@ -180,11 +185,12 @@ class EmailComposer:
                 name is not None,
                 bool(attached),
             )
-        html_body, text_body = self._bodies[key]
-        # The bodies are rendered (and their CSS inlined) once per brand, step and language; only the name
-        # and the unsubscribe link differ per patient, and they go in escaped for HTML, as text for text.
-        html = html_body.replace(NAME, escape(name or "")).replace(LINK, escape(unsubscribe_url))
-        text = text_body.replace(NAME, name or "").replace(LINK, unsubscribe_url)
+        cached = self._bodies[key]
+        # The bodies are rendered (CSS inlined, quoted-printable encoded) once per brand, step and language;
+        # only the name and the unsubscribe link differ per patient: escaped for HTML, as they are for text.
+        header_safe(unsubscribe_url, "unsubscribe URL")
+        html = cached.html.encode(escape(name or ""), escape(unsubscribe_url))
+        text = cached.text.encode(name or "", unsubscribe_url)
         sender = brand.email
         domain = sender.sender_address.rpartition("@")[2]
         mailto = f"mailto:{sender.reply_to}?subject=unsubscribe"
@@ -192,16 +198,15 @@ class EmailComposer:
             ("From", _address(sender.sender_name, sender.sender_address)),
             ("Reply-To", sender.reply_to),
             ("To", _address(name or "", header_safe(recipient.email, "e-mail address"))),
-            ("Subject", _encode_header(subject, "Subject")),
+            ("Subject", cached.subject),
             ("Date", format_datetime(now.astimezone(dt.UTC))),
             ("Message-ID", header_safe(message_id, "Message-ID")),
             ("Content-Language", info.language_tag),
             (
                 "List-Id",
-                f"{_encode_header(header_safe(series.name, 'series name'), 'List-Id')}\r\n"
-                f" <{series.id}.{brand.id}.{domain}>",
+                f"{cached.list_name}\r\n <{series.id}.{brand.id}.{domain}>",
             ),
-            ("List-Unsubscribe", f"<{header_safe(unsubscribe_url, 'unsubscribe URL')}>,\r\n <{mailto}>"),
+            ("List-Unsubscribe", f"<{unsubscribe_url}>,\r\n <{mailto}>"),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ("MIME-Version", "1.0"),
         ]
@@ -223,12 +228,44 @@ def _encode_header(value: str, name: str) -> str:
     return str(Header(value, charset=charset, header_name=name).encode(linesep="\r\n"))
 
 
-def _qp(text: str) -> bytes:
-    """Quoted-printable, line by line, with CRLF line ends (soft breaks keep every line under 77)."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    # b2a_qp breaks long lines with "=\n"; each input line has no line end of its own, so every \n is one.
-    encoded = (binascii.b2a_qp(line.encode("utf-8"), quotetabs=False, istext=False) for line in lines)
-    return b"\r\n".join(chunk.replace(b"\n", b"\r\n") for chunk in encoded)
+def _qp_line(line: str) -> bytes:
+    """One line (no line end of its own) as quoted-printable; b2a_qp's soft breaks ("=\n") become CRLF, so
+    every encoded line stays under 77 characters."""
+    return binascii.b2a_qp(line.encode("utf-8"), quotetabs=False, istext=False).replace(b"\n", b"\r\n")
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A rendered body kept as quoted-printable lines. Quoted-printable works line by line, so the lines
+    without a per-patient stand-in are encoded once; only the few with one are encoded per message."""
+
+    lines: tuple[bytes | str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Body:
+        return cls(
+            tuple(
+                line if NAME in line or LINK in line else _qp_line(line)
+                for line in text.replace("\r\n", "\n").split("\n")
+            )
+        )
+
+    def encode(self, name: str, link: str) -> bytes:
+        """The body for one patient (``name`` and ``link`` hold no line break: header_safe refused them)."""
+        return b"\r\n".join(
+            line if isinstance(line, bytes) else _qp_line(line.replace(NAME, name).replace(LINK, link))
+            for line in self.lines
+        )
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """What is the same for every patient of one brand, step and language: bodies and encoded headers."""
+
+    html: _Body
+    text: _Body
+    subject: str
+    list_name: str
 
 
 def _base64(data: bytes) -> bytes:
@@ -237,19 +274,20 @@ def _base64(data: bytes) -> bytes:
 
 
 def assemble(
-    headers: list[tuple[str, str]], text: str, html: str, attached: list[Attachment], *, seed: str
+    headers: list[tuple[str, str]], text: bytes, html: bytes, attached: list[Attachment], *, seed: str
 ) -> bytes:
-    """Write the MIME message: multipart/alternative (text, then HTML), inside multipart/mixed with the
-    attachments. Boundaries are derived from ``seed``, so the same inputs give the same bytes."""
+    """Write the MIME message: multipart/alternative (text, then HTML, both already quoted-printable), inside
+    multipart/mixed with the attachments. Boundaries are derived from ``seed``, so the same inputs give the
+    same bytes."""
     token = hashlib.sha256(seed.encode()).hexdigest()[:24]
     alternative, mixed = f"=_alt_{token}", f"=_mix_{token}"
     crlf = b"\r\n"
     head = crlf.join(f"{key}: {value}".encode("ascii") for key, value in headers)
     parts_alternative = [
         b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-        + _qp(text),
+        + text,
         b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-        + _qp(html),
+        + html,
     ]
     body_alternative = _multipart(parts_alternative, alternative)
     if not attached:

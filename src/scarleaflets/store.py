@@ -94,6 +94,34 @@ PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
 ACTIVE, UNSUBSCRIBED, COMPLETED, SUPPRESSED = "active", "unsubscribed", "completed", "suppressed"
 
 
+def _finishing(**values: Any) -> sa.Update:  # noqa: ANN401 (column values)
+    """An outcome, recorded only on a delivery this worker still holds; built once, run with parameters."""
+    return (
+        deliveries.update()
+        .where(
+            deliveries.c.id == sa.bindparam("delivery_id"),
+            deliveries.c.status == CLAIMED,
+            deliveries.c.claimed_by == sa.bindparam("worker"),
+        )
+        .values(claimed_by=None, **values)
+    )
+
+
+_RECORD_SENT = _finishing(
+    status=SENT, sent_at=sa.bindparam("at"), last_error=None, attempts=deliveries.c.attempts + 1
+)
+_RECORD_RETRY = _finishing(
+    status=DEFERRED,
+    last_error=sa.bindparam("error"),
+    next_attempt_at=sa.bindparam("until"),
+    attempts=deliveries.c.attempts + 1,
+)
+_RECORD_FAILED = _finishing(
+    status=FAILED, last_error=sa.bindparam("error"), attempts=deliveries.c.attempts + 1
+)
+_POSTPONE = _finishing(status=PENDING, next_attempt_at=sa.bindparam("until"))
+
+
 class StoreError(ScarleafletsError):
     """The database cannot be used (bad URL, unreachable, newer schema than this version knows)."""
 
@@ -461,46 +489,22 @@ class Store:
             for r in rows
         ]
 
-    def _finish(self, delivery_id: int, worker: str, **values: Any) -> None:  # noqa: ANN401 (column values)
+    def _finish(self, statement: sa.Update, delivery_id: int, worker: str, **values: object) -> None:
         with self.transaction() as connection:
-            connection.execute(
-                deliveries.update()
-                .where(
-                    deliveries.c.id == delivery_id,
-                    deliveries.c.status == CLAIMED,
-                    deliveries.c.claimed_by == worker,
-                )
-                .values(claimed_by=None, **values)
-            )
+            connection.execute(statement, {"delivery_id": delivery_id, "worker": worker, **values})
 
     def record_sent(self, delivery_id: int, worker: str, now: dt.datetime) -> None:
-        self._finish(
-            delivery_id,
-            worker,
-            status=SENT,
-            sent_at=naive_utc(now),
-            last_error=None,
-            attempts=deliveries.c.attempts + 1,
-        )
+        self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now))
 
     def record_retry(self, delivery_id: int, worker: str, error: str, next_at: dt.datetime) -> None:
-        self._finish(
-            delivery_id,
-            worker,
-            status=DEFERRED,
-            last_error=error[:500],
-            next_attempt_at=naive_utc(next_at),
-            attempts=deliveries.c.attempts + 1,
-        )
+        self._finish(_RECORD_RETRY, delivery_id, worker, error=error[:500], until=naive_utc(next_at))
 
     def record_failed(self, delivery_id: int, worker: str, error: str) -> None:
-        self._finish(
-            delivery_id, worker, status=FAILED, last_error=error[:500], attempts=deliveries.c.attempts + 1
-        )
+        self._finish(_RECORD_FAILED, delivery_id, worker, error=error[:500])
 
     def postpone(self, delivery_id: int, worker: str, until: dt.datetime) -> None:
         """Give a claim back unsent, to be tried at ``until`` (outside the send window, or one step a day)."""
-        self._finish(delivery_id, worker, status=PENDING, next_attempt_at=naive_utc(until))
+        self._finish(_POSTPONE, delivery_id, worker, until=naive_utc(until))
 
     def complete_finished(self, now: dt.datetime) -> None:
         """Mark enrollments whose every delivery is done as completed."""
