@@ -2,7 +2,8 @@
 
 The browser opens an unsubscribe link, clicks the button and sees the confirmation, after which the worker
 sends the patient nothing; it also opens the staff gallery in Arabic and in Chinese, and the screenshots are
-checked to be real pages (not blank)."""
+checked to be real pages (not blank). Every email step is opened at phone and desktop widths, in light and dark
+mode, and measured: no sideways scrolling, no text past the edge, and readable contrast."""
 
 from __future__ import annotations
 
@@ -141,3 +142,106 @@ def test_staff_see_the_gallery_in_arabic_and_chinese(server, browser, brand, loc
     assert email.status == 200
     _not_blank(page.screenshot(full_page=True))
     context.close()
+
+
+# Which emails the layout test opens: every step, in a left-to-right and a right-to-left language of each
+# brand, and the scripts with the tallest and widest glyphs.
+EMAIL_LOCALES = [
+    ("riverside", "en"),
+    ("riverside", "ar"),
+    ("riverside", "hi"),
+    ("harbor", "zh_Hans"),
+    ("harbor", "vi"),
+]
+
+# For every element with text of its own: its colour, the colour of the nearest background behind it, and how
+# far it reaches to the right and left.
+_TEXT_BOXES = """
+() => {
+  const out = [];
+  const opaque = (el) => {
+    for (let node = el; node; node = node.parentElement) {
+      const bg = getComputedStyle(node).backgroundColor;
+      if (bg && bg !== 'transparent' && !bg.endsWith(', 0)')) return bg;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  for (const el of document.body.querySelectorAll('*')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const style = getComputedStyle(el);
+    if (!own || style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') continue;
+    if (el.closest('[aria-hidden="true"], .preheader')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    out.push({tag: el.tagName, text: el.textContent.trim().slice(0, 40), color: style.color,
+              background: opaque(el), left: box.left, right: box.right});
+  }
+  return {width: window.innerWidth, scroll: document.documentElement.scrollWidth, boxes: out,
+          dir: document.documentElement.dir};
+}
+"""
+
+
+def _luminance(css: str) -> float:
+    red, green, blue = (int(float(v)) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def _contrast(foreground: str, background: str) -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_every_email_reads_at_phone_and_desktop_widths_in_light_and_dark_mode(browser):
+    """Every step's HTML, in real Chromium: no sideways scrolling and no text past the edge at 320 and 600 px,
+    and every text at least 4.5:1 against its background (WCAG AA), in light mode and in dark mode."""
+    import email
+    from email import policy
+
+    from scarleaflets.compose import Recipient
+
+    today = dt.date(2026, 12, 1)
+    mailing = Mailing(open_project(REPO), Store.open("sqlite://"), SECRET.encode(), today)
+    series = mailing.series["acne-education"]
+    pages = {scheme: browser.new_page(color_scheme=scheme) for scheme in ("light", "dark")}
+    checked = 0
+    for brand_id, locale in EMAIL_LOCALES:
+        for step in series.steps:
+            raw = mailing._composer.compose(
+                brand=mailing.brands[brand_id],
+                series=series,
+                step=step,
+                recipient=Recipient(
+                    1, "p@example.org", "Maria-Alexandra Konstantinopoulou-Wijesinghe", locale
+                ),
+                translator=mailing.translator(locale),
+                manifest=mailing.manifests[locale],
+                message_id=f"<1.{step.id}@example.org>",
+                unsubscribe_url="https://unsubscribe.example.org/u/v1." + "x" * 90,
+                now=dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC),
+            )
+            html = email.message_from_bytes(raw, policy=policy.default).get_body(("html",)).get_content()
+            for scheme, page in pages.items():
+                for width in (320, 600):
+                    page.set_viewport_size({"width": width, "height": 800})
+                    page.set_content(html, wait_until="load")
+                    where = f"{brand_id}/{locale}/{step.id} at {width} px, {scheme}"
+                    found = page.evaluate(_TEXT_BOXES)
+                    assert found["dir"] == ("rtl" if locale == "ar" else "ltr"), where
+                    assert found["scroll"] <= found["width"], f"{where}: scrolls sideways"
+                    assert found["boxes"], where
+                    for box in found["boxes"]:
+                        assert box["left"] >= -1, f"{where}: {box} past the left edge"
+                        assert box["right"] <= width + 1, f"{where}: {box} past the right edge"
+                        ratio = _contrast(box["color"], box["background"])
+                        assert ratio >= 4.5, f"{where}: {box['tag']} {box['text']!r} contrast {ratio:.2f}"
+                    checked += 1
+    assert checked == len(EMAIL_LOCALES) * len(series.steps) * 4
+    for page in pages.values():
+        page.close()
+    mailing.store.close()
