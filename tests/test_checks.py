@@ -70,3 +70,21 @@ def test_content_and_catalog_problems_are_reported_in_one_run(catalog_project):
     report = run_check(open_project(catalog_project.root), FIXTURE_TODAY, strict=False)
     files = {p.file for p in report.errors}
     assert {"content/topics/sample.yaml", "locales/fr/LC_MESSAGES/messages.po"} <= files
+
+
+def test_a_language_without_its_own_legal_text_warns_and_falls_back(leaflet_project):
+    """The mini brand offers es but gives its legal text once: leaflets print it, and check says so."""
+    from scarleaflets import i18n
+    from scarleaflets.brands import load_brands
+
+    brand = load_brands(leaflet_project.root, i18n.discover_locales(leaflet_project))["mini"]
+    assert (
+        brand.legal_text("es")
+        == brand.legal_text("en")
+        == "Mini Clinic is a fictional clinic used by the tests."
+    )
+    report = run_check(leaflet_project, FIXTURE_TODAY, strict=False)
+    assert [str(w) for w in report.warnings if w.path == "legal"] == [
+        "content/brands/mini.yaml: legal: no legal text in es, so its leaflets print the en one; "
+        "add 'es: …' under legal"
+    ]

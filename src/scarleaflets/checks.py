@@ -115,6 +115,16 @@ def check_fonts(project: Project, report: CheckReport) -> None:
                 brand_texts.setdefault(locale, []).extend(
                     [brand.name, *brand.address, brand.legal_text(locale), brand.phone, brand.website]
                 )
+                if locale not in brand.legal:
+                    report.warnings.append(
+                        Problem(
+                            brand.file,
+                            0,
+                            "legal",
+                            f"no legal text in {locale}, so its leaflets print the {brand.default_locale} one; "
+                            f"add '{locale}: …' under legal",
+                        )
+                    )
     except ContentError as exc:
         report.errors.extend(exc.problems)
     english = list(_english_texts(project))
