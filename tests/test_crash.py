@@ -22,9 +22,10 @@ PATIENTS = 12
 STEPS = 8
 
 
-def test_killed_workers_lose_nothing(smtp_server, tmp_path):
+def test_killed_workers_lose_nothing(smtp_server, db_url):
+    """On an SQLite file, then on the real PostgreSQL server."""
     _, port, sink = smtp_server
-    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    url = db_url
     mailing = Mailing(open_project(REPO), Store.open(url), b"k" * 32, START.date())
     for n in range(PATIENTS):
         mailing.enroll(
