@@ -1,6 +1,7 @@
 """The shipped project's leaflets, built for a representative sample of brands, locales and scripts, and
 inspected as real PDFs: pages, searchable translated text, metadata title and language, tags, bookmarks,
-embedded fonts, the translation status in the leaflet's own language, and byte-for-byte determinism.
+embedded fonts, the translation status in the leaflet's own language, and byte-for-byte determinism; and the
+complete guide's layout in three scripts, with no heading left at the bottom of a page.
 (The full matrix is built by `make demo` and the benchmark.)"""
 
 from __future__ import annotations
@@ -151,3 +152,63 @@ from scarleaflets.content import load_content  # noqa: E402
 
 CONTENT = load_content(REPO, dt.date.today())
 PROJECT_CONTENT_TITLES = {t.id: t.title.text for t in CONTENT}
+
+
+def _stranded_headings(document) -> list[tuple[int, str]]:
+    """Pages whose main text ends with a heading line (its paragraph went to the next page)."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        last = None
+
+        def walk(box) -> None:
+            nonlocal last
+            if isinstance(box, boxes.MarginBox):  # running header and page footer
+                return
+            if isinstance(box, boxes.LineBox):
+                last = box
+                return
+            for child in getattr(box, "children", ()):
+                walk(child)
+
+        walk(page._page_box)
+        if last is not None and last.element_tag in {"h1", "h2", "h3", "h4"}:
+            found.append((number, last.element_tag))
+    return found
+
+
+def test_the_check_for_stranded_headings_finds_one():
+    from weasyprint import HTML
+
+    style = "<style>@page { size: A6; margin: 10mm } p { margin: 0 } h2 { break-after: auto }</style>"
+    documents = [
+        HTML(string=style + "<p>line</p>" * lines + "<h2>Heading</h2><p>after</p><p>after</p>").render()
+        for lines in range(40, 60)
+    ]
+    assert any(_stranded_headings(document) for document in documents)
+
+
+@pytest.mark.parametrize(
+    ("brand", "locale"), [("riverside", "en"), ("riverside", "ar"), ("harbor", "zh_Hans")]
+)
+def test_no_heading_is_stranded_at_the_bottom_of_a_page_in_the_complete_guide(brand, locale):
+    from weasyprint import HTML
+
+    from scarleaflets.build import load_all
+    from scarleaflets.pdf import PdfRenderer, RestrictedFetcher
+    from scarleaflets.render import LeafletRenderer, LeafletSource
+
+    loaded = load_all(PROJECT, dt.date.today(), {})
+    renderer = LeafletRenderer(PROJECT, loaded.content, loaded.fonts)
+    html, _ = renderer.render(
+        LeafletSource(loaded.brands[brand], locale, None),
+        i18n.Translator.load(PROJECT, locale),
+        loaded.manifests[locale],
+    )
+    pdf = PdfRenderer(REPO)
+    document = HTML(
+        string=html, base_url=REPO.as_uri() + "/", url_fetcher=RestrictedFetcher(pdf.roots)
+    ).render(font_config=pdf.font_config)
+    assert len(document.pages) > 40
+    assert _stranded_headings(document) == []
