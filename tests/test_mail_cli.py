@@ -196,6 +196,53 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     assert "Traceback" not in stderr
 
 
+def test_worker_rides_out_a_database_outage(mail_project, smtp_server, postgres_server):
+    """The PostgreSQL server drops the worker's connections and refuses new ones for a while: the worker says
+    so in one line (no address, no traceback), keeps going, and sends to a patient enrolled after the outage."""
+    host, port, sink = smtp_server
+    postgres_server.psql("CREATE DATABASE outage;")
+    db = postgres_server.get_uri("outage").replace("postgresql://", "postgresql+psycopg://", 1)
+    env = {**os.environ, "SCARLEAFLETS_SECRET": "y" * 40}
+    command = [sys.executable, "-m", "scarleaflets", "--project", str(mail_project.root)]
+
+    def enroll(address: str) -> None:
+        options = ["--locale", "en", "--brand", "mini", "--series", "mini-series", "--timezone", "UTC"]
+        subprocess.run(
+            [*command, "enroll", address, *options, "--db", db], check=True, env=env, capture_output=True
+        )
+
+    def wait_for(count: int) -> None:
+        deadline = time.monotonic() + 60
+        while len(sink.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(sink.messages) >= count, "the worker sent nothing"
+
+    enroll("before@example.org")
+    worker = subprocess.Popen(
+        [*command, "worker", "--every", "1", "--transport", f"smtp://{host}:{port}?timeout=5", "--db", db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    wait_for(1)
+    postgres_server.psql("ALTER DATABASE outage ALLOW_CONNECTIONS false;")
+    postgres_server.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'outage';")
+    time.sleep(3)  # passes fail meanwhile
+    postgres_server.psql("ALTER DATABASE outage ALLOW_CONNECTIONS true;")
+    enroll("after@example.org")
+    wait_for(2)
+    worker.send_signal(signal.SIGTERM)
+    stdout, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 0, stderr
+    assert "worker stopped cleanly" in stdout
+    assert "database unavailable: " in stderr
+    assert "trying again at the next pass" in stderr
+    assert "Traceback" not in stderr
+    assert "example.org" not in stderr
+    assert [m[1] for m in sink.messages] == [["before@example.org"], ["after@example.org"]]
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [
@@ -222,3 +269,39 @@ def test_an_unusable_database_is_one_clear_line(mail_project, url, message):
     assert len(result.output.strip().splitlines()) == 1
     assert "hunter2" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_database_failing_mid_command_is_one_line_without_personal_data(mail_project, tmp_path):
+    """A damaged database (a table gone) fails the command with the driver's reason, no traceback, and none
+    of the values the command was writing."""
+    import sqlite3
+
+    db_file = tmp_path / "damaged.db"
+    db = f"sqlite:///{db_file}"
+    run(mail_project, "status", "--db", db)  # creates the schema
+    with sqlite3.connect(db_file) as connection:
+        connection.execute("DROP TABLE suppressions")
+    result = run(
+        mail_project,
+        "enroll",
+        "private.person@example.org",
+        "--name",
+        "Private Person",
+        "--locale",
+        "en",
+        "--brand",
+        "mini",
+        "--series",
+        "mini-series",
+        "--timezone",
+        "UTC",
+        "--db",
+        db,
+        ok=False,
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("error: database error: no such table: suppressions; ")
+    assert "run the command again" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "private.person" not in result.output
+    assert "Private Person" not in result.output

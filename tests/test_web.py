@@ -298,3 +298,40 @@ def test_missing_token_is_a_plain_not_found(client, mailing):
         assert response.status_code in (404, 405)
         assert response.is_json
     assert mailing.store.enrollment_counts() == {"active": 1}
+
+
+def test_a_database_outage_is_a_503_and_its_log_line_names_no_patient(client, mailing, caplog):
+    import sqlite3
+
+    enroll(mailing, "outage.patient@example.org")
+    database = mailing.store.engine.url.database
+    with sqlite3.connect(database) as connection:  # a damaged database: the suppression list is gone
+        connection.execute("DROP TABLE suppressions")
+    response = client.delete(
+        "/api/patients/outage.patient@example.org", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == 503
+    assert response.json == {"error": "service unavailable: the database cannot be reached", "status": 503}
+    assert (
+        "DELETE /api/patients/<path:address>: database unavailable: no such table: suppressions"
+        in caplog.text
+    )
+    assert "outage.patient" not in caplog.text
+
+
+def test_a_bug_is_a_500_whose_log_keeps_the_location_and_withholds_the_message(client, mailing, caplog):
+    address = "bug.patient@example.org"
+
+    def broken(*_args):
+        raise ValueError(f"something about {address}")  # (the traceback shows this line, not the value)
+
+    mailing.store.forget = broken  # a fault planted in the real store, for this request only
+    try:
+        response = client.delete(f"/api/patients/{address}", headers={"Authorization": f"Bearer {TOKEN}"})
+    finally:
+        del mailing.store.forget
+    assert response.status_code == 500
+    assert response.json == {"error": "internal server error", "status": 500}
+    assert "DELETE /api/patients/<path:address>: ValueError (message withheld)" in caplog.text
+    assert "in api_forget" in caplog.text
+    assert "bug.patient" not in caplog.text

@@ -46,6 +46,18 @@ class _Group(click.Group):
             raise click.UsageError(str(exc), ctx) from None
         except ScarleafletsError as exc:
             raise _Failed(str(exc)) from None
+        except Exception as exc:
+            # The database failed mid-command (a lost server, a locked file). SQLAlchemy is imported only by
+            # the commands that use a database, so only then can this be one of its errors.
+            errors = sys.modules.get("sqlalchemy.exc")
+            if errors is None or not isinstance(exc, errors.SQLAlchemyError):
+                raise
+            from .store import database_problem
+
+            raise _Failed(
+                f"database error: {database_problem(exc)}; nothing was half-done (each change is one "
+                "transaction): check that the database is reachable, then run the command again"
+            ) from None
 
 
 def _today(value: dt.datetime | None) -> dt.date:
@@ -520,8 +532,10 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     """Run send passes forever, ticked by the `schedule` package. Ctrl-C or SIGTERM finishes the message in
     flight, gives back the claims not yet sent, and exits cleanly."""
     import schedule
+    import sqlalchemy.exc
 
     from .delivery import open_transport
+    from .store import database_problem
 
     project = _project(ctx)
     mailing = _mailing(ctx, db_url, _now().date())
@@ -536,7 +550,16 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     name = f"worker-{os.getpid()}"
 
     def tick() -> None:
-        report = mailing.send_due(_now(), transport, worker=name, should_stop=lambda: stop["requested"])
+        try:
+            report = mailing.send_due(_now(), transport, worker=name, should_stop=lambda: stop["requested"])
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            # A database outage must not end the worker: this pass is lost, the next one tries again, and a
+            # claim this pass held is taken over when its lease runs out (a message already handed to the
+            # mail server then goes once more, with the same Message-ID).
+            click.echo(
+                f"database unavailable: {database_problem(exc)}; trying again at the next pass", err=True
+            )
+            return
         if report.sent or report.failed or report.retried:
             click.echo(f"{report.sent} sent, {report.retried} to retry, {report.failed} failed")
 

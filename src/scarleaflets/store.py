@@ -139,9 +139,20 @@ def default_url(project_root: Path) -> str:
     return f"sqlite:///{project_root / 'var' / 'scarleaflets.db'}"
 
 
+def database_problem(exc: sa.exc.SQLAlchemyError) -> str:
+    """One line on a database failure, safe for logs: the driver's own first line ("connection refused",
+    "database is locked") names the server or file, never a row. SQLAlchemy's full message would add the
+    statement's parameters (e-mail addresses, names), and PostgreSQL's detail lines can quote a whole row."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__
+
+
 def make_engine(url: str) -> Engine:
     try:
-        engine = sa.create_engine(url, future=True)
+        # hide_parameters: no bound value (an e-mail address, a name) in any exception message or log line.
+        # pool_pre_ping: a server restart costs one failed pass, not every pooled connection failing in turn.
+        server = sa.engine.make_url(url).get_backend_name() != "sqlite"
+        engine = sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=server)
     except sa.exc.ArgumentError as exc:
         raise StoreError(
             f"cannot use database URL: {exc}; write it like sqlite:///var/scarleaflets.db"
@@ -238,10 +249,7 @@ class Store:
         try:
             migrate(engine)
         except sa.exc.SQLAlchemyError as exc:
-            # The driver's own first line ("connection refused", "unable to open database file") says what to
-            # fix; it names the server and database, never a password or any row.
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            raise StoreError(f"cannot open the database: {reason}") from None
+            raise StoreError(f"cannot open the database: {database_problem(exc)}") from None
         return cls(engine)
 
     @contextmanager

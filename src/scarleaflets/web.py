@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import io
 import secrets
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from .mailing import CSV_COLUMNS as FIELDS
 from .mailing import EnrollmentRequest, Mailing
 from .render import install_translator, make_environment
 from .signing import email_hash, message_id, verify_unsubscribe_token
-from .store import enrollments
+from .store import database_problem, enrollments
 
 
 def create_app(
@@ -122,6 +123,23 @@ def create_app(
         response = jsonify({"error": error.name.lower(), "status": error.code})
         response.status_code = error.code or 500
         return response
+
+    @app.errorhandler(Exception)
+    def _failure(error: Exception) -> tuple[Response, int]:
+        """A database outage (503) or a bug (500), logged without personal data. Flask's own log line would
+        name the request path (``/api/patients/<e-mail address>``) and the exception's message; this one
+        gives the route pattern, the exception class, the database's reason, and the code location."""
+        rule = request.url_rule.rule if request.url_rule else "?"
+        if isinstance(error, sa.exc.SQLAlchemyError):
+            app.logger.error("%s %s: database unavailable: %s", request.method, rule, database_problem(error))
+            return jsonify(
+                {"error": "service unavailable: the database cannot be reached", "status": 503}
+            ), 503
+        where = "".join(traceback.format_tb(error.__traceback__))
+        app.logger.error(
+            "%s %s: %s (message withheld)\n%s", request.method, rule, type(error).__name__, where
+        )
+        return jsonify({"error": "internal server error", "status": 500}), 500
 
     @app.get("/healthz")
     def healthz() -> Response:
