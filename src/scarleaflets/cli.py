@@ -55,8 +55,9 @@ class _Group(click.Group):
             from .store import database_problem
 
             raise _Failed(
-                f"database error: {database_problem(exc)}; nothing was half-done (each change is one "
-                "transaction): check that the database is reachable, then run the command again"
+                f"database error: {database_problem(exc)}; each change is its own transaction, so none is "
+                "left half-done: check that the database is reachable, then run the command again (repeating "
+                "it is safe)"
             ) from None
 
 
