@@ -66,6 +66,22 @@ def run(project, *args, ok=True):
     return result
 
 
+def enroll_args(address: str, locale: str = "en", timezone: str = "UTC") -> list[str]:
+    """The `enroll` command line for one patient of the mini brand's series."""
+    return [
+        "enroll",
+        address,
+        "--locale",
+        locale,
+        "--brand",
+        "mini",
+        "--series",
+        "mini-series",
+        "--timezone",
+        timezone,
+    ]
+
+
 def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypatch):
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "x" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
@@ -73,59 +89,16 @@ def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypat
     today = dt.date.today().isoformat()
     out = run(
         mail_project,
-        "enroll",
-        "pat@example.org",
-        "--name",
-        "Pat",
-        "--locale",
-        "es",
-        "--brand",
-        "mini",
-        "--series",
-        "mini-series",
-        "--timezone",
-        "Europe/Paris",
-        "--start",
-        today,
-        "--db",
-        db,
+        *enroll_args("pat@example.org", "es", "Europe/Paris"),
+        *("--name", "Pat", "--start", today, "--db", db),
     )
     assert "enrolled" in out.stdout
     assert "pat@example.org" not in out.stdout  # no personal data in the output
     again = run(
-        mail_project,
-        "enroll",
-        "pat@example.org",
-        "--locale",
-        "es",
-        "--brand",
-        "mini",
-        "--series",
-        "mini-series",
-        "--timezone",
-        "Europe/Paris",
-        "--start",
-        today,
-        "--db",
-        db,
+        mail_project, *enroll_args("pat@example.org", "es", "Europe/Paris"), "--start", today, "--db", db
     )
     assert "already enrolled" in again.stdout
-    bad = run(
-        mail_project,
-        "enroll",
-        "pat@example.org",
-        "--locale",
-        "xx",
-        "--brand",
-        "mini",
-        "--series",
-        "mini-series",
-        "--timezone",
-        "Europe/Paris",
-        "--db",
-        db,
-        ok=False,
-    )
+    bad = run(mail_project, *enroll_args("pat@example.org", "xx", "Europe/Paris"), "--db", db, ok=False)
     assert bad.exit_code == 1
     assert "locale: not published for mini" in bad.stderr
     sent = run(mail_project, "send-due", "--transport", f"maildir://{box}", "--db", db)
@@ -159,21 +132,7 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     env = {**os.environ, "SCARLEAFLETS_SECRET": "y" * 40}
     enroll = [sys.executable, "-m", "scarleaflets", "--project", str(mail_project.root)]
     subprocess.run(
-        [
-            *enroll,
-            "enroll",
-            "w@example.org",
-            "--locale",
-            "en",
-            "--brand",
-            "mini",
-            "--series",
-            "mini-series",
-            "--timezone",
-            "UTC",
-            "--db",
-            db,
-        ],
+        [*enroll, *enroll_args("w@example.org"), "--db", db],
         check=True,
         env=env,
         capture_output=True,
@@ -206,9 +165,8 @@ def test_worker_rides_out_a_database_outage(mail_project, smtp_server, postgres_
     command = [sys.executable, "-m", "scarleaflets", "--project", str(mail_project.root)]
 
     def enroll(address: str) -> None:
-        options = ["--locale", "en", "--brand", "mini", "--series", "mini-series", "--timezone", "UTC"]
         subprocess.run(
-            [*command, "enroll", address, *options, "--db", db], check=True, env=env, capture_output=True
+            [*command, *enroll_args(address), "--db", db], check=True, env=env, capture_output=True
         )
 
     def wait_for(count: int) -> None:
@@ -283,18 +241,9 @@ def test_a_database_failing_mid_command_is_one_line_without_personal_data(mail_p
         connection.execute("DROP TABLE suppressions")
     result = run(
         mail_project,
-        "enroll",
-        "private.person@example.org",
+        *enroll_args("private.person@example.org"),
         "--name",
         "Private Person",
-        "--locale",
-        "en",
-        "--brand",
-        "mini",
-        "--series",
-        "mini-series",
-        "--timezone",
-        "UTC",
         "--db",
         db,
         ok=False,
