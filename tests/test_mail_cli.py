@@ -82,6 +82,19 @@ def enroll_args(address: str, locale: str = "en", timezone: str = "UTC") -> list
     ]
 
 
+def start_worker(
+    command: list[str], host: str, port: int, db: str, env: dict[str, str]
+) -> subprocess.Popen[str]:
+    """`scarleaflets worker` in a subprocess: a pass every second, to the test's SMTP server."""
+    return subprocess.Popen(
+        [*command, "worker", "--every", "1", "--transport", f"smtp://{host}:{port}?timeout=5", "--db", db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
 def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypatch):
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "x" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
@@ -137,13 +150,7 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
         env=env,
         capture_output=True,
     )
-    worker = subprocess.Popen(
-        [*enroll, "worker", "--every", "1", "--transport", f"smtp://{host}:{port}?timeout=5", "--db", db],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    worker = start_worker(enroll, host, port, db, env)
     deadline = time.monotonic() + 60
     while not sink.messages and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -176,13 +183,7 @@ def test_worker_rides_out_a_database_outage(mail_project, smtp_server, postgres_
         assert len(sink.messages) >= count, "the worker sent nothing"
 
     enroll("before@example.org")
-    worker = subprocess.Popen(
-        [*command, "worker", "--every", "1", "--transport", f"smtp://{host}:{port}?timeout=5", "--db", db],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    worker = start_worker(command, host, port, db, env)
     wait_for(1)
     postgres_server.psql("ALTER DATABASE outage ALLOW_CONNECTIONS false;")
     postgres_server.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'outage';")
