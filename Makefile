@@ -1,21 +1,49 @@
-# The two commands of the README: `make demo` and `make test`. Each creates .venv when it is missing and
-# installs the project (with its test tools) into it, so both work on a fresh clone.
+# The two commands of the README: `make demo` and `make test`. Each creates .venv from the lock file when it is
+# missing or the lock changed, so both work on a fresh clone and install exactly the versions that were tested.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+# One resolution for every platform and Python >= 3.11, with the hash of every file of every pinned release.
+COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet
 
-.PHONY: demo test lint typecheck pytest install system-deps clean
+.PHONY: demo test lint typecheck pytest install system-deps clean lock upgrade-check
 
-$(BIN)/python:
+# A new lock rebuilds the environment from nothing, so no package of an older lock survives. The project itself
+# is installed without dependency resolution and without build isolation (setuptools comes from the lock).
+$(STAMP): $(LOCK) pyproject.toml
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-
-# Reinstall when the project's metadata changes.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	$(BIN)/python tools/locktool.py verify $(LOCK)
 	touch $(STAMP)
+
+# Re-resolve after a change to pyproject.toml, keeping every pin that still fits (uv reads the old lock first).
+# `make lock ARGS="--upgrade-package babel"` moves one package to its newest allowed release.
+lock:
+	@test -x $(BIN)/uv || $(MAKE) install
+	$(COMPILE) $(ARGS) --output-file $(LOCK)
+
+# How a maintainer learns about a breaking release before users do (not part of CI): resolve the newest versions
+# pyproject.toml allows, show which packages would change, and run the test suite with them in a throwaway
+# environment. The working environment and the lock are left alone.
+upgrade-check: install system-deps
+	@set -e; dir=$$(mktemp -d); \
+	$(COMPILE) --upgrade --output-file $$dir/newest.lock; \
+	$(BIN)/python tools/locktool.py diff $(LOCK) $$dir/newest.lock; \
+	$(PYTHON) -m venv $$dir/venv; \
+	$$dir/venv/bin/python -m pip install --quiet --require-hashes --no-deps -r $$dir/newest.lock; \
+	$$dir/venv/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable .; \
+	status=0; SCARLEAFLETS_LOCK=$$dir/newest.lock $$dir/venv/bin/python -m pytest -p no:cacheprovider -q || status=$$?; \
+	echo "--- upgrade-check: the test suite with the newest versions pyproject.toml allows ($$dir/venv)"; \
+	$(BIN)/python tools/locktool.py diff $(LOCK) $$dir/newest.lock; \
+	if [ $$status = 0 ]; then echo "the tests pass: 'make lock ARGS=--upgrade' is safe to take"; \
+	else echo "the tests FAIL with these versions: fix the project (or cap the range) before re-locking"; fi; \
+	exit $$status
 
 # WeasyPrint needs Pango (present on Debian images); HarfBuzz's subsetter makes font embedding faster and
 # is what the reproducible-output tests run with; gettext's msgfmt double-checks the catalogs; Debian's
@@ -51,8 +79,8 @@ demo: install
 test: lint typecheck pytest
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 
 typecheck: install
 	$(BIN)/mypy
