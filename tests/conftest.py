@@ -68,7 +68,7 @@ def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset(
 
     path = catalog_path(project, locale)
     catalog = read_po(io.BytesIO(path.read_bytes()), locale=locale)
-    forms = LocaleInfo(locale).plural_count
+    forms = catalog.num_plurals  # the catalog's own Plural-Forms header
     for message in catalog:
         if not message.id or (message.id if isinstance(message.id, str) else message.id[0]) in skip:
             continue

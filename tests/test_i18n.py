@@ -6,6 +6,8 @@ import datetime as dt
 import gettext
 import io
 import json
+import shutil
+import subprocess
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -18,7 +20,7 @@ from scarleaflets.cli import cli
 from scarleaflets.config import open_project
 from scarleaflets.errors import ContentError, ScarleafletsError
 from scarleaflets.extract import extract_project
-from scarleaflets.locales import LocaleInfo, UnknownLocale
+from scarleaflets.locales import LocaleInfo, PluralRule, UnknownLocale
 from scarleaflets.render import install_translator
 
 from .conftest import translate_all
@@ -30,7 +32,7 @@ def test_init_writes_cldr_plural_forms_and_a_draft_manifest(catalog_project):
     path = i18n.init_locale(catalog_project, "ru", NOW, "a test")
     text = path.read_text()
     assert "Language: ru" in text
-    assert f"Plural-Forms: {LocaleInfo('ru').plural_forms}" in text.replace('"\n"', "")
+    assert f"Plural-Forms: {LocaleInfo('ru').cldr_plural.header}" in text.replace('"\n"', "")
     manifest = i18n.read_manifest(catalog_project, "ru", problems := [])
     assert problems == []
     assert manifest.status == "draft"
@@ -145,7 +147,7 @@ def test_translations_cannot_inject_markup_into_templates():
     )
 
 
-def test_plural_translation_follows_cldr():
+def test_plural_translation_follows_the_catalogs_rule():
     catalog = Catalog(locale="pl")
     catalog.add(("%(num)d minute", "%(num)d minutes"), ("%(num)d minuta", "%(num)d minuty", "%(num)d minut"))
     translator = i18n.Translator("pl", catalog)
@@ -208,3 +210,57 @@ def test_plain_text_templates_get_plain_translations():
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=False)  # noqa: S701 (a text template)
     install_translator(env, i18n.Translator("fr", catalog))
     assert env.from_string('{{ _("Don\'t stop") }}').render() == "N'arrêtez pas <ici>"
+
+
+SPANISH_TWO = PluralRule(2, "(n != 1)")
+SPANISH_CLDR_48 = PluralRule(3, "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)")
+
+
+REAL_CLDR = LocaleInfo.cldr_plural.func
+
+
+def _cldr_rule_for_spanish(monkeypatch, rule):
+    """Babel's CLDR rule for Spanish as one Babel release or another gives it."""
+    monkeypatch.setattr(
+        LocaleInfo, "cldr_plural", property(lambda info: rule if info.code == "es" else REAL_CLDR(info))
+    )
+
+
+def test_plural_rule_cldr_migrates_a_catalog_deliberately(catalog_project, monkeypatch):
+    """A catalog made under the two-form rule, then a Babel with CLDR's three forms: nothing changes until
+    the maintainer asks for the migration, which re-lays the forms and marks them fuzzy."""
+    _cldr_rule_for_spanish(monkeypatch, SPANISH_TWO)
+    i18n.init_locale(catalog_project, "es", NOW, "a test")
+    translate_all(catalog_project, "es", "ES")
+    path = i18n.catalog_path(catalog_project, "es")
+    assert "nplurals=2; plural=(n != 1);" in path.read_text()
+
+    _cldr_rule_for_spanish(monkeypatch, SPANISH_CLDR_48)
+    (kept,) = i18n.update_locales(catalog_project, ["es"], NOW)  # the default keeps the catalog's rule
+    assert kept.plural_rule is None
+    assert "nplurals=2; plural=(n != 1);" in path.read_text()
+    problems, warnings = i18n.check_locales(catalog_project, ["es"])
+    assert problems == []
+    assert [w.path for w in warnings] == ["Plural-Forms"]
+
+    (moved,) = i18n.update_locales(catalog_project, ["es"], NOW, plural_rule="cldr")
+    assert moved.plural_rule == SPANISH_CLDR_48
+    assert moved.plural_fuzzy == 1
+    loaded = i18n.read_catalog(catalog_project, "es")
+    assert loaded.problems == []
+    assert loaded.warnings == []
+    assert loaded.plural_rule == SPANISH_CLDR_48
+    assert loaded.catalog is not None
+    (plural,) = [m for m in loaded.catalog if m.id and m.pluralizable]
+    one = other = "ES %(num)d minutes to read"  # translate_all writes the English plural in every form
+    assert tuple(plural.string) == (one, other, other)  # "many" starts as the old form for a million
+    assert plural.fuzzy
+    assert [m for m in loaded.catalog if m.id and not m.pluralizable and m.fuzzy] == []
+    status = i18n.locale_status(catalog_project, "es", i18n.read_template(catalog_project), loaded)
+    assert status.fuzzy == 1
+    assert status.percent < 100.0  # held back until a translator confirms the plural text
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    # A second migration finds nothing left to do.
+    (again,) = i18n.update_locales(catalog_project, ["es"], NOW, plural_rule="cldr")
+    assert again.plural_rule is None

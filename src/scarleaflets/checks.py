@@ -169,7 +169,9 @@ def check_catalogs(project: Project, report: CheckReport, content: ContentSet | 
     """The translation quality gate on every catalog; with valid content, also an up-to-date template and
     each locale's completeness."""
     locales = i18n.discover_locales(project)
-    report.errors.extend(i18n.check_locales(project, locales))
+    problems, warnings = i18n.check_locales(project, locales)
+    report.errors.extend(problems)
+    report.warnings.extend(warnings)
     template_file = i18n.shown(project, i18n.template_path(project))
     if content is None:
         return  # what the leaflets ask for cannot be known until the content is valid

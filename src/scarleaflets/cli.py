@@ -126,8 +126,8 @@ def check(
     ctx.exit(0 if report.ok else 1)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def _print_check(report: CheckReport, project: Project) -> None:
@@ -756,16 +756,36 @@ def i18n_init(ctx: click.Context, locale: str, translated_by: str) -> None:
 
 @i18n_group.command("update")
 @click.argument("locales", nargs=-1)
+@click.option(
+    "--plural-rule",
+    type=click.Choice(["keep", "cldr"]),
+    default="keep",
+    show_default=True,
+    help="keep: each catalog keeps the plural rule its Plural-Forms header states. cldr: adopt the installed "
+    "Babel's CLDR rule where it differs; the translated plural entries become fuzzy for a translator to review.",
+)
 @click.pass_context
-def i18n_update(ctx: click.Context, locales: tuple[str, ...]) -> None:
+def i18n_update(ctx: click.Context, locales: tuple[str, ...], plural_rule: i18n.PluralChoice) -> None:
     """Merge locales/messages.pot into the catalogs (all, or the LOCALES named).
 
     Existing translations are kept; a message whose English changed is marked fuzzy (not published until a
-    translator confirms it); new messages arrive untranslated.
+    translator confirms it), with the old English kept as a "#| msgid" comment so PO editors show what
+    changed; new messages arrive untranslated. Catalogs are written the way GNU gettext writes them, so
+    msgfmt, Poedit and Weblate read them and their own saves give small diffs.
+
+    A catalog's plural rule is its own: a newer Babel whose CLDR data counts a language's plural forms
+    differently only causes a warning in `scarleaflets check`. To move a catalog to the CLDR rule on purpose,
+    run `scarleaflets i18n update --plural-rule=cldr LOCALE`; until a translator confirms the plural entries
+    it marks fuzzy, they fall back to English and the language may be withheld for being incomplete.
     """
     project = _project(ctx)
-    for path in i18n.update_locales(project, _locales(project, locales), _now()):
-        click.echo(f"updated {i18n.shown(project, path)}")
+    for item in i18n.update_locales(project, _locales(project, locales), _now(), plural_rule=plural_rule):
+        click.echo(f"updated {i18n.shown(project, item.path)}")
+        if item.plural_rule is not None:
+            click.echo(
+                f"  Plural-Forms is now {item.plural_rule.header} (CLDR); "
+                f"{_count(item.plural_fuzzy, 'plural entry', 'plural entries')} marked fuzzy for the translator"
+            )
 
 
 @i18n_group.command("compile")
@@ -818,13 +838,18 @@ def i18n_status(ctx: click.Context, as_json: bool) -> None:
 def i18n_check(ctx: click.Context, locales: tuple[str, ...]) -> None:
     """Run the quality gate on the catalogs (all, or the LOCALES named); exit 1 on any problem.
 
-    Rejects: a catalog that does not parse; placeholders missing, renamed or added; markup other than the
-    English's; links or e-mail addresses not in the English; the wrong number of plural forms for the
-    language (CLDR). Each problem names the .po file and line.
+    Rejects: a catalog that does not parse; a Plural-Forms header that is missing, does not parse or maps a
+    count to a form that does not exist; a plural entry with another number of forms than the header's
+    nplurals; placeholders missing, renamed or added; markup other than the English's; links or e-mail
+    addresses not in the English. Each problem names the .po file and line. A Plural-Forms rule that differs
+    from the installed Babel's CLDR rule is a warning only (see `i18n update --plural-rule`).
     """
     project = _project(ctx)
     chosen = _locales(project, locales)
-    _fail_on(i18n.check_locales(project, chosen))
+    problems, warnings = i18n.check_locales(project, chosen)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _fail_on(problems)
     click.echo(f"OK: {_count(len(chosen), 'catalog')} passed the quality gate")
 
 

@@ -26,9 +26,9 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .config import Project
 from .errors import ContentError, Problem, ScarleafletsError
-from .locales import LocaleInfo, UnknownLocale
+from .locales import PLURAL_SAMPLE, LocaleInfo, PluralRule, UnknownLocale
 from .output import atomic_write
-from .qa import catalog_problems, syntax_problems
+from .qa import catalog_problems, plural_header, syntax_problems
 
 DOMAIN = "messages"
 TEMPLATE = "messages.pot"
@@ -128,10 +128,15 @@ class LoadedCatalog:
     file: str
     catalog: Catalog | None
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # reported, but never stop publication
+    plural_rule: PluralRule | None = None  # the catalog's own, from its Plural-Forms header
 
 
 def read_catalog(project: Project, locale: str) -> LoadedCatalog:
-    """Parse one catalog and run the quality gate; problems are collected, never raised."""
+    """Parse one catalog and run the quality gate; problems are collected, never raised.
+
+    The header's plural rule is checked before Babel reads the file: Babel would otherwise fail on a broken
+    rule with a less precise message, or quietly put its CLDR rule in place of a missing one."""
     path = catalog_path(project, locale)
     file = shown(project, path)
     loaded = LoadedCatalog(locale, path, file, None)
@@ -156,6 +161,12 @@ def read_catalog(project: Project, locale: str) -> LoadedCatalog:
     loaded.problems.extend(syntax_problems(file, lines))
     if loaded.problems:
         return loaded
+    header = plural_header(file, lines, info)
+    loaded.problems.extend(header.problems)
+    loaded.warnings.extend(header.warnings)
+    if header.rule is None:
+        return loaded
+    loaded.plural_rule = header.rule
     try:
         catalog = read_po(io.BytesIO(data), locale=locale, domain=DOMAIN, abort_invalid=True)
     except PoFileError as exc:
@@ -166,7 +177,7 @@ def read_catalog(project: Project, locale: str) -> LoadedCatalog:
         loaded.problems.append(Problem(file, 0, "", f"the catalog does not parse: {exc}"))
         return loaded
     loaded.catalog = catalog
-    loaded.problems.extend(catalog_problems(catalog, file, lines, info))
+    loaded.problems.extend(catalog_problems(catalog, file, lines, header.rule))
     return loaded
 
 
@@ -202,6 +213,7 @@ def init_locale(project: Project, locale: str, now: dt.datetime, translated_by: 
     template = read_template(project)
     catalog = read_po(io.BytesIO(_po_bytes(template)), locale=locale, domain=DOMAIN)
     catalog.locale = info.locale
+    catalog.mime_headers = [("Plural-Forms", info.cldr_plural.header)]  # from here on, the catalog's own rule
     catalog.revision_date = now
     catalog.fuzzy = False
     catalog.language_team = f"{info.english_name} <translations@scarleaflets.example.org>"
@@ -217,10 +229,27 @@ def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def update_locales(project: Project, locales: Iterable[str], now: dt.datetime) -> list[Path]:
-    """Merge the template into each catalog: translations are kept, changed English is marked fuzzy."""
+PluralChoice = Literal["keep", "cldr"]
+
+
+@dataclass(frozen=True)
+class Updated:
+    path: Path
+    plural_rule: PluralRule | None = None  # set when the header was moved to this (CLDR) rule
+    plural_fuzzy: int = 0  # plural entries marked fuzzy by that move
+
+
+def update_locales(
+    project: Project, locales: Iterable[str], now: dt.datetime, *, plural_rule: PluralChoice = "keep"
+) -> list[Updated]:
+    """Merge the template into each catalog: translations are kept, changed English is marked fuzzy.
+
+    Each catalog keeps its own plural rule unless ``plural_rule="cldr"`` asks to adopt the installed Babel's
+    CLDR rule: then the header is rewritten and every translated plural entry is re-laid for the new forms
+    (each new form starts from the old form used for the same counts) and marked fuzzy, for a translator to
+    confirm; until then those entries fall back to English and the locale may drop below min_completeness.
+    """
     template = read_template(project)
-    written: list[Path] = []
     problems: list[Problem] = []
     loaded = []
     for locale in locales:
@@ -230,21 +259,62 @@ def update_locales(project: Project, locales: Iterable[str], now: dt.datetime) -
         loaded.append(item)
     if problems:
         raise ContentError(problems)
+    updated: list[Updated] = []
     for item in loaded:
         assert item.catalog is not None
+        assert item.plural_rule is not None
         item.catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
         item.catalog.revision_date = now
+        result = Updated(item.path)
+        cldr = LocaleInfo(item.locale).cldr_plural
+        if plural_rule == "cldr" and not item.plural_rule.same_as(cldr):
+            moved = adopt_plural_rule(item.catalog, item.plural_rule, cldr)
+            result = Updated(item.path, cldr, moved)
         atomic_write(item.path, _po_bytes(item.catalog))
-        written.append(item.path)
-    return written
+        updated.append(result)
+    return updated
 
 
-def check_locales(project: Project, locales: Iterable[str]) -> list[Problem]:
+def adopt_plural_rule(catalog: Catalog, old: PluralRule, new: PluralRule) -> int:
+    """Give ``catalog`` the plural rule ``new``; returns how many translated plural entries became fuzzy.
+
+    Form ``i`` of the new rule starts as the old form that the old rule chose for a count the new rule sends
+    to ``i`` (for Spanish going from 2 to 3 forms, the new "many" form starts as the old "other" form), so the
+    translator confirms or corrects a sensible draft rather than starting from nothing.
+    """
+    catalog.mime_headers = [("Plural-Forms", new.header)]
+    example: dict[int, int] = {}  # a count that the new rule sends to each form
+    for n in PLURAL_SAMPLE:
+        example.setdefault(new.index(n), n)
+    moved = 0
+    for message in catalog:
+        if not message.id or not message.pluralizable:
+            continue
+        forms = (
+            list(message.string or ()) if isinstance(message.string, list | tuple) else [message.string or ""]
+        )
+        if not any(forms):
+            message.string = ("",) * new.count
+            continue
+        message.string = tuple(
+            forms[min(old.index(example[i]), len(forms) - 1)] if i in example else ""
+            for i in range(new.count)
+        )
+        message.flags.add("fuzzy")
+        moved += 1
+    return moved
+
+
+def check_locales(project: Project, locales: Iterable[str]) -> tuple[list[Problem], list[Problem]]:
+    """The quality gate on each catalog and its translation.toml: (problems, warnings)."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for locale in locales:
-        problems.extend(read_catalog(project, locale).problems)
+        loaded = read_catalog(project, locale)
+        problems.extend(loaded.problems)
+        warnings.extend(loaded.warnings)
         read_manifest(project, locale, problems)
-    return problems
+    return problems, warnings
 
 
 def compile_locales(project: Project, locales: Iterable[str]) -> list[Path]:
@@ -376,6 +446,8 @@ class Translator:
         self.locale = locale
         self.info = LocaleInfo(locale)
         self._strings: dict[tuple[str, str | None], str | tuple[str, ...]] = {}
+        # The catalog's own Plural-Forms rule (which the gate has checked), as GNU gettext uses it.
+        self.plural_rule = None if catalog is None else PluralRule(catalog.num_plurals, catalog.plural_expr)
         if catalog is not None:
             for message in catalog:
                 if message.id and is_published(message):
@@ -412,8 +484,8 @@ class Translator:
 
     def npgettext(self, context: str | None, singular: str, plural: str, count: int) -> str:
         found = self._strings.get((singular, context)) if self.locale != "en" else None
-        if isinstance(found, tuple):
-            index = self.info.plural_index(count)
+        if isinstance(found, tuple) and self.plural_rule is not None:
+            index = self.plural_rule.index(count)
             if 0 <= index < len(found):
                 return found[index]
         if self.locale != "en":

@@ -2,6 +2,11 @@
 
 Text direction, plural rules, language names, dates, numbers and lists all come from Babel, so that a
 translator who adds Hebrew, Farsi or Polish by adding a catalog needs no code change.
+
+Plural rules are the one exception at run time. As in GNU gettext, a catalog is read with the rule its own
+``Plural-Forms`` header states (:class:`PluralRule`), because its translations were written for that rule; the
+CLDR rule of the installed Babel only seeds new catalogs and is compared with the header, so a Babel release
+that changes CLDR's rule for a language can never make a shipped catalog unpublishable.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+import babel
 from babel import Locale, UnknownLocaleError
+from babel.core import get_cldr_version
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.plurals import get_plural
@@ -36,6 +43,87 @@ def parse_locale(code: str) -> Locale:
         raise UnknownLocale(
             f"unknown locale '{code}': use a language code that CLDR knows, such as 'pl', 'pt_BR' or 'zh_Hans'"
         ) from None
+
+
+# The counts a plural rule is tried on: every n up to 1,000, then the large round numbers where rules such as
+# CLDR's "many" for Spanish and French (multiples of a million) differ.
+PLURAL_SAMPLE: tuple[int, ...] = (
+    *range(1001),
+    *(10**k + d for k in range(4, 13) for d in (-1, 0, 1, 2, 5)),
+    2_000_000,
+    5_000_000,
+    100_000_000,
+)
+
+
+class BadPluralRule(ScarleafletsError):
+    """A ``Plural-Forms`` header that does not state a usable rule; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class PluralRule:
+    """A gettext plural rule: ``nplurals`` forms and the C expression that picks ``msgstr[i]`` for a count."""
+
+    count: int
+    expression: str
+
+    @classmethod
+    def parse(cls, header: str) -> PluralRule:
+        """The rule a ``Plural-Forms`` header value states, checked to map every count to 0…nplurals−1."""
+        fields: dict[str, str] = {}
+        for part in header.split(";"):
+            name, equals, value = part.partition("=")
+            if part.strip() and not equals:
+                raise BadPluralRule(f"'{part.strip()}' is not a name=value pair")
+            if equals:
+                fields[name.strip()] = value.strip()
+        if "nplurals" not in fields or "plural" not in fields:
+            raise BadPluralRule("it must state both nplurals=N and plural=EXPRESSION")
+        try:
+            count = int(fields["nplurals"])
+        except ValueError:
+            raise BadPluralRule(f"nplurals={fields['nplurals']} is not a whole number") from None
+        if count < 1:
+            raise BadPluralRule(f"nplurals={count}: a language has at least one form")
+        rule = cls(count, fields["plural"])
+        rule.check()
+        return rule
+
+    @cached_property
+    def index(self) -> Callable[[int], int]:
+        """Which ``msgstr[i]`` to use for a count (compiled by the standard library, which refuses unsafe code)."""
+        try:
+            return gettext.c2py(self.expression)
+        except (ValueError, SyntaxError, RecursionError) as exc:
+            raise BadPluralRule(f"plural={self.expression} is not a valid C expression ({exc})") from None
+
+    def check(self) -> None:
+        """Raise :class:`BadPluralRule` unless every count of :data:`PLURAL_SAMPLE` maps into 0 to count−1."""
+        index = self.index
+        for n in PLURAL_SAMPLE:
+            try:
+                form = index(n)
+            except ArithmeticError as exc:
+                raise BadPluralRule(f"plural={self.expression} fails for n={n} ({exc})") from None
+            if not 0 <= form < self.count:
+                raise BadPluralRule(
+                    f"plural={self.expression} gives {form} for n={n}, outside 0 to {self.count - 1} "
+                    f"(nplurals={self.count})"
+                )
+
+    def same_as(self, other: PluralRule) -> bool:
+        """Whether both rules pick the same form for every count tried (spelling may differ)."""
+        return self.count == other.count and all(self.index(n) == other.index(n) for n in PLURAL_SAMPLE)
+
+    @property
+    def header(self) -> str:
+        """The rule as a ``Plural-Forms`` header value."""
+        return f"nplurals={self.count}; plural={self.expression};"
+
+
+def cldr_source() -> str:
+    """Where CLDR rules come from on this installation, for messages: ``Babel 2.19.0 (CLDR 49)``."""
+    return f"Babel {babel.__version__} (CLDR {get_cldr_version()})"
 
 
 @dataclass(frozen=True)
@@ -68,22 +156,10 @@ class LocaleInfo:
         return str(self.locale.get_display_name(SOURCE_LOCALE) or self.code)
 
     @cached_property
-    def plural_count(self) -> int:
-        return int(get_plural(self.locale).num_plurals)
-
-    @cached_property
-    def plural_expression(self) -> str:
-        return str(get_plural(self.locale).plural_expr)
-
-    @property
-    def plural_forms(self) -> str:
-        """The ``Plural-Forms`` header a catalog for this locale must carry."""
-        return f"nplurals={self.plural_count}; plural={self.plural_expression};"
-
-    @cached_property
-    def plural_index(self) -> Callable[[int], int]:
-        """Which ``msgstr[i]`` to use for a count (the gettext rule compiled by the standard library)."""
-        return gettext.c2py(self.plural_expression)
+    def cldr_plural(self) -> PluralRule:
+        """The installed Babel's CLDR rule: what a new catalog starts with and what headers are compared to."""
+        rule = get_plural(self.locale)
+        return PluralRule(int(rule.num_plurals), str(rule.plural_expr))
 
     def date(self, value: dt.date, width: Literal["full", "long", "medium", "short"] = "long") -> str:
         return str(format_date(value, format=width, locale=self.locale))

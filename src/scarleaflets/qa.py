@@ -1,10 +1,15 @@
 """The translation quality gate: what a catalog must not do before it may reach a patient.
 
 Per message it rejects a placeholder that is missing, renamed or added; markup other than exactly the tags of
-the English; a link, web address or e-mail address that the English does not have; the wrong number of
-plural forms for the locale (CLDR, from Babel); and, in template strings, a lone ``%`` (Jinja formats every
-translated template string with ``%``). Fuzzy entries are not published, so they are not checked here; they
-count as untranslated. Each problem names the ``.po`` file and the line of the offending ``msgstr``.
+the English; a link, web address or e-mail address that the English does not have; a plural entry whose
+number of forms is not the ``nplurals`` of the catalog's own ``Plural-Forms`` header; and, in template
+strings, a lone ``%`` (Jinja formats every translated template string with ``%``). Fuzzy entries are not
+published, so they are not checked here; they count as untranslated. Each problem names the ``.po`` file and
+the line of the offending ``msgstr``.
+
+The header itself must parse and its formula must map every count to a form that exists. A header that
+differs from the installed Babel's CLDR rule is only a warning: the catalog's translations were written for
+its own rule, which is the one used at run time (as GNU gettext does).
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import unescape
 
 from .errors import Problem
-from .locales import LocaleInfo
+from .locales import BadPluralRule, LocaleInfo, PluralRule, cldr_source
 
 PLACEHOLDER = re.compile(
     r"%\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{[A-Za-z_]\w*\}"
@@ -45,20 +52,20 @@ def _placeholders(text: str) -> Counter[str]:
     return Counter(match.group(0) for match in PLACEHOLDER.finditer(text))
 
 
-def message_problems(message: Message, locale: LocaleInfo, forms_written: int | None = None) -> list[str]:
+def message_problems(message: Message, rule: PluralRule, forms_written: int | None = None) -> list[str]:
     """Everything wrong with one translated, non-fuzzy message (an empty list when it may be published).
 
-    ``forms_written`` is how many ``msgstr[n]`` lines the file holds for a plural message: Babel pads a
-    short list with empty forms, so the count has to come from the file itself.
+    ``rule`` is the catalog's own plural rule. ``forms_written`` is how many ``msgstr[n]`` lines the file
+    holds for a plural message: Babel pads a short list with empty forms, so the count has to come from the
+    file itself.
     """
     ids = [message.id] if isinstance(message.id, str) else list(message.id)
     strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
     problems: list[str] = []
     written = len(strings) if forms_written is None else forms_written
-    if message.pluralizable and written != locale.plural_count:
+    if message.pluralizable and written != rule.count:
         problems.append(
-            f"has {written} plural forms but {locale.english_name} needs {locale.plural_count} "
-            f"(CLDR: {locale.plural_forms})"
+            f"has {written} plural forms but the catalog's Plural-Forms header says nplurals={rule.count}"
         )
     expected = sum((_placeholders(text) for text in ids), Counter())
     expected_tags = _tags(ids[0])
@@ -93,25 +100,91 @@ def _list(placeholders: Counter[str]) -> str:
     return ", ".join(sorted(placeholders)) if placeholders else "none"
 
 
-def catalog_problems(catalog: Catalog, file: str, lines: list[str], locale: LocaleInfo) -> list[Problem]:
-    """Header and per-message problems of a parsed catalog; ``lines`` is the file's text, for line numbers."""
-    problems: list[Problem] = []
-    header_line = _line_of(lines, "msgid", 1)
-    nplurals = catalog.num_plurals
-    if nplurals != locale.plural_count:
-        problems.append(
+@dataclass(frozen=True)
+class PluralHeader:
+    """What a catalog's ``Plural-Forms`` header says: its rule (None when unusable), problems and warnings."""
+
+    rule: PluralRule | None
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def plural_header(file: str, lines: list[str], locale: LocaleInfo) -> PluralHeader:
+    """Read the catalog's own plural rule from its header, as GNU gettext does, and judge it.
+
+    Read from the file's text rather than from Babel, which silently substitutes its CLDR rule when the
+    header is missing. A rule that differs from CLDR's (as Babel 2.19 does for Spanish) is a warning only.
+    """
+    value, line = _header_field(lines, "Plural-Forms")
+    cldr = locale.cldr_plural
+    if value is None:
+        return PluralHeader(
+            None,
+            [
+                Problem(
+                    file,
+                    line,
+                    "Plural-Forms",
+                    f'the header has no Plural-Forms; add "Plural-Forms: {cldr.header}" '
+                    f"(the CLDR rule for {locale.english_name})",
+                )
+            ],
+            [],
+        )
+    try:
+        rule = PluralRule.parse(value)
+    except BadPluralRule as exc:
+        return PluralHeader(
+            None, [Problem(file, line, "Plural-Forms", f"{exc}; the header says {value!r}")], []
+        )
+    warnings = []
+    if not rule.same_as(cldr):
+        warnings.append(
             Problem(
                 file,
-                _header_line(lines, "Plural-Forms", header_line),
+                line,
                 "Plural-Forms",
-                f"says nplurals={nplurals} but CLDR has {locale.plural_count} forms for {locale.english_name}; "
-                f'use "Plural-Forms: {locale.plural_forms}"',
+                f'the catalog\'s rule "{rule.header}" differs from the CLDR rule for {locale.english_name} '
+                f"in {cldr_source()}, \"{cldr.header}\"; the catalog's own rule is used. To adopt CLDR's, run "
+                f"`scarleaflets i18n update --plural-rule=cldr {locale.code}` and have a translator review the "
+                "plural entries it marks fuzzy",
             )
         )
+    return PluralHeader(rule, [], warnings)
+
+
+def _header_field(lines: list[str], name: str) -> tuple[str | None, int]:
+    """The value of one header field and the line it starts on (None and the header's line when absent).
+
+    The header is the msgstr of the first entry; a long field may be wrapped over several quoted strings."""
+    header_line = _line_of(lines, "msgid", 1)
+    fields: list[tuple[str, int]] = []  # each field's text and the line it starts on
+    complete = True
+    for index in range(header_line, len(lines)):
+        text = lines[index].strip()
+        if not text.startswith(("msgstr", '"')):
+            break  # the header entry ends at its first blank or non-string line
+        quoted = text if text.startswith('"') else text.partition(" ")[2]
+        for piece in unescape(quoted).splitlines(keepends=True):
+            if complete:
+                fields.append((piece, index + 1))
+            else:
+                fields[-1] = (fields[-1][0] + piece, fields[-1][1])
+            complete = piece.endswith("\n")
+    for field, line in fields:
+        key, _, value = field.partition(":")
+        if key.strip().lower() == name.lower():
+            return value.strip(), line
+    return None, header_line
+
+
+def catalog_problems(catalog: Catalog, file: str, lines: list[str], rule: PluralRule) -> list[Problem]:
+    """Per-message problems of a parsed catalog; ``lines`` is the file's text, for line numbers."""
+    problems: list[Problem] = []
     for message in _translated(catalog):
         start = message.lineno or 1
         written = _forms_written(lines, start) if message.pluralizable else None
-        for text in message_problems(message, locale, written):
+        for text in message_problems(message, rule, written):
             problems.append(Problem(file, _line_of(lines, "msgstr", start), _where(message), text))
     return problems
 
@@ -174,10 +247,3 @@ def _line_of(lines: list[str], keyword: str, start: int) -> int:
         if lines[index].startswith(keyword):
             return index + 1
     return start
-
-
-def _header_line(lines: list[str], field: str, default: int) -> int:
-    for index, line in enumerate(lines):
-        if line.startswith(f'"{field}:'):
-            return index + 1
-    return default
