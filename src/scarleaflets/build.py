@@ -19,10 +19,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import weasyprint
+from babel.core import get_cldr_version
+from weasyprint.text.ffi import pango
 
 from . import __version__, i18n
 from .brands import Brand, load_brands
@@ -31,6 +33,7 @@ from .content import ContentSet, Topic, load_content
 from .errors import ContentError, Problem, ScarleafletsError
 from .extract import extract_project
 from .fonts import FontSet, load_fonts
+from .locales import cldr_source
 from .output import atomic_write
 from .pdf import PdfRenderer
 from .render import LeafletRenderer, LeafletSource
@@ -141,7 +144,8 @@ def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
         manifests[locale] = i18n.read_manifest(project, locale, problems)
         digest = _catalog_digest(project, locale)
         known = cache.get(locale)
-        if isinstance(known, dict) and known.get("key") == [__version__, digest, template_digest]:
+        gate = [__version__, cldr_source(), digest, template_digest]  # the gate's verdict depends on all
+        if isinstance(known, dict) and known.get("key") == gate:
             status = i18n.LocaleStatus(**{**known["status"], "manifest": manifests[locale]})
         else:
             loaded = i18n.read_catalog(project, locale)
@@ -149,7 +153,7 @@ def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
             status = i18n.locale_status(project, locale, template, loaded)
         statuses[locale] = status
         fresh_cache[locale] = {
-            "key": [__version__, digest, template_digest],
+            "key": gate,
             "status": {k: v for k, v in vars(status).items() if k != "manifest"},
         }
     if problems:
@@ -191,8 +195,7 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
             f"no topic {', '.join(unknown_topics)}; topics: {', '.join(loaded.content.topics)}, {GUIDE}"
         )
     common = {
-        "scarleaflets": __version__,
-        "weasyprint": weasyprint.__version__,
+        "toolchain": toolchain(),
         "fonts": _files_digest([*root.joinpath("fonts").glob("*")], root),
         "guide": _files_digest([root / "content" / "guide.yaml"], root),
     }
@@ -238,6 +241,36 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
                     )
                 )
     return jobs
+
+
+# Libraries whose upgrade can change a leaflet's bytes: layout and PDF writing, font subsetting, images and QR
+# codes, hyphenation dictionaries, templating. Babel is there for its CLDR data (dates, lists, language names).
+RENDERING_PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "cssselect2",
+    "tinyhtml5",
+    "fonttools",
+    "pillow",
+    "pyphen",
+    "segno",
+    "jinja2",
+    "markupsafe",
+    "babel",
+)
+
+
+def toolchain() -> str:
+    """The versions a leaflet's bytes depend on besides its files: part of every leaflet's input hash, so an
+    upgrade of any of them rebuilds the leaflets (and a plain rebuild never hides one)."""
+    versions = {"scarleaflets": __version__, "cldr": get_cldr_version(), "pango": str(pango.pango_version())}
+    for name in RENDERING_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return " ".join(f"{name}={version}" for name, version in versions.items())
 
 
 def _topic_digest(topic: Topic, root: Path) -> str:
