@@ -9,6 +9,7 @@ import json
 
 from click.testing import CliRunner
 
+import scarleaflets.build as build_module
 from scarleaflets.build import Selection, build
 from scarleaflets.cli import cli
 from scarleaflets.config import open_project
@@ -35,8 +36,7 @@ def test_build_writes_every_leaflet_and_a_manifest(leaflet_project, tmp_path):
     assert entry["pages"] >= 1
     assert entry["fallbacks"] == 0
     assert set(entry["inputs"]) == {
-        "scarleaflets",
-        "weasyprint",
+        "toolchain",
         "fonts",
         "guide",
         "brand",
@@ -72,6 +72,28 @@ def test_second_build_skips_everything_and_a_catalog_edit_rebuilds_only_its_loca
     assert [s.locale for s in after_content.withheld] == ["es"]
     forced = build(leaflet_project, TODAY, Selection(locales=("en",)), out_dir=out, workers=1, force=True)
     assert len(forced.built) == 3
+
+
+def test_an_upgrade_of_the_rendering_libraries_rebuilds_and_nothing_else_does(
+    leaflet_project, tmp_path, monkeypatch
+):
+    out = tmp_path / "out"
+    build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
+    manifest = json.loads((out / "manifest.json").read_text())
+    toolchain = manifest["documents"]["mini/en/sample.pdf"]["inputs"]["toolchain"]
+    for name in ("weasyprint", "babel", "cldr", "pango", "fonttools", "pyphen", "jinja2"):
+        assert f"{name}=" in toolchain
+    # An unrelated package (here the test runner) changing version rebuilds nothing.
+    real_version = build_module.metadata.version
+    monkeypatch.setattr(
+        build_module.metadata, "version", lambda name: "99.0" if name == "pytest" else real_version(name)
+    )
+    assert len(build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1).built) == 0
+    # A new Babel (with its CLDR data) could change dates and names in every leaflet: all are rebuilt.
+    monkeypatch.setattr(
+        build_module.metadata, "version", lambda name: "2.99.0" if name == "babel" else real_version(name)
+    )
+    assert len(build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1).built) == 6
 
 
 def test_same_inputs_give_identical_bytes(leaflet_project, tmp_path):
