@@ -155,35 +155,70 @@ def _width_breaks(text: str, width: int, start_column: int, overrides: list[int]
     return result
 
 
-_PYTHON_DIRECTIVE = re.compile(
-    r"%(?:%|(?:\((?P<name>[^)]*)\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]*[diouxXeEfFgGcrsa])"
+_PYTHON_CONVERSION = re.compile(r"[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d*))?[hlL]?[%csridouxXeEfgG]")
+_BRACE = re.compile(r"[{}]")
+
+
+def _python_directives(value: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each python-format directive up to the first invalid one, as GNU's format-python.c.
+
+    Like GNU, a directive that mixes named and unnamed arguments with those before it is invalid.
+    """
+    named = unnamed = False
+    position = value.find("%")
+    while position >= 0:
+        end = position + 1
+        name = value.startswith("(", end)
+        if name:
+            depth = 0
+            end += 1
+            while end < len(value) and (value[end] != ")" or depth):
+                depth += {"(": 1, ")": -1}.get(value[end], 0)
+                end += 1
+            if end >= len(value):
+                return
+            end += 1
+        match = _PYTHON_CONVERSION.match(value, end)
+        if match is None or (named and "*" in match.group()):
+            return
+        if name:
+            if unnamed:
+                return
+            named = True
+        elif match.group().endswith("%") and "*" not in match.group():
+            pass
+        else:
+            if named:
+                return
+            unnamed = True
+        yield position, match.end()
+        position = value.find("%", match.end())
+
+
+_PYTHON_BRACE_DIRECTIVE = re.compile(
+    r"\{\{|\}\}|\{(?:[A-Za-z_]\w*|\d+)(?:\.[A-Za-z_]\w*|\[(?:[A-Za-z_]\w*|\d+)\])*"
+    r"(?::(?:.?[<>=^])?[-+ ]?#?0?\d*(?:\.\d*)?[bcdoxXneEfFgG%]?)?\}"
 )
-_PYTHON_BRACE_DIRECTIVE = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 
 
 def _directive_continuations(value: str, flags: set[str]) -> set[int]:
     """Indexes in ``value`` inside a format directive but not at its start: GNU never breaks there.
 
-    Only the python-format and python-brace-format flags are understood; GNU stops marking at the first
-    invalid directive, and so does this.
+    Only the python-format and python-brace-format flags are understood (the latter without nested
+    directives); like GNU, marking stops at the first invalid directive.
     """
-    if "python-format" in flags:
-        pattern = _PYTHON_DIRECTIVE
-    elif "python-brace-format" in flags:
-        pattern = _PYTHON_BRACE_DIRECTIVE
-    else:
-        return set()
     inside: set[int] = set()
-    position = value.find("%" if pattern is _PYTHON_DIRECTIVE else "{")
-    while position >= 0:
-        match = pattern.match(value, position)
-        if match is None:
-            if pattern is _PYTHON_BRACE_DIRECTIVE:
-                position = value.find("{", position + 1)
-                continue
-            break
-        inside.update(range(match.start() + 1, match.end()))
-        position = value.find("%" if pattern is _PYTHON_DIRECTIVE else "{", match.end())
+    if "python-format" in flags:
+        for start, end in _python_directives(value):
+            inside.update(range(start + 1, end))
+    elif "python-brace-format" in flags:
+        position = 0
+        while (found := _BRACE.search(value, position)) is not None:
+            match = _PYTHON_BRACE_DIRECTIVE.match(value, found.start())
+            if match is None:
+                break
+            inside.update(range(match.start() + 1, match.end()))
+            position = match.end()
     return inside
 
 
