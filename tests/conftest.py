@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
+
+from scarleaflets.pofile import read_po, write_po
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -64,10 +64,9 @@ def leaflet_project(mini_project):
 def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset()) -> None:
     """Fill every message of a catalog, as a translator would in a PO editor."""
     from scarleaflets.i18n import catalog_path
-    from scarleaflets.locales import LocaleInfo
 
     path = catalog_path(project, locale)
-    catalog = read_po(io.BytesIO(path.read_bytes()), locale=locale)
+    catalog = read_po(path.read_bytes(), locale=locale)
     forms = catalog.num_plurals  # the catalog's own Plural-Forms header
     for message in catalog:
         if not message.id or (message.id if isinstance(message.id, str) else message.id[0]) in skip:
@@ -77,9 +76,7 @@ def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset(
         else:
             message.string = f"{prefix} {message.id}"
         message.flags.discard("fuzzy")
-    buffer = io.BytesIO()
-    write_po(buffer, catalog)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(write_po(catalog))  # as a PO editor that wraps the GNU way would save it
 
 
 class _Sink:

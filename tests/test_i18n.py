@@ -56,7 +56,7 @@ def test_round_trip_keeps_translations_and_marks_changed_sources_fuzzy(catalog_p
         )
     )
     i18n.write_template(catalog_project, extract_project(catalog_project, NOW))
-    i18n.update_locales(catalog_project, ["fr"], NOW)
+    i18n.update_locales(catalog_project, ["fr"])
     catalog = read_po(io.BytesIO(i18n.catalog_path(catalog_project, "fr").read_bytes()), locale="fr")
     kept = catalog.get("Introduction", context="sample/intro")
     assert kept.string == "FR Introduction"
@@ -236,14 +236,14 @@ def test_plural_rule_cldr_migrates_a_catalog_deliberately(catalog_project, monke
     assert "nplurals=2; plural=(n != 1);" in path.read_text()
 
     _cldr_rule_for_spanish(monkeypatch, SPANISH_CLDR_48)
-    (kept,) = i18n.update_locales(catalog_project, ["es"], NOW)  # the default keeps the catalog's rule
+    (kept,) = i18n.update_locales(catalog_project, ["es"])  # the default keeps the catalog's rule
     assert kept.plural_rule is None
     assert "nplurals=2; plural=(n != 1);" in path.read_text()
     problems, warnings = i18n.check_locales(catalog_project, ["es"])
     assert problems == []
     assert [w.path for w in warnings] == ["Plural-Forms"]
 
-    (moved,) = i18n.update_locales(catalog_project, ["es"], NOW, plural_rule="cldr")
+    (moved,) = i18n.update_locales(catalog_project, ["es"], plural_rule="cldr")
     assert moved.plural_rule == SPANISH_CLDR_48
     assert moved.plural_fuzzy == 1
     loaded = i18n.read_catalog(catalog_project, "es")
@@ -259,8 +259,8 @@ def test_plural_rule_cldr_migrates_a_catalog_deliberately(catalog_project, monke
     status = i18n.locale_status(catalog_project, "es", i18n.read_template(catalog_project), loaded)
     assert status.fuzzy == 1
     assert status.percent < 100.0  # held back until a translator confirms the plural text
-    if shutil.which("msgfmt"):
-        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    if msgfmt := shutil.which("msgfmt"):
+        subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], check=True)
     # A second migration finds nothing left to do.
-    (again,) = i18n.update_locales(catalog_project, ["es"], NOW, plural_rule="cldr")
+    (again,) = i18n.update_locales(catalog_project, ["es"], plural_rule="cldr")
     assert again.plural_rule is None

@@ -8,7 +8,7 @@ import re
 import pytest
 from babel.messages.plurals import get_plural
 
-from scarleaflets.locales import BadPluralRule, PluralRule, LocaleInfo, UnknownLocale
+from scarleaflets.locales import BadPluralRule, LocaleInfo, PluralRule, UnknownLocale
 
 
 @pytest.mark.parametrize(

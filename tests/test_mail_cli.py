@@ -54,7 +54,7 @@ def mail_project(leaflet_project):
     )
     now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     write_template(leaflet_project, extract_project(leaflet_project, now))
-    update_locales(leaflet_project, ["es"], now)
+    update_locales(leaflet_project, ["es"])
     translate_all(leaflet_project, "es", "ES")
     return open_project(root)
 

@@ -216,14 +216,16 @@ def test_python_brace_format_differs_from_msgcat_only_in_where_lines_wrap():
 
 def update_with_changed_sentence(tmp_path: Path) -> Catalog:
     """The German catalog updated (by Babel) to a template whose "A mark is …" sentence has changed."""
-    template_bytes = (LOCALES / "messages.pot").read_bytes()
-    old = b'"A mark is a flat patch of skin that is a different color after a spot "\n"heals."'
-    assert old in template_bytes
-    changed = template_bytes.replace(
-        old, b'"A mark is a flat patch of skin that stays a different color after a spot "\n"has healed."'
+    template = read_po((LOCALES / "messages.pot").read_bytes())
+    (old,) = [m for m in template if m.id and str(m.id).startswith("A mark is a flat patch of skin")]
+    assert str(old.id).endswith("after a spot heals.")
+    template.delete(old.id, old.context)
+    template.add(
+        str(old.id).replace("after a spot heals.", "after a spot has healed."),
+        context=old.context,
+        locations=old.locations,
+        auto_comments=old.auto_comments,
     )
-    (tmp_path / "messages.pot").write_bytes(changed)
-    template = read_po((tmp_path / "messages.pot").read_bytes())
     catalog = read_po((LOCALES / "de" / "LC_MESSAGES" / "messages.po").read_bytes(), locale="de")
     catalog.update(template, no_fuzzy_matching=False)
     return catalog

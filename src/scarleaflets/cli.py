@@ -779,7 +779,7 @@ def i18n_update(ctx: click.Context, locales: tuple[str, ...], plural_rule: i18n.
     it marks fuzzy, they fall back to English and the language may be withheld for being incomplete.
     """
     project = _project(ctx)
-    for item in i18n.update_locales(project, _locales(project, locales), _now(), plural_rule=plural_rule):
+    for item in i18n.update_locales(project, _locales(project, locales), plural_rule=plural_rule):
         click.echo(f"updated {i18n.shown(project, item.path)}")
         if item.plural_rule is not None:
             click.echo(

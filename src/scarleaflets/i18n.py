@@ -22,12 +22,13 @@ from typing import Any, Literal
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError
 
 from .config import Project
 from .errors import ContentError, Problem, ScarleafletsError
 from .locales import PLURAL_SAMPLE, LocaleInfo, PluralRule, UnknownLocale
 from .output import atomic_write
+from .pofile import read_po, write_po
 from .qa import catalog_problems, plural_header, syntax_problems
 
 DOMAIN = "messages"
@@ -168,7 +169,7 @@ def read_catalog(project: Project, locale: str) -> LoadedCatalog:
         return loaded
     loaded.plural_rule = header.rule
     try:
-        catalog = read_po(io.BytesIO(data), locale=locale, domain=DOMAIN, abort_invalid=True)
+        catalog = read_po(data, locale=locale, domain=DOMAIN, abort_invalid=True)
     except PoFileError as exc:
         reason = re.sub(r" on \d+$", "", str(exc.args[0]))
         loaded.problems.append(Problem(file, exc.lineno + 1, "", f"the catalog does not parse: {reason}"))
@@ -186,15 +187,14 @@ def read_template(project: Project) -> Catalog:
     if not path.is_file():
         raise ScarleafletsError(f"{shown(project, path)}: missing; run `scarleaflets i18n extract` first")
     try:
-        return read_po(io.BytesIO(path.read_bytes()), abort_invalid=True)
+        return read_po(path.read_bytes(), abort_invalid=True)
     except PoFileError as exc:
         raise ContentError([Problem(shown(project, path), exc.lineno + 1, "", str(exc.args[0]))]) from None
 
 
 def _po_bytes(catalog: Catalog) -> bytes:
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=True)
-    return buffer.getvalue()
+    """Every catalog and the template are written as GNU gettext writes them (see :mod:`.pofile`)."""
+    return write_po(catalog)
 
 
 def write_template(project: Project, catalog: Catalog) -> Path:
@@ -211,7 +211,7 @@ def init_locale(project: Project, locale: str, now: dt.datetime, translated_by: 
     if path.exists():
         raise ScarleafletsError(f"{shown(project, path)} exists already; use `scarleaflets i18n update`")
     template = read_template(project)
-    catalog = read_po(io.BytesIO(_po_bytes(template)), locale=locale, domain=DOMAIN)
+    catalog = read_po(_po_bytes(template), locale=locale, domain=DOMAIN)
     catalog.locale = info.locale
     catalog.mime_headers = [("Plural-Forms", info.cldr_plural.header)]  # from here on, the catalog's own rule
     catalog.revision_date = now
@@ -240,7 +240,7 @@ class Updated:
 
 
 def update_locales(
-    project: Project, locales: Iterable[str], now: dt.datetime, *, plural_rule: PluralChoice = "keep"
+    project: Project, locales: Iterable[str], *, plural_rule: PluralChoice = "keep"
 ) -> list[Updated]:
     """Merge the template into each catalog: translations are kept, changed English is marked fuzzy.
 
@@ -263,8 +263,13 @@ def update_locales(
     for item in loaded:
         assert item.catalog is not None
         assert item.plural_rule is not None
+        # As msgmerge does: POT-Creation-Date follows the template; PO-Revision-Date stays the translator's;
+        # an entry that stays fuzzy keeps its "#| msgid" (Babel's update would drop it).
+        previous = {(m.id, m.context): m.previous_id for m in item.catalog if m.fuzzy and m.previous_id}
         item.catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
-        item.catalog.revision_date = now
+        for message in item.catalog:
+            if message.fuzzy and not message.previous_id:
+                message.previous_id = previous.get((message.id, message.context), [])
         result = Updated(item.path)
         cldr = LocaleInfo(item.locale).cldr_plural
         if plural_rule == "cldr" and not item.plural_rule.same_as(cldr):
