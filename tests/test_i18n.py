@@ -264,3 +264,23 @@ def test_plural_rule_cldr_migrates_a_catalog_deliberately(catalog_project, monke
     # A second migration finds nothing left to do.
     (again,) = i18n.update_locales(catalog_project, ["es"], plural_rule="cldr")
     assert again.plural_rule is None
+
+
+def test_adopting_a_rule_starts_each_new_form_from_the_old_form_used_for_the_same_counts():
+    catalog = Catalog(locale="hi")
+    catalog.mime_headers = [("Plural-Forms", "nplurals=2; plural=(n != 1);")]
+    catalog.add(("%(num)d minute", "%(num)d minutes"), ("one: %(num)d", "other: %(num)d"))
+    catalog.add(("%(num)d day", "%(num)d days"), ("", ""))  # untranslated: stays empty, not fuzzy
+    moved = i18n.adopt_plural_rule(catalog, PluralRule(2, "(n != 1)"), PluralRule(2, "(n > 1)"))
+    assert moved == 1
+    assert catalog.plural_forms == "nplurals=2; plural=(n > 1);"
+    minute = catalog.get(("%(num)d minute", "%(num)d minutes"))
+    assert tuple(minute.string) == ("one: %(num)d", "other: %(num)d")
+    assert minute.fuzzy
+    assert not catalog.get(("%(num)d day", "%(num)d days")).fuzzy
+    spanish = Catalog(locale="es")
+    spanish.mime_headers = [("Plural-Forms", SPANISH_TWO.header)]
+    spanish.add(("%(num)d minute", "%(num)d minutes"), ("%(num)d minuto", "%(num)d minutos"))
+    i18n.adopt_plural_rule(spanish, SPANISH_TWO, SPANISH_CLDR_48)
+    forms = tuple(spanish.get(("%(num)d minute", "%(num)d minutes")).string)
+    assert forms == ("%(num)d minuto", "%(num)d minutos", "%(num)d minutos")

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,27 +284,26 @@ def update_locales(
 def adopt_plural_rule(catalog: Catalog, old: PluralRule, new: PluralRule) -> int:
     """Give ``catalog`` the plural rule ``new``; returns how many translated plural entries became fuzzy.
 
-    Form ``i`` of the new rule starts as the old form that the old rule chose for a count the new rule sends
-    to ``i`` (for Spanish going from 2 to 3 forms, the new "many" form starts as the old "other" form), so the
-    translator confirms or corrects a sensible draft rather than starting from nothing.
+    Form ``i`` of the new rule starts as the old form that the old rule chose most often for the counts the
+    new rule sends to ``i`` (for Spanish going from 2 to 3 forms, the new "million" form starts as the old
+    "other" form), so the translator confirms or corrects a sensible draft rather than starting from nothing.
     """
     catalog.mime_headers = [("Plural-Forms", new.header)]
-    example: dict[int, int] = {}  # a count that the new rule sends to each form
+    votes: dict[int, Counter[int]] = {}
     for n in PLURAL_SAMPLE:
-        example.setdefault(new.index(n), n)
+        votes.setdefault(new.index(n), Counter())[old.index(n)] += 1
+    # The most frequent old form; on a tie the lower one (the singular-like form comes first in gettext).
+    source = {form: min(counted, key=lambda f: (-counted[f], f)) for form, counted in votes.items()}
     moved = 0
     for message in catalog:
         if not message.id or not message.pluralizable:
             continue
-        forms = (
-            list(message.string or ()) if isinstance(message.string, list | tuple) else [message.string or ""]
-        )
+        forms = list(message.string) if isinstance(message.string, list | tuple) else [message.string or ""]
         if not any(forms):
             message.string = ("",) * new.count
             continue
         message.string = tuple(
-            forms[min(old.index(example[i]), len(forms) - 1)] if i in example else ""
-            for i in range(new.count)
+            forms[min(source[i], len(forms) - 1)] if i in source else "" for i in range(new.count)
         )
         message.flags.add("fuzzy")
         moved += 1
