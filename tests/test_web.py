@@ -335,3 +335,28 @@ def test_a_bug_is_a_500_whose_log_keeps_the_location_and_withholds_the_message(c
     assert "DELETE /api/patients/<path:address>: ValueError (message withheld)" in caplog.text
     assert "in api_forget" in caplog.text
     assert "bug.patient" not in caplog.text
+
+
+def test_concurrent_pages_are_each_in_their_patients_language(mailing):
+    """8 threads, 4 languages, 10,000 unsubscribe pages: every page is entirely in its patient's language."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = create_app(mailing, clock=lambda: NOW)
+    languages = ("fr", "de", "ar", "ru")
+    tokens = {code: enroll(mailing, f"{code}@example.org", code)[1] for code in languages}
+    texts = ("Unsubscribe", "Stop these emails?")
+    expected = {code: [mailing.translator(code).gettext(t) for t in texts] for code in languages}
+    local = threading.local()
+
+    def wrong(index: int) -> bool:
+        if not hasattr(local, "client"):
+            local.client = app.test_client()
+        code = languages[index % len(languages)]
+        response = local.client.get(f"/u/{tokens[code]}")
+        html = response.get_data(as_text=True)
+        return response.status_code != 200 or not all(text in html for text in expected[code])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        wrong_pages = sum(pool.map(wrong, range(10_000)))
+    assert wrong_pages == 0

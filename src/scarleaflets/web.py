@@ -46,7 +46,7 @@ from .errors import ScarleafletsError
 from .locales import SOURCE_LOCALE, LocaleInfo
 from .mailing import CSV_COLUMNS as FIELDS
 from .mailing import EnrollmentRequest, Mailing
-from .render import install_translator, make_environment
+from .render import make_environment, translations
 from .signing import email_hash, message_id, verify_unsubscribe_token
 from .store import database_problem, enrollments
 
@@ -68,10 +68,10 @@ def create_app(
 
     def page(template: str, locale: str, status: int, **context: Any) -> Response:  # noqa: ANN401
         translator = mailing.translator(locale)
-        install_translator(env, translator)
         info = translator.info
         brand = mailing.brands.get(context.pop("brand_id", ""), None)
         html = env.get_template(template).render(
+            translations(translator),  # per render: waitress's threads share the environment
             locale={"tag": info.language_tag, "dir": info.direction},
             nonce=g.nonce,
             primary=brand.primary if brand else "#23395d",
