@@ -142,6 +142,14 @@ def test_api_creates_then_recognises_the_same_enrollment(client):
     assert again.json["id"] == first.json["id"]
 
 
+def test_api_refuses_a_bidi_control_in_the_name(client):
+    response = _api(client, {**BODY, "name": "Api \u202ePatient"})
+    assert response.status_code == 400
+    (error,) = response.json
+    assert error["field"] == "name"
+    assert "bidirectional control characters" in error["error"]
+
+
 def test_api_reports_every_field_error(client):
     response = _api(client, {**BODY, "locale": "ja", "timezone": "Mars/Olympus", "email": "nope", "extra": 1})
     assert response.status_code == 400
