@@ -12,8 +12,10 @@
 - ``GET /healthz``.
 
 Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet), nosniff,
-no-referrer and frame-denial headers; personal pages are never cached; bodies are size-limited; nothing
-personal is logged.
+no-referrer and frame-denial headers; personal pages are never cached; bodies are size-limited; a body that is
+not JSON or nests too deeply is a 400, never a 500; failed sign-ins are limited per client address and per
+brand (:class:`FailedSignIns`, 429 with Retry-After); nothing personal is logged. Pages are rendered by
+several threads at once: each render gets its language's translations (see :mod:`scarleaflets.render`).
 """
 
 from __future__ import annotations
