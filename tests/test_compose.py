@@ -82,3 +82,26 @@ def test_a_line_break_in_a_header_value_is_refused(mailing, name, url, what):
     composer = EmailComposer(mailing.project, mailing.content)
     with pytest.raises(HeaderError, match=what):
         _compose(composer, mailing, "en", "welcome", 1, name, url)
+
+
+def test_threads_sharing_composers_each_get_their_patients_language(mailing):
+    """8 threads, 4 languages, composers with cold caches shared by all threads: every message is byte for
+    byte the one composed alone, in its patient's language."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    languages = ("fr", "de", "ar", "ru")
+    steps = [step.id for step in mailing.series["acne-education"].steps]
+    jobs = [(locale, step_id) for locale in languages for step_id in steps]
+    alone = EmailComposer(mailing.project, mailing.content)
+    url = "https://u.example.org/u/v1.token"
+    expected = {job: _compose(alone, mailing, *job, 1, "Ann Lee", url) for job in jobs}
+    composers = [EmailComposer(mailing.project, mailing.content) for _ in range(12)]
+
+    def wrong(index: int) -> bool:
+        composer = composers[index // len(jobs)]  # each composer's bodies are first rendered concurrently
+        locale, step_id = jobs[index % len(jobs)]
+        return _compose(composer, mailing, locale, step_id, 1, "Ann Lee", url) != expected[(locale, step_id)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        wrong_messages = sum(pool.map(wrong, range(len(composers) * len(jobs))))
+    assert wrong_messages == 0

@@ -21,7 +21,7 @@ from scarleaflets.config import open_project
 from scarleaflets.errors import ContentError, ScarleafletsError
 from scarleaflets.extract import extract_project
 from scarleaflets.locales import LocaleInfo, PluralRule, UnknownLocale
-from scarleaflets.render import install_translator
+from scarleaflets.render import translations
 
 from .conftest import translate_all
 
@@ -132,16 +132,15 @@ def test_locales_below_the_threshold_are_withheld_unless_asked_for(catalog_proje
 
 
 def test_translations_cannot_inject_markup_into_templates():
-    """Jinja's i18n extension marks translations safe; install_translator escapes them first (in HTML only)."""
+    """Jinja's i18n extension marks translations safe; translations() escapes them first (in HTML only)."""
     catalog = Catalog(locale="fr")
     catalog.add("Hello %(name)s", '<img src=x onerror="alert(1)"> %(name)s')
     catalog.add("Plain", "<b>gras</b>", context="topic/section")
     translator = i18n.Translator("fr", catalog)
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
-    install_translator(env, translator)
     html = env.from_string(
         '{{ _("Hello %(name)s", name=who) }}|{{ pgettext("topic/section", "Plain") }}'
-    ).render(who="<i>Ann</i>")
+    ).render(translations(translator), who="<i>Ann</i>")
     assert (
         html == "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &lt;i&gt;Ann&lt;/i&gt;|&lt;b&gt;gras&lt;/b&gt;"
     )
@@ -208,8 +207,8 @@ def test_plain_text_templates_get_plain_translations():
     catalog = Catalog(locale="fr")
     catalog.add("Don't stop", "N'arrêtez pas <ici>")
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=False)  # noqa: S701 (a text template)
-    install_translator(env, i18n.Translator("fr", catalog))
-    assert env.from_string('{{ _("Don\'t stop") }}').render() == "N'arrêtez pas <ici>"
+    gettext = translations(i18n.Translator("fr", catalog))
+    assert env.from_string('{{ _("Don\'t stop") }}').render(gettext) == "N'arrêtez pas <ici>"
 
 
 SPANISH_TWO = PluralRule(2, "(n != 1)")

@@ -123,6 +123,14 @@ def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypat
     assert json.loads(run(mail_project, "status", "--json", "--db", db).stdout)["enrollments"] == {}
 
 
+def test_enroll_refuses_a_bidi_control_in_the_name(mail_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCARLEAFLETS_SECRET", "x" * 40)
+    db = f"sqlite:///{tmp_path / 'bidi.db'}"
+    bad = run(mail_project, *enroll_args("pat@example.org"), "--name", "Pat\u202e", "--db", db, ok=False)
+    assert bad.exit_code == 1
+    assert "name: must not contain invisible bidirectional control characters" in bad.stderr
+
+
 def test_csv_problems_exit_1_with_lines(mail_project, tmp_path):
     csv_file = tmp_path / "p.csv"
     csv_file.write_text("email,locale,brand,series,timezone\nbad,es,mini,mini-series,Europe/Paris\n")

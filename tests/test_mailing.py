@@ -66,6 +66,7 @@ def parsed(sink):
         ({"email": "not-an-address"}, "email"),
         ({"email": "a@example.org\nBcc: all@example.com"}, "email"),
         ({"name": "Ann\r\nBcc: all@example.com"}, "name"),
+        ({"name": "Ann \u202eelpmaxE"}, "name"),  # a right-to-left override
         ({"locale": "ja"}, "locale"),
         ({"locale": "es"}, "locale"),  # published, but not offered by riverside
         ({"brand": "nobody"}, "brand"),
@@ -247,6 +248,30 @@ def test_csv_import_reports_each_bad_row_and_is_idempotent(mailing, tmp_path):
     ]
     again = mailing.import_csv(csv_file, START)
     assert (again.created, again.existing, len(again.errors)) == (0, 2, 5)
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize("control", list(BIDI), ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_bidi_controls_in_names_are_refused_with_a_clear_message(shared_mailing, control):
+    (problem,) = shared_mailing.validate(request(name=f"Ann{control}Lee"), START.date())
+    assert problem.field == "name"
+    assert problem.error.startswith("must not contain invisible bidirectional control characters (U+202A")
+    assert not shared_mailing.validate(request(name="محمد علي"), START.date())  # right-to-left script is fine
+
+
+def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
+    csv_file = tmp_path / "patients.csv"
+    csv_file.write_text(
+        "email,name,locale,brand,series,timezone\n"
+        "one@example.org,Ann \u2067Lee\u2069,en,riverside,acne-education,Europe/London\n",
+        encoding="utf-8",
+    )
+    report = mailing.import_csv(csv_file, START)
+    assert report.created == 0
+    assert [(line, field) for line, field, _ in report.errors] == [(2, "name")]
+    assert "bidirectional control" in report.errors[0][2]
 
 
 @pytest.mark.parametrize("locale", ["hi", "ar", "ru"])

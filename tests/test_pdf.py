@@ -97,3 +97,27 @@ def test_same_html_same_bytes(mini_project):
     renderer = PdfRenderer(mini_project)
     html = _html("<h1>Same</h1><p>Bytes</p>")
     assert renderer.render(html, WHEN, b"id").data == PdfRenderer(mini_project).render(html, WHEN, b"id").data
+
+
+def test_rendering_leaves_the_environment_alone_and_font_dates_ignore_the_clock(mini_project, monkeypatch):
+    """No render changes the process environment (threads share it); where fontTools subsets a font (the
+    fallback when HarfBuzz-subset is missing), the font carries the fixed date, not the clock."""
+    import os
+    import time
+
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)  # force the fontTools path
+    style = (
+        '<style>@font-face { font-family: "Noto Sans"; src: url("fonts/NotoSans-Regular.ttf"); }'
+        'body { font-family: "Noto Sans"; }</style>'
+    )
+    html = _html(style + "<p>Same bytes, any day</p>")
+    before = dict(os.environ)
+    first = PdfRenderer(mini_project).render(html, WHEN, b"id")
+    assert dict(os.environ) == before
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 400 * 86400)
+    later = PdfRenderer(mini_project).render(html, WHEN, b"id")
+    assert any("fontTools" in warning for warning in first.warnings)
+    assert later.data == first.data

@@ -142,6 +142,14 @@ def test_api_creates_then_recognises_the_same_enrollment(client):
     assert again.json["id"] == first.json["id"]
 
 
+def test_api_refuses_a_bidi_control_in_the_name(client):
+    response = _api(client, {**BODY, "name": "Api \u202ePatient"})
+    assert response.status_code == 400
+    (error,) = response.json
+    assert error["field"] == "name"
+    assert "bidirectional control characters" in error["error"]
+
+
 def test_api_reports_every_field_error(client):
     response = _api(client, {**BODY, "locale": "ja", "timezone": "Mars/Olympus", "email": "nope", "extra": 1})
     assert response.status_code == 400
@@ -335,3 +343,85 @@ def test_a_bug_is_a_500_whose_log_keeps_the_location_and_withholds_the_message(c
     assert "DELETE /api/patients/<path:address>: ValueError (message withheld)" in caplog.text
     assert "in api_forget" in caplog.text
     assert "bug.patient" not in caplog.text
+
+
+def test_concurrent_pages_are_each_in_their_patients_language(mailing):
+    """8 threads, 4 languages, 10,000 unsubscribe pages: every page is entirely in its patient's language."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = create_app(mailing, clock=lambda: NOW)
+    languages = ("fr", "de", "ar", "ru")
+    tokens = {code: enroll(mailing, f"{code}@example.org", code)[1] for code in languages}
+    texts = ("Unsubscribe", "Stop these emails?")
+    expected = {code: [mailing.translator(code).gettext(t) for t in texts] for code in languages}
+    local = threading.local()
+
+    def wrong(index: int) -> bool:
+        if not hasattr(local, "client"):
+            local.client = app.test_client()
+        code = languages[index % len(languages)]
+        response = local.client.get(f"/u/{tokens[code]}")
+        html = response.get_data(as_text=True)
+        return response.status_code != 200 or not all(text in html for text in expected[code])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        wrong_pages = sum(pool.map(wrong, range(10_000)))
+    assert wrong_pages == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("[" * 5000, "the JSON nests too deeply"),
+        ('{"a":' * 2000 + "1" + "}" * 2000, "the JSON nests too deeply"),
+        ("{not json", "not valid JSON"),
+        (b"\xff\xfe{}", "not valid JSON"),
+    ],
+)
+def test_malformed_or_deeply_nested_json_is_a_400_in_json_without_a_traceback(client, caplog, body, error):
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    response = client.post("/api/enrollments", data=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json[0]["field"] == "body"
+    assert response.json[0]["error"].startswith(error)
+    assert "Traceback" not in caplog.text
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_failed_sign_ins_are_refused_per_address_and_per_brand(mailing):
+    from scarleaflets.web import FailedSignIns, SignInLimits
+
+    moment = [0.0]
+    limits = SignInLimits(per_address=3, per_brand=5, window_seconds=60)
+    client = create_app(
+        mailing, clock=lambda: NOW, sign_ins=FailedSignIns(limits, clock=lambda: moment[0])
+    ).test_client()
+
+    def api(token, address="192.0.2.1"):
+        return client.delete(
+            "/api/patients/x@example.org",
+            headers={"Authorization": f"Bearer {token}"},
+            environ_base={"REMOTE_ADDR": address},
+        )
+
+    assert [api("wrong").status_code for _ in range(3)] == [401, 401, 401]
+    refused = api(TOKEN)  # refused even with the right token: a locked address learns nothing
+    assert refused.status_code == 429
+    assert refused.json == {"error": "too many failed sign-ins; try again later", "status": 429}
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert api(TOKEN, "192.0.2.2").status_code == 200  # another address is not affected
+    moment[0] += 61
+    assert api(TOKEN).status_code == 200  # the window has passed
+
+    def gallery(password, address, user="riverside"):
+        return client.get(
+            f"/gallery/{user}/en/", headers=_basic(user, password), environ_base={"REMOTE_ADDR": address}
+        )
+
+    assert [gallery("wrong", f"198.51.100.{i}").status_code for i in range(5)] == [401] * 5
+    assert gallery(TOKEN, "198.51.100.77").status_code == 429  # the brand, from any address
+    assert client.get("/gallery/", headers=_basic("riverside", TOKEN)).status_code == 429
+    assert gallery("wrong", "198.51.100.78", user="harbor").status_code == 401  # another brand is not
+    moment[0] += 61
+    assert gallery(TOKEN, "198.51.100.77").status_code == 200

@@ -34,7 +34,7 @@ from .config import Project
 from .content import ContentSet
 from .errors import ScarleafletsError
 from .i18n import Manifest, Translator
-from .render import install_translator, make_environment
+from .render import make_environment, translations
 from .series import Series, Step
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -69,7 +69,10 @@ class Attachment:
 
 
 class EmailComposer:
-    """Composes series messages; one per process, templates compiled once per brand."""
+    """Composes series messages; one per process, templates compiled once per brand.
+
+    Safe to share between threads: the environments are never changed once built (each render gets its
+    language's gettext in its context), and a body cached by two threads at once is the same body."""
 
     def __init__(self, project: Project, content: ContentSet) -> None:
         self.project = project
@@ -98,8 +101,8 @@ class EmailComposer:
         info = translator.info
         context_id = f"series/{series.id}/{step.id}"
         env = self._env(brand)
-        install_translator(env, translator)
         context: dict[str, Any] = {
+            **translations(translator),  # passed to each render: the environment is shared by threads
             "brand": {
                 "name": brand.name,
                 "phone": brand.phone,

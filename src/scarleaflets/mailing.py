@@ -29,6 +29,7 @@ from .delivery import Transport
 from .errors import ScarleafletsError
 from .locales import SOURCE_LOCALE
 from .pdf import PdfRenderer
+from .qa import BIDI_CONTROL, BIDI_NAMES
 from .render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
 from .signing import email_hash, load_secret, message_id, unsubscribe_token
@@ -117,6 +118,14 @@ class Mailing:
             errors.append(FieldError("email", "not a valid e-mail address"))
         if request.name is not None and (CONTROL.search(request.name) or len(request.name) > 200):
             errors.append(FieldError("name", "must be one line of at most 200 characters"))
+        elif request.name is not None and BIDI_CONTROL.search(request.name):
+            errors.append(
+                FieldError(
+                    "name",
+                    f"must not contain invisible bidirectional control characters ({BIDI_NAMES}); "
+                    "type the name as it is written, without them",
+                )
+            )
         brand = self.brands.get(request.brand)
         if brand is None:
             errors.append(FieldError("brand", f"unknown brand; brands: {', '.join(sorted(self.brands))}"))

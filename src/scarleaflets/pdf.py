@@ -5,8 +5,13 @@ folders (``content/``, ``fonts/``, ``templates/``) and ``data:`` URIs. Everythin
 ``http(s)://``, ``/dev/*``, other schemes — is refused and stops the document with a clear error.
 
 PDFs are tagged (PDF/UA-1: structure tags, title, language), and reproducible: the document identifier is
-derived from the inputs and font subsets carry the document's date (``SOURCE_DATE_EPOCH``), so the same
-inputs give the same bytes.
+derived from the inputs and the document's dates come from its HTML metadata, so the same inputs give the same
+bytes. Font subsets are made by HarfBuzz, which keeps each font's own dates; where WeasyPrint falls back to
+fontTools (no HarfBuzz-subset, variable, colour or WOFF fonts), fontTools stamps the font with
+``SOURCE_DATE_EPOCH``, or with the clock when it is unset. So this module sets ``SOURCE_DATE_EPOCH`` once, when
+it is imported (before any render, and only if the process has not set it already), to
+:data:`FONT_TIMESTAMP_EPOCH`. It is never changed per render: the environment is process-wide, and renders run
+in several threads at once.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import datetime as dt
 import logging
 import mimetypes
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +37,10 @@ from .errors import ScarleafletsError
 
 PDF_VARIANT = "pdf/ua-1"
 ASSET_FOLDERS = ("content", "fonts", "templates")
+# The date fontTools writes into the fonts it saves (2000-01-01T00:00:00Z): fixed, so equal inputs give equal
+# bytes whatever the day. Set once at import time, never per render (see the module docstring).
+FONT_TIMESTAMP_EPOCH = "946684800"
+os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP_EPOCH)
 
 
 class RefusedResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -73,12 +83,17 @@ class RenderedPdf:
 
 
 class _Collect(logging.Handler):
+    """WeasyPrint's warnings about one render: those logged by the thread that renders it (WeasyPrint renders
+    in the calling thread; the logger is shared by every thread)."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
 
 
 @contextmanager
@@ -101,9 +116,7 @@ class PdfRenderer:
         self.font_config = FontConfiguration()
 
     def render(self, html: str, when: dt.date, identifier: bytes) -> RenderedPdf:
-        # fontTools stamps embedded font subsets with this date instead of the clock.
-        epoch = int(dt.datetime.combine(when, dt.time(), tzinfo=dt.UTC).timestamp())
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        """``when`` is the document's date, which its HTML metadata already carries (kept for callers)."""
         fetcher = RestrictedFetcher(self.roots)
         with _weasyprint_warnings() as collected:
             try:

@@ -1,9 +1,10 @@
 """The translation quality gate: what a catalog must not do before it may reach a patient.
 
 Per message it rejects a placeholder that is missing, renamed or added; markup other than exactly the tags of
-the English; a link, web address or e-mail address that the English does not have; a plural entry whose
-number of forms is not the ``nplurals`` of the catalog's own ``Plural-Forms`` header; and, in template
-strings, a lone ``%`` (Jinja formats every translated template string with ``%``). Fuzzy entries are not
+the English; a link, web address or e-mail address that the English does not have; a bidirectional control
+character (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) that the English does not have, since invisible
+controls can reorder what the reader sees; a plural entry whose number of forms is not the ``nplurals`` of
+the catalog's own ``Plural-Forms`` header; and, in template strings, a lone ``%`` (Jinja formats every translated template string with ``%``). Fuzzy entries are not
 published, so they are not checked here; they count as untranslated. Each problem names the ``.po`` file and
 the line of the offending ``msgstr``.
 
@@ -37,6 +38,10 @@ LINK = re.compile(
     re.IGNORECASE,
 )
 LONE_PERCENT = re.compile(r"%")
+# Bidirectional controls (embeddings, overrides, isolates, marks): invisible, they can reorder what a reader
+# sees (a name, a dose, a link) without changing the text that was checked ("Trojan Source").
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+BIDI_NAMES = "U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C"
 QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -91,9 +96,18 @@ def message_problems(message: Message, rule: PluralRule, forms_written: int | No
         smuggled = sorted(_links(text) - expected_links)
         if smuggled:
             problems.append(f"{form}link or address {', '.join(smuggled)} is not in the English; remove it")
+        if BIDI_CONTROL.search(text) and not any(BIDI_CONTROL.search(i) for i in ids):
+            problems.append(
+                f"{form}a bidirectional control character ({_codepoints(text)}) is not in the English; "
+                "remove it (the reader's software orders right-to-left text by itself)"
+            )
         if not message.context and LONE_PERCENT.search(PLACEHOLDER.sub("", text).replace("%%", "")):
             problems.append(f"{form}a lone '%' breaks the template; write it as '%%'")
     return problems
+
+
+def _codepoints(text: str) -> str:
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in BIDI_CONTROL.findall(text)}))
 
 
 def _list(placeholders: Counter[str]) -> str:

@@ -1,4 +1,4 @@
-"""Content, brand and translations -> leaflet HTML, through the one Jinja environment.
+"""Content, brand and translations -> leaflet HTML, through one Jinja environment per brand.
 
 The environment has the i18n extension with new-style gettext, ``StrictUndefined``, and autoescaping on for
 every template except stylesheets and plain-text mail templates (``*.css.j2``, ``*.txt.j2``). Note that
@@ -9,12 +9,21 @@ add markup.
 
 Templates are looked up first in ``templates/brands/<brand>/`` and then in ``templates/``: a clinic
 overrides a template or the stylesheet for its brand by placing a file of the same name there.
+
+Environments are shared by every thread of a process (the web service's, the composer's), so nothing about a
+locale is ever installed into one: each render passes that locale's gettext functions in its context
+(:func:`translations`). This was chosen over one environment per locale, built once and never changed,
+because it keeps one set of compiled templates per brand instead of one per brand and language, and because
+a render that forgets its translations fails at once (``StrictUndefined``) instead of quietly speaking the
+language of whoever rendered last. (Templates pass the context on to ``{% include %}``; a macro that
+translates must be imported ``with context``.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -64,39 +73,56 @@ def make_environment(project: Project, brand_id: str | None = None) -> Environme
     )
     env.filters["css_string"] = css_string
     env.filters["page_counter_css"] = page_counter_css
+    # New-style gettext ({% trans %} blocks call gettext with their variables), with no gettext installed:
+    # each render passes its own (see translations()); a render that forgets them fails on StrictUndefined.
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
     return env
 
 
-def install_translator(env: Environment, translator: Translator) -> None:
-    """Give the templates ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` for a locale.
+def translations(translator: Translator) -> dict[str, Callable[..., str]]:
+    """``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` of one locale, to pass to ``render()``.
 
-    Jinja's new-style gettext marks a translation safe when the template autoescapes; so in those templates
-    the translation is escaped first, and a translated string can never add markup. In plain-text templates
-    (mail text parts, stylesheets) it stays plain text.
+    They behave as Jinja's new-style gettext (``_`` resolves ``gettext`` from the render context), with one
+    difference: in templates that autoescape, the translation is escaped *before* it is marked safe, so a
+    translated string can never add markup. In plain-text templates (mail text parts, stylesheets) it stays
+    plain text. Like Jinja's, they always format with ``%`` (``%%`` is a literal percent sign) and escape the
+    values they format in.
     """
 
-    def out(eval_ctx: EvalContext, text: str) -> str:
-        return escape(text) if eval_ctx.autoescape else text
+    def out(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
+        if eval_ctx.autoescape:
+            return escape(text) % variables
+        return text % variables
 
     @pass_eval_context
-    def gettext(eval_ctx: EvalContext, message: str) -> str:
-        return out(eval_ctx, translator.gettext(message))
+    def gettext(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:  # noqa: ANN401
+        return out(eval_ctx, translator.gettext(message), variables)
 
     @pass_eval_context
-    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, count: int) -> str:
-        return out(eval_ctx, translator.ngettext(singular, plural, count))
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, count: int, /, **variables: Any) -> str:  # noqa: ANN401
+        variables.setdefault("num", count)
+        return out(eval_ctx, translator.ngettext(singular, plural, count), variables)
 
     @pass_eval_context
-    def pgettext(eval_ctx: EvalContext, context: str, message: str) -> str:
-        return out(eval_ctx, translator.pgettext(context, message))
+    def pgettext(eval_ctx: EvalContext, context: str, message: str, /, **variables: Any) -> str:  # noqa: ANN401
+        variables.setdefault("context", context)
+        return out(eval_ctx, translator.pgettext(context, message), variables)
 
     @pass_eval_context
-    def npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, count: int) -> str:
-        return out(eval_ctx, translator.npgettext(context, singular, plural, count))
+    def npgettext(
+        eval_ctx: EvalContext,
+        context: str,
+        singular: str,
+        plural: str,
+        count: int,
+        /,
+        **variables: Any,  # noqa: ANN401
+    ) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", count)
+        return out(eval_ctx, translator.npgettext(context, singular, plural, count), variables)
 
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
-    )
+    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
 @dataclass(frozen=True)
@@ -265,7 +291,7 @@ class LeafletRenderer:
     ) -> tuple[str, dt.date]:
         brand, locale = source.brand, source.locale
         env = self.environment(brand)
-        install_translator(env, translator)
+        gettext = translations(translator)
         info = translator.info
         start, end = ("right", "left") if info.direction == "rtl" else ("left", "right")
         if source.topic_id is None:
@@ -303,8 +329,10 @@ class LeafletRenderer:
                 "reviewed": manifest.reviewed,
                 "reviewed_on": info.date(manifest.reviewed_on) if manifest.reviewed_on else "",
             },
+            **gettext,
         }
         css = env.get_template("leaflet/leaflet.css.j2").render(
+            gettext,
             brand=context["brand"],
             font_faces=self.fonts.font_faces(self.project.root),
             font_stack=self.fonts.css_stack(locale),

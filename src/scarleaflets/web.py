@@ -12,13 +12,16 @@
 - ``GET /healthz``.
 
 Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet), nosniff,
-no-referrer and frame-denial headers; personal pages are never cached; bodies are size-limited; nothing
-personal is logged.
+no-referrer and frame-denial headers; personal pages are never cached; bodies are size-limited; a body that is
+not JSON or nests too deeply is a 400, never a 500; failed sign-ins are limited per client address and per
+brand (:class:`FailedSignIns`, 429 with Retry-After); nothing personal is logged. Pages are rendered by
+several threads at once: each render gets its language's translations (see :mod:`scarleaflets.render`).
 """
 
 from __future__ import annotations
 
 import base64
+import collections
 import datetime as dt
 import email
 import email.policy
@@ -26,9 +29,13 @@ import functools
 import hashlib
 import hmac
 import io
+import math
 import secrets
+import threading
+import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +53,78 @@ from .errors import ScarleafletsError
 from .locales import SOURCE_LOCALE, LocaleInfo
 from .mailing import CSV_COLUMNS as FIELDS
 from .mailing import EnrollmentRequest, Mailing
-from .render import install_translator, make_environment
+from .render import make_environment, translations
 from .signing import email_hash, message_id, verify_unsubscribe_token
 from .store import database_problem, enrollments
 
 
+@dataclass(frozen=True)
+class SignInLimits:
+    """How many failed sign-ins (API bearer token, gallery password) are allowed in a window before the
+    service answers 429: per client address, and per brand that the attempts name."""
+
+    per_address: int = 10
+    per_brand: int = 30
+    window_seconds: float = 600.0
+
+
+class FailedSignIns:
+    """Failed sign-ins per key in a sliding window, shared by the server's threads (hence the lock).
+
+    Kept in the process: the service runs as one process (waitress's threads), and a restart forgetting the
+    count only gives an attacker one more window. Old keys are dropped so the memory stays bounded."""
+
+    MAX_KEYS = 100_000
+
+    def __init__(self, limits: SignInLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._failures: dict[tuple[str, str], collections.deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _limit(self, kind: str) -> int:
+        return self.limits.per_address if kind == "address" else self.limits.per_brand
+
+    def retry_after(self, keys: list[tuple[str, str]]) -> int:
+        """Seconds until every key may try again (0: they may now)."""
+        now = self.clock()
+        wait = 0.0
+        with self._lock:
+            for key in keys:
+                times = self._recent(key, now)
+                if times is not None and len(times) >= self._limit(key[0]):
+                    wait = max(wait, times[-self._limit(key[0])] + self.limits.window_seconds - now)
+        return math.ceil(wait)
+
+    def failed(self, keys: list[tuple[str, str]]) -> None:
+        now = self.clock()
+        with self._lock:
+            if len(self._failures) >= self.MAX_KEYS:
+                for key in list(self._failures):
+                    self._recent(key, now)
+            for key in keys:
+                self._failures.setdefault(key, collections.deque(maxlen=self._limit(key[0]))).append(now)
+
+    def _recent(self, key: tuple[str, str], now: float) -> collections.deque[float] | None:
+        times = self._failures.get(key)
+        while times and times[0] <= now - self.limits.window_seconds:
+            times.popleft()
+        if times is not None and not times:
+            del self._failures[key]
+            return None
+        return times
+
+
 def create_app(
-    mailing: Mailing, clock: Callable[[], dt.datetime] | None = None, leaflets_dir: Path | None = None
+    mailing: Mailing,
+    clock: Callable[[], dt.datetime] | None = None,
+    leaflets_dir: Path | None = None,
+    sign_ins: FailedSignIns | None = None,
 ) -> Flask:
     """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key).
 
-    ``leaflets_dir`` is where the gallery finds built leaflets (default: output/leaflets of the project)."""
+    ``leaflets_dir`` is where the gallery finds built leaflets (default: output/leaflets of the project);
+    ``sign_ins`` counts failed sign-ins (default: :class:`SignInLimits`' limits, on the monotonic clock)."""
     project: Project = mailing.project
     built = (leaflets_dir or project.output_dir / "leaflets").resolve()
     thumbnails: dict[tuple[str, float], str] = {}
@@ -65,13 +133,28 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = project.settings.max_body_bytes
     env = make_environment(project)
     published = sorted(mailing.published)
+    failures = sign_ins or FailedSignIns(SignInLimits())
+
+    def sign_in_keys(brand: str | None) -> list[tuple[str, str]]:
+        keys = [("address", request.remote_addr or "?")]
+        return [*keys, ("brand", brand)] if brand else keys
+
+    def too_many(brand: str | None) -> Response | None:
+        """429 with Retry-After while this address, or the brand named, has failed too often."""
+        wait = failures.retry_after(sign_in_keys(brand))
+        if not wait:
+            return None
+        response = jsonify({"error": "too many failed sign-ins; try again later", "status": 429})
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
+        return response
 
     def page(template: str, locale: str, status: int, **context: Any) -> Response:  # noqa: ANN401
         translator = mailing.translator(locale)
-        install_translator(env, translator)
         info = translator.info
         brand = mailing.brands.get(context.pop("brand_id", ""), None)
         html = env.get_template(template).render(
+            translations(translator),  # per render: waitress's threads share the environment
             locale={"tag": info.language_tag, "dir": info.direction},
             nonce=g.nonce,
             primary=brand.primary if brand else "#23395d",
@@ -88,6 +171,19 @@ def create_app(
             if _parses(lang)
         ]
         return negotiate_locale(wanted, published, sep="_") or SOURCE_LOCALE
+
+    def json_body() -> tuple[Any, str]:
+        """The request's JSON and "" or, for a body that is not JSON or nests too deeply, None and why.
+
+        Flask raises nothing for bad JSON when silent, but the parser's RecursionError (``[`` x 5000) is not
+        a ValueError and would escape as a 500 with a traceback."""
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:
+            return None, "the JSON nests too deeply"
+        if data is None and request.get_data(cache=True):
+            return None, "not valid JSON (send Content-Type: application/json and a JSON object)"
+        return data, ""
 
     def enrollment_of(token: str) -> Any:  # noqa: ANN401 (a database row)
         enrollment_id = verify_unsubscribe_token(mailing.secret, token, now().date())
@@ -177,12 +273,28 @@ def create_app(
                 found = brand
         return found
 
-    @app.post("/api/enrollments")
-    def api_enroll() -> tuple[Response, int]:
+    def api_guard(claimed: str | None) -> tuple[Response, int] | str:
+        """The brand of a valid bearer token, or the refusal: 429 after too many failures, else 401.
+
+        ``claimed`` is the brand the request names (an enrollment's), counted as well as the address."""
+        refused = too_many(claimed)
+        if refused is not None:
+            return refused, 429
         brand = authenticated_brand()
         if brand is None:
+            failures.failed(sign_in_keys(claimed))
             return jsonify({"error": "a valid bearer token is required"}), 401
-        data = request.get_json(silent=True)
+        return brand
+
+    @app.post("/api/enrollments")
+    def api_enroll() -> tuple[Response, int]:
+        data, problem = json_body()
+        claimed = data.get("brand") if isinstance(data, dict) else None
+        brand = api_guard(claimed if isinstance(claimed, str) and claimed in mailing.brands else None)
+        if not isinstance(brand, str):
+            return brand
+        if problem:
+            return jsonify([{"field": "body", "error": problem}]), 400
         if not isinstance(data, dict):
             return jsonify([{"field": "body", "error": "expected a JSON object"}]), 400
         errors, enrollment = _request_from_json(data)
@@ -202,8 +314,9 @@ def create_app(
 
     @app.delete("/api/patients/<path:address>")
     def api_forget(address: str) -> tuple[Response, int]:
-        if authenticated_brand() is None:
-            return jsonify({"error": "a valid bearer token is required"}), 401
+        refused = api_guard(None)
+        if not isinstance(refused, str):
+            return refused
         erased = mailing.store.forget(email_hash(mailing.secret, address), now())
         return jsonify({"erased_enrollments": erased}), 200
 
@@ -216,9 +329,19 @@ def create_app(
         digest = hashlib.sha256(auth.password.encode()).hexdigest()
         return auth.username if expected and hmac.compare_digest(digest, expected) else None
 
+    def gallery_claimed() -> str | None:
+        """The brand a gallery sign-in names (its user name), when there is such a brand."""
+        claimed = request.authorization.username if request.authorization else None
+        return claimed if claimed in mailing.brands else None
+
     def gallery_guard(brand_id: str, locale: str | None = None) -> Response | None:
+        claimed = gallery_claimed()
+        refused = too_many(claimed)
+        if refused is not None:
+            return refused
         brand = gallery_brand()
         if brand is None:
+            failures.failed(sign_in_keys(claimed))
             response = jsonify({"error": "sign in with the brand id and its API token"})
             response.status_code = 401
             response.headers["WWW-Authenticate"] = 'Basic realm="scarleaflets preview", charset="UTF-8"'
@@ -246,6 +369,9 @@ def create_app(
 
     @app.get("/gallery/")
     def gallery_home() -> WerkzeugResponse:
+        refused = too_many(gallery_claimed())
+        if refused is not None:
+            return refused
         brand = gallery_brand()
         if brand is None or brand not in mailing.brands:
             return gallery_guard("") or Response(status=403)
