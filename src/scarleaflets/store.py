@@ -14,6 +14,7 @@ logs; ``forget`` deletes it with SQLite's ``secure_delete`` on, so it is overwri
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import ScarleafletsError
 
 metadata = sa.MetaData()
+ADDRESS_LIKE = re.compile(r"[^\s<>@,;:]+@[^\s<>@,;:]+")
 
 enrollments = sa.Table(
     "enrollments",
@@ -612,7 +614,10 @@ class Store:
             .limit(limit)
         )
         with self.engine.connect() as connection:
-            return [dict(r._mapping) for r in connection.execute(query)]
+            rows = [dict(r._mapping) for r in connection.execute(query)]
+        for row in rows:  # errors stored by older versions may quote the address
+            row["last_error"] = ADDRESS_LIKE.sub("<address>", row["last_error"] or "")
+        return rows
 
     def enrollment_counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
