@@ -81,10 +81,33 @@ def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset(
 
 class _Sink:
     """An aiosmtpd handler that keeps every message, and misbehaves on request by recipient local part:
-    t421/t451/t452 (temporary refusals), p550/p553 (permanent), drop (closes the connection), slow (stalls)."""
+    t421/t451/t452 (temporary refusals), p550/p553 (permanent), drop (closes the connection), slow (stalls).
+
+    ``replies`` makes a stage answer with a fixed reply for everyone: keys EHLO (also HELO), MAIL, RCPT and
+    DATA (the reply after the message), e.g. ``sink.replies["MAIL"] = "553 5.1.8 bad sender"``."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.replies: dict[str, str] = {}
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        if "EHLO" in self.replies:
+            return [self.replies["EHLO"]]
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname):
+        if "EHLO" in self.replies:
+            return self.replies["EHLO"]
+        session.host_name = hostname
+        return f"250 {server.hostname}"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if "MAIL" in self.replies:
+            return self.replies["MAIL"]
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         import asyncio
@@ -99,6 +122,8 @@ class _Sink:
         }
         if local in codes:
             return codes[local]
+        if "RCPT" in self.replies:
+            return self.replies["RCPT"]
         if local == "drop":
             session.transport.close() if hasattr(session, "transport") else server.transport.close()
             return "421 closing"
@@ -108,6 +133,8 @@ class _Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if "DATA" in self.replies:
+            return self.replies["DATA"]
         self.messages.append(
             (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content)
         )
@@ -130,6 +157,46 @@ def smtp_server():
     try:
         yield "127.0.0.1", port, sink
     finally:
+        controller.stop()
+
+
+def start_smtp(sink: _Sink, greeting: str | None = None, **parameters):
+    """An aiosmtpd server on a free port, started; returns (controller, port). ``greeting`` replaces the 220
+    greeting (e.g. "554 5.3.2 not accepting mail"); ``parameters`` go to aiosmtpd's SMTP (timeout, auth…)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    class GreetingSMTP(SMTP):
+        async def _handle_client(self) -> None:
+            if greeting is None:
+                return await super()._handle_client()
+            await self.push(greeting)
+            self.transport.close()
+            return None
+
+    class GreetingController(Controller):
+        def factory(self):
+            return GreetingSMTP(self.handler, **self.SMTP_kwargs)
+
+    port = free_port()
+    controller = GreetingController(sink, hostname="127.0.0.1", port=port, **parameters)
+    controller.start()
+    return controller, port
+
+
+@pytest.fixture
+def smtp_factory():
+    """Start aiosmtpd servers with start_smtp's arguments; yields a function returning (port, sink)."""
+    controllers = []
+
+    def start(greeting: str | None = None, **parameters):
+        sink = _Sink()
+        controller, port = start_smtp(sink, greeting, **parameters)
+        controllers.append(controller)
+        return port, sink
+
+    yield start
+    for controller in controllers:
         controller.stop()
 
 

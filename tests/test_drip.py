@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from scarleaflets.brands import SendWindow
-from scarleaflets.drip import Send, Wait, backoff, decide, first_due, in_window, next_opening
+from scarleaflets.drip import Send, Wait, backoff, decide, first_due, in_window, may_retry, next_opening
 
 WEEKDAYS = SendWindow(dt.time(9), dt.time(18), (1, 2, 3, 4, 5))
 LONDON = ZoneInfo("Europe/London")
@@ -82,3 +82,11 @@ def test_backoff_doubles_up_to_a_cap():
         dt.timedelta(minutes=20),
     ]
     assert backoff(20, now, base, cap) - now == cap
+
+
+def test_the_retry_period_counts_from_the_first_failure_not_the_due_time():
+    period, now = dt.timedelta(hours=48), dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC)
+    assert may_retry(1, None, now, period, 8)  # a first failure, however late the step is
+    assert may_retry(4, now - dt.timedelta(hours=47), now, period, 8)
+    assert not may_retry(4, now - dt.timedelta(hours=49), now, period, 8)
+    assert not may_retry(8, now - dt.timedelta(hours=1), now, period, 8)

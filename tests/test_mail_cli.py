@@ -167,6 +167,7 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     stdout, stderr = worker.communicate(timeout=60)
     assert worker.returncode == 0, stderr
     assert "worker stopped cleanly" in stdout
+    assert " pass: 1 sent, 0 to retry, 0 failed, 0 waiting" in stdout  # one line per pass, with counts
     assert "Traceback" not in stderr
 
 
@@ -263,3 +264,87 @@ def test_a_database_failing_mid_command_is_one_line_without_personal_data(mail_p
     assert len(result.output.strip().splitlines()) == 1
     assert "private.person" not in result.output
     assert "Private Person" not in result.output
+
+
+def _enrolled(project, tmp_path, monkeypatch, *addresses: str) -> str:
+    """A database with these patients enrolled in the mini series since yesterday; returns its URL."""
+    monkeypatch.setenv("SCARLEAFLETS_SECRET", "z" * 40)
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    for address in addresses:
+        run(project, *enroll_args(address), "--start", yesterday, "--db", db)
+    return db
+
+
+def test_send_due_stopped_by_the_server_exits_3_with_one_line(
+    mail_project, tmp_path, monkeypatch, smtp_factory
+):
+    from .conftest import free_port
+
+    db = _enrolled(mail_project, tmp_path, monkeypatch, "ann@example.org", "bob@example.org")
+    down = run(
+        mail_project,
+        "send-due",
+        "--transport",
+        f"smtp://127.0.0.1:{free_port()}?timeout=2",
+        "--db",
+        db,
+        ok=False,
+    )
+    assert down.exit_code == 3
+    assert down.stdout.startswith("0 sent, 0 to retry, 0 failed, 0 waiting")
+    assert down.stderr.strip().splitlines() == [
+        "error: sending stopped at connect: ConnectionRefusedError: Connection refused; a sender or mail server "
+        "problem, not the patients': nobody was suppressed and 2 email(s) stay due, uncharged"
+    ]
+    port, sink = smtp_factory()
+    sink.replies["MAIL"] = "553 5.1.8 sender address rejected"
+    refused = run(
+        mail_project, "send-due", "--transport", f"smtp://127.0.0.1:{port}?timeout=5", "--db", db, ok=False
+    )
+    assert refused.exit_code == 3
+    assert "error: sending stopped at MAIL FROM: 553 5.1.8 sender address rejected; " in refused.stderr
+    assert "example.org" not in refused.output
+    del sink.replies["MAIL"]
+    sent = run(mail_project, "send-due", "--transport", f"smtp://127.0.0.1:{port}?timeout=5", "--db", db)
+    assert sent.stdout.startswith("2 sent")
+
+
+def test_send_due_and_status_show_every_failure_with_its_reason(
+    mail_project, tmp_path, monkeypatch, smtp_server
+):
+    from scarleaflets.store import Store
+
+    host, port, _ = smtp_server
+    db = _enrolled(
+        mail_project,
+        tmp_path,
+        monkeypatch,
+        "stuck@example.org",
+        "t451@example.org",
+        "p550@example.org",
+        "ok@example.org",
+    )
+    store = Store.open(db)
+    now = dt.datetime.now(dt.UTC)
+    (stuck,) = store.claim_due(now - dt.timedelta(minutes=5), 1, "worker-gone", dt.timedelta(minutes=10))
+    store.close()
+    out = run(mail_project, "send-due", "--transport", f"smtp://{host}:{port}?timeout=5", "--db", db)
+    assert out.stdout.splitlines() == [
+        "1 sent, 1 to retry, 1 failed, 0 waiting",
+        "  1 failed: RCPT TO: 550 5.1.1 no such user",
+        "  1 to retry: RCPT TO: 451 4.3.0 try again later",
+    ]
+    status = run(mail_project, "status", "--db", db).stdout
+    assert "failing deliveries (last error):" in status
+    assert "mini-series / 1 first): failed after 1 attempt(s), first failed " in status
+    assert ": RCPT TO: 550 5.1.1 no such user" in status
+    assert "mini-series / 1 first): deferred after 1 attempt(s), first failed " in status
+    assert ": RCPT TO: 451 4.3.0 try again later" in status
+    assert (
+        f"delivery {stuck.id} (enrollment {stuck.enrollment_id}, mini-series / 1 first): claimed by worker-gone 5 min ago"
+        in status
+    )
+    assert "example.org" not in status
+    problems = json.loads(run(mail_project, "status", "--json", "--db", db).stdout)["problems"]
+    assert sorted(p["status"] for p in problems) == ["claimed", "deferred", "failed"]

@@ -295,3 +295,137 @@ def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
     parsed_message = email.message_from_bytes(data, policy=policy.default)
     assert parsed_message["To"].addresses[0].display_name == "Ünïcode Ñame"
     assert parsed_message.get_body(("plain",)).get_content().startswith("Riverside Skin Clinic")
+
+
+def delivery_rows(mailing):
+    """(enrollment, step index, status, attempts, sent_at) of every delivery, in series order."""
+    import sqlalchemy as sa
+
+    from scarleaflets.store import deliveries
+
+    query = sa.select(
+        deliveries.c.enrollment_id,
+        deliveries.c.step_index,
+        deliveries.c.status,
+        deliveries.c.attempts,
+        deliveries.c.sent_at,
+    ).order_by(deliveries.c.enrollment_id, deliveries.c.step_index)
+    with mailing.store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def _auth_server(smtp_factory):
+    from aiosmtpd.smtp import AuthResult
+
+    port, sink = smtp_factory(
+        auth_require_tls=False, authenticator=lambda *args: AuthResult(success=False, handled=False)
+    )
+    return f"smtp://clinic:wrong@127.0.0.1:{port}?timeout=5&allow_plain_auth=true", sink
+
+
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        ("greeting", "greeting: 554 5.3.2 not accepting mail"),
+        ("EHLO", "EHLO: 550 5.7.1 go away"),
+        ("AUTH", "AUTH: 535 5.7.8 Authentication credentials invalid"),
+        ("MAIL", "MAIL FROM: 553 5.1.8 sender address rejected"),
+        ("RCPT", "RCPT TO: 550 5.7.1 relaying denied (every one of 2 recipients was refused"),
+        ("DATA", "DATA: 554 5.7.1 message refused"),
+        ("refused", "connect: ConnectionRefusedError: Connection refused"),
+    ],
+)
+def test_sender_or_server_problems_stop_the_pass_and_harm_no_patient(
+    mailing, smtp_factory, problem, expected
+):
+    """A refusal that is not about one recipient stops the pass: nobody is suppressed, no attempt is charged,
+    every delivery stays due and goes out once the problem is fixed."""
+    from .conftest import free_port
+
+    mailing.enroll(request("ann@example.org"), START)
+    mailing.enroll(request("bob@example.org"), START)
+    port, sink = smtp_factory("554 5.3.2 not accepting mail" if problem == "greeting" else None)
+    url = f"smtp://127.0.0.1:{port}?timeout=5"
+    replies = {
+        "EHLO": "550 5.7.1 go away",
+        "MAIL": "553 5.1.8 sender address rejected",
+        "RCPT": "550 5.7.1 relaying denied",
+        "DATA": "554 5.7.1 message refused",
+    }
+    if problem in replies:
+        sink.replies[problem] = replies[problem]
+    if problem == "AUTH":
+        url, sink = _auth_server(smtp_factory)
+    if problem == "refused":
+        url = f"smtp://127.0.0.1:{free_port()}?timeout=2"
+    transport = open_transport(url, REPO)
+    report = mailing.send_due(START.replace(hour=9), transport, worker="w")
+    transport.close()
+    assert report.halted.startswith(expected), report.halted
+    assert "example.org" not in report.halted
+    assert (report.sent, report.retried, report.failed, report.given_back) == (0, 0, 0, 2)
+    assert mailing.store.enrollment_counts() == {"active": 2}
+    assert {(status, attempts) for _, index, status, attempts, _ in delivery_rows(mailing) if index == 0} == {
+        ("pending", 0)
+    }
+    assert mailing.enroll(request("ann@example.org"), START)[1] is False  # not on the suppression list
+    healthy, fixed = smtp_factory()
+    transport = open_transport(f"smtp://127.0.0.1:{healthy}?timeout=5", REPO)
+    assert mailing.send_due(START.replace(hour=10), transport, worker="w").sent == 2
+    transport.close()
+    assert sorted(m[1][0] for m in fixed.messages) == ["ann@example.org", "bob@example.org"]
+
+
+def test_one_refused_recipient_of_two_is_the_only_one_suppressed(mailing, smtp_server):
+    host, port, sink = smtp_server
+    mailing.enroll(request("p550@example.org"), START)
+    mailing.enroll(request("ann@example.org"), START)
+    transport = open_transport(f"smtp://{host}:{port}?timeout=5", REPO)
+    report = mailing.send_due(START.replace(hour=9), transport, worker="w")
+    transport.close()
+    assert (report.sent, report.failed, report.halted) == (1, 1, "")
+    assert report.reasons == {("failed", "RCPT TO: 550 5.1.1 no such user"): 1}
+    assert mailing.store.enrollment_counts() == {"active": 1, "suppressed": 1}
+    assert [m[1] for m in sink.messages] == [["ann@example.org"]]
+
+
+def test_a_421_mid_pass_costs_the_other_patients_nothing(mailing, smtp_server):
+    host, port, sink = smtp_server
+    for address in ("t421@example.org", "ann@example.org", "bob@example.org"):
+        mailing.enroll(request(address), START)
+    transport = open_transport(f"smtp://{host}:{port}?timeout=5", REPO)
+    report = mailing.send_due(START.replace(hour=9), transport, worker="w")
+    transport.close()
+    assert (report.sent, report.retried, report.failed) == (2, 1, 0)
+    assert [m[1] for m in sink.messages] == [["ann@example.org"], ["bob@example.org"]]
+
+
+def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mailing, smtp_factory):
+    """The server is unreachable for three days, then answers 451 for a morning: nothing is lost, each
+    patient gets every step, in series order, at most one a day (retries count from the first failure)."""
+    from .conftest import free_port
+
+    patients = ("ann@example.org", "bob@example.org", "cy@example.org")
+    for address in patients:
+        mailing.enroll(request(address), START)
+    down = open_transport(f"smtp://127.0.0.1:{free_port()}?timeout=1", REPO)
+    run_days(mailing, down, 3, hours=3)  # 1 to 4 December: nothing can be sent
+    assert {status for _, _, status, _, _ in delivery_rows(mailing)} == {"pending"}
+    port, sink = smtp_factory()
+    sink.replies["RCPT"] = "451 4.3.0 try again later"
+    transport = open_transport(f"smtp://127.0.0.1:{port}?timeout=5", REPO)
+    back = START + dt.timedelta(days=3)
+    run_days(mailing, transport, 0, start=back, hours=1)
+    for hour in range(1, 13):
+        mailing.send_due(back + dt.timedelta(hours=hour), transport, worker="test")
+    assert sink.messages == []
+    del sink.replies["RCPT"]
+    run_days(mailing, transport, 60, start=back + dt.timedelta(hours=13), hours=3)
+    transport.close()
+    rows = delivery_rows(mailing)
+    assert {status for _, _, status, _, _ in rows} == {"sent"}
+    assert len(sink.messages) == 8 * len(patients)
+    for enrollment in {row[0] for row in rows}:
+        sent = [row[4] for row in rows if row[0] == enrollment]  # in step order
+        assert sent == sorted(sent)
+        assert len({moment.date() for moment in sent}) == 8  # one a day at most

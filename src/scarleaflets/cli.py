@@ -1,7 +1,9 @@
 """The ``scarleaflets`` command line: parse arguments, call a stage, print, and map errors to exit codes.
 
 Exit codes: 0 when everything is clean, 1 when the content (or another input) has problems, 2 for a usage
-error (an unknown option, a bad value, a folder that is not a project). No SQL, YAML or templates here.
+error (an unknown option, a bad value, a folder that is not a project), 3 when a send pass was stopped by a
+sender or mail server problem (nothing was charged to any patient; run it again once that is fixed). No SQL,
+YAML or templates here.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ class _Failed(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
+
+
+class _Stopped(_Failed):
+    """A send pass stopped by a sender or mail server problem: exit code 3."""
+
+    exit_code = 3
 
 
 class _Group(click.Group):
@@ -501,7 +509,9 @@ def send_due(
     """One pass: send every email that is due now, inside each clinic's send window.
 
     A patient gets at most one email a day, even after the worker was down. Temporary SMTP failures are
-    retried later with backoff; permanent ones fail the delivery and suppress the address.
+    retried later with backoff; a refusal of the recipient's address fails the delivery and suppresses the
+    address. A sender or server problem (connection, login, sender or message refused) stops the pass with
+    exit code 3, suppressing nobody and keeping every email due.
     """
     from .delivery import open_transport
 
@@ -513,8 +523,17 @@ def send_due(
         report = mailing.send_due(now, transport, worker=f"send-due-{os.getpid()}", limit=limit)
     finally:
         transport.close()
-    click.echo(
-        f"{report.sent} sent, {report.retried} to retry, {report.failed} failed, {report.postponed} waiting"
+    click.echo(report.summary())
+    for (kind, reason), count in sorted(report.reasons.items()):
+        click.echo(f"  {count} {'to retry' if kind == 'retry' else 'failed'}: {reason}")
+    if report.halted:
+        raise _Stopped(_halt_line(report.halted, report.given_back))
+
+
+def _halt_line(halted: str, given_back: int) -> str:
+    return (
+        f"sending stopped at {halted}; a sender or mail server problem, not the patients': nobody was "
+        f"suppressed and {given_back} email(s) stay due, uncharged"
     )
 
 
@@ -561,8 +580,14 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
                 f"database unavailable: {database_problem(exc)}; trying again at the next pass", err=True
             )
             return
-        if report.sent or report.failed or report.retried:
-            click.echo(f"{report.sent} sent, {report.retried} to retry, {report.failed} failed")
+        line = f"{_now():%Y-%m-%d %H:%M:%S} pass: {report.summary()}"
+        if report.halted:
+            click.echo(
+                f"{line}; {_halt_line(report.halted, report.given_back)}; trying again at the next pass",
+                err=True,
+            )
+        else:
+            click.echo(line)
 
     scheduler = schedule.Scheduler()
     scheduler.every(every).seconds.do(tick)
@@ -582,14 +607,16 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
 @DB_OPTION
 @click.pass_context
 def mail_status(ctx: click.Context, as_json: bool, db_url: str | None) -> None:
-    """Per series and step: how many emails are pending, sent, deferred, failed or cancelled; next due time."""
+    """Per series and step: how many emails are pending, sent, deferred, failed or cancelled; next due time.
+    Then each failing delivery with its last error, and each claimed one with its age (ids, never addresses)."""
     from .store import Store, default_url
 
     project = _project(ctx)
     store = Store.open(db_url or default_url(project.root))
     rows = store.status_rows()
+    trouble = store.trouble_rows()
     if as_json:
-        payload = {"enrollments": store.enrollment_counts(), "steps": rows}
+        payload = {"enrollments": store.enrollment_counts(), "steps": rows, "problems": trouble}
         click.echo(json.dumps(payload, indent=2, default=str))
         return
     steps: dict[tuple[str, int, str], dict[str, Any]] = {}
@@ -611,6 +638,37 @@ def mail_status(ctx: click.Context, as_json: bool, db_url: str | None) -> None:
         )
     counts = store.enrollment_counts()
     click.echo("enrollments: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"))
+    _echo_trouble(trouble, _now())
+
+
+def _echo_trouble(rows: list[dict[str, Any]], now: dt.datetime) -> None:
+    """Failing deliveries with their last error, and claims with their age."""
+    failing = [r for r in rows if r["status"] != "claimed"]
+    claimed = [r for r in rows if r["status"] == "claimed"]
+    if failing:
+        click.echo("failing deliveries (last error):")
+    for row in failing:
+        first = row["first_failed_at"].strftime("%Y-%m-%d %H:%M") if row["first_failed_at"] else "-"
+        retry = f", next try {row['next_attempt_at']:%Y-%m-%d %H:%M}" if row["status"] == "deferred" else ""
+        click.echo(
+            f"  {_delivery_name(row)}: {row['status']} after {row['attempts']} attempt(s), first failed "
+            f"{first}{retry}: {row['last_error']}"
+        )
+    if claimed:
+        click.echo("claimed deliveries:")
+    for row in claimed:
+        age = now.replace(tzinfo=None) - row["claimed_at"]
+        click.echo(
+            f"  {_delivery_name(row)}: claimed by {row['claimed_by'] or '?'} "
+            f"{int(age.total_seconds() // 60)} min ago"
+        )
+
+
+def _delivery_name(row: dict[str, Any]) -> str:
+    return (
+        f"delivery {row['id']} (enrollment {row['enrollment_id']}, "
+        f"{row['series']} / {row['step_index'] + 1} {row['step']})"
+    )
 
 
 @cli.command()
@@ -672,7 +730,7 @@ def simulate(
     start = _parse_now(start_text)
     mailing = _mailing(ctx, db_url, start.date())
     transport = open_transport(transport_url or project.settings.transport, project.root)
-    totals = {"sent": 0, "failed": 0, "retried": 0}
+    totals = {"sent": 0, "failed": 0, "retried": 0, "stopped": 0}
     try:
         moment = start
         while moment <= start + dt.timedelta(days=days):
@@ -680,12 +738,14 @@ def simulate(
             totals["sent"] += report.sent
             totals["failed"] += report.failed
             totals["retried"] += report.retried
+            totals["stopped"] += bool(report.halted)
             moment += dt.timedelta(hours=every_hours)
     finally:
         transport.close()
     click.echo(
         f"simulated {days} days from {start:%Y-%m-%d %H:%M} UTC: {totals['sent']} sent, "
         f"{totals['retried']} retried, {totals['failed']} failed"
+        + (f", {totals['stopped']} passes stopped by a sender or server problem" if totals["stopped"] else "")
     )
 
 

@@ -92,3 +92,17 @@ def backoff(attempts: int, now: dt.datetime, base: dt.timedelta, cap: dt.timedel
     """When to retry after ``attempts`` failed tries: base × 2^(attempts-1), at most ``cap``."""
     delay: dt.timedelta = min(base * (2 ** max(attempts - 1, 0)), cap)
     return now + delay
+
+
+def may_retry(
+    attempts: int,
+    first_failed: dt.datetime | None,
+    now: dt.datetime,
+    period: dt.timedelta,
+    max_attempts: int,
+) -> bool:
+    """Whether a delivery that has now failed ``attempts`` times is tried again: fewer than ``max_attempts``
+    tries, within ``period`` of its FIRST failure (``now`` when this is the first). Counting from the due time
+    instead would fail a step at its first temporary refusal after an outage longer than ``period``."""
+    started = first_failed if first_failed is not None else now
+    return attempts < max_attempts and now - started <= period

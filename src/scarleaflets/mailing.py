@@ -5,6 +5,13 @@ and is the one implementation behind the command line and the web API.
 Sending is claim → send → record, each a short transaction: two workers never send the same delivery; a
 crash after the server accepted a message but before it was recorded leaves the claim to expire, and the
 message is sent once more with the same Message-ID; a crash anywhere else loses and duplicates nothing.
+
+A refusal is the patient's only when the mail server says so about their address (see ``delivery``): then the
+delivery fails and the address is suppressed. A sender or server problem (a refused connection, a bad login,
+a refused sender, a refused message, or every recipient of a pass refused) stops the pass: nobody is
+suppressed or charged an attempt, and every delivery of the pass stays due for the next one. A step is only
+claimed once the step before it was delivered or failed for good, and temporary failures are retried for
+``retry_hours`` from the first failure, so after an outage of any length the series resumes in order.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ import functools
 import io
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +33,7 @@ from .build import load_all
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
 from .config import Project
 from .content import ContentSet
-from .delivery import Transport
+from .delivery import Outcome, Transport
 from .errors import ScarleafletsError
 from .locales import SOURCE_LOCALE
 from .pdf import PdfRenderer
@@ -33,7 +41,7 @@ from .qa import BIDI_CONTROL, BIDI_NAMES
 from .render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
 from .signing import email_hash, load_secret, message_id, unsubscribe_token
-from .store import NewEnrollment, PlannedDelivery, Store, StoreError
+from .store import DueDelivery, NewEnrollment, PlannedDelivery, Store, StoreError
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The fields of an enrollment, as CSV columns and as the web API's JSON keys.
@@ -85,6 +93,12 @@ class PassReport:
     failed: int = 0
     postponed: int = 0
     stopped: bool = False
+    halted: str = ""  # the sender or server problem that stopped the pass (stage, code, text); "" if none
+    given_back: int = 0  # deliveries left due, uncharged, because the pass stopped
+    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)  # (outcome, reason) -> deliveries
+
+    def summary(self) -> str:
+        return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed, {self.postponed} waiting"
 
 
 class Mailing:
@@ -304,65 +318,125 @@ class Mailing:
         lease: dt.timedelta = LEASE,
         should_stop: Callable[[], bool] = lambda: False,
     ) -> PassReport:
-        """One pass: claim what is due, send what may go now, record every outcome."""
+        """One pass: claim what is due, send what may go now, record every outcome.
+
+        Hard bounces are recorded at the end of the pass: when every recipient (more than one) was refused,
+        the refusals say more about the sender than about them, and nobody is suppressed."""
         report = PassReport()
         claimed = self.store.claim_due(now, limit, worker, lease)
         sent_now: set[int] = set()
+        bounced: list[tuple[DueDelivery, Outcome]] = []
+        transactions = 0
         for index, due in enumerate(claimed):
             if should_stop():
-                for rest in claimed[index:]:
-                    self.store.postpone(rest.id, worker, now)  # give the claims back at once
+                self._give_back(claimed[index:], worker, now, report)
                 report.stopped = True
                 break
-            brand = self.brands[due.brand]
-            zone = zoneinfo.ZoneInfo(due.timezone)
-            decision = drip.decide(
-                now, brand.email.send_window, zone, due.last_sent_at, due.enrollment_id in sent_now
-            )
-            if isinstance(decision, drip.Wait):
-                self.store.postpone(due.id, worker, decision.until)
+            outcome = self._send_one(due, now, transport, worker, sent_now)
+            if outcome is None:
                 report.postponed += 1
-                continue
-            series = self.series[due.series]
-            try:
-                message = self._composer.compose(
-                    brand=brand,
-                    series=series,
-                    step=series.step(due.step),
-                    recipient=Recipient(due.enrollment_id, due.email, due.name, due.locale),
-                    translator=self.translator(due.locale),
-                    manifest=self.manifests.get(due.locale, i18n.Manifest("original", "reviewed")),
-                    message_id=due.message_id,
-                    unsubscribe_url=self.project.settings.unsubscribe_url
-                    + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
-                    now=now,
-                    attachments=functools.partial(self.leaflet, brand, due.locale),
-                )
-            except (HeaderError, ScarleafletsError) as exc:
-                self.store.record_failed(due.id, worker, f"cannot compose: {exc}")
-                report.failed += 1
-                continue
-            outcome = transport.send(message, brand.email.sender_address, due.email)
-            if outcome.kind == "sent":
-                self.store.record_sent(due.id, worker, now)
-                sent_now.add(due.enrollment_id)
-                report.sent += 1
-            elif outcome.kind == "retry" and self._may_retry(due.attempts + 1, now, due.due_at):
-                retry_at = drip.backoff(due.attempts + 1, now, RETRY_BASE, dt.timedelta(hours=6))
-                self.store.record_retry(due.id, worker, outcome.detail, retry_at)
-                report.retried += 1
+            elif outcome.kind == "halt":
+                self._give_back(claimed[index:], worker, now, report)
+                report.halted = outcome.detail
+                break
+            elif outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):
+                bounced.append((due, outcome))
+                transactions += 1
             else:
-                self.store.record_failed(due.id, worker, outcome.detail)
-                if outcome.kind == "fail":  # a permanent refusal: stop writing to that address
-                    self.store.suppress(email_hash(self.secret, due.email), "bounced", now)
-                report.failed += 1
+                self._record(due, outcome, now, worker, report)
+                transactions += outcome.stage != "compose"
+                if outcome.kind == "sent":
+                    sent_now.add(due.enrollment_id)
+        self._settle_bounces(bounced, transactions, now, worker, report)
         self.store.complete_finished(now)
         return report
 
-    def _may_retry(self, attempts: int, now: dt.datetime, due_at: dt.datetime) -> bool:
-        """Temporary failures are retried within a bounded period and number of attempts."""
+    def _send_one(
+        self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
+    ) -> Outcome | None:
+        """Compose and hand over one delivery; None when it must wait (window, one step a day)."""
+        brand = self.brands[due.brand]
+        zone = zoneinfo.ZoneInfo(due.timezone)
+        decision = drip.decide(
+            now, brand.email.send_window, zone, due.last_sent_at, due.enrollment_id in sent_now
+        )
+        if isinstance(decision, drip.Wait):
+            self.store.postpone(due.id, worker, decision.until)
+            return None
+        series = self.series[due.series]
+        try:
+            message = self._composer.compose(
+                brand=brand,
+                series=series,
+                step=series.step(due.step),
+                recipient=Recipient(due.enrollment_id, due.email, due.name, due.locale),
+                translator=self.translator(due.locale),
+                manifest=self.manifests.get(due.locale, i18n.Manifest("original", "reviewed")),
+                message_id=due.message_id,
+                unsubscribe_url=self.project.settings.unsubscribe_url
+                + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
+                now=now,
+                attachments=functools.partial(self.leaflet, brand, due.locale),
+            )
+        except (HeaderError, ScarleafletsError) as exc:
+            return Outcome("fail", f"cannot compose: {exc}", None, "compose")
+        return transport.send(message, brand.email.sender_address, due.email)
+
+    def _record(
+        self, due: DueDelivery, outcome: Outcome, now: dt.datetime, worker: str, report: PassReport
+    ) -> None:
+        """Store one outcome; a hard bounce also puts the address on the suppression list."""
         settings = self.project.settings
-        return attempts < settings.max_attempts and now - due_at <= dt.timedelta(hours=settings.retry_hours)
+        if outcome.kind == "sent":
+            self.store.record_sent(due.id, worker, now)
+            report.sent += 1
+            return
+        if outcome.kind == "retry" and drip.may_retry(
+            due.attempts + 1,
+            due.first_failed_at,
+            now,
+            dt.timedelta(hours=settings.retry_hours),
+            settings.max_attempts,
+        ):
+            retry_at = drip.backoff(due.attempts + 1, now, RETRY_BASE, dt.timedelta(hours=6))
+            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now)
+            report.retried += 1
+            report.reasons["retry", outcome.detail] += 1
+            return
+        self.store.record_failed(due.id, worker, outcome.detail, now)
+        if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
+            self.store.suppress(email_hash(self.secret, due.email), "bounced", now)
+        report.failed += 1
+        report.reasons["failed", outcome.detail] += 1
+
+    def _settle_bounces(
+        self,
+        bounced: list[tuple[DueDelivery, Outcome]],
+        transactions: int,
+        now: dt.datetime,
+        worker: str,
+        report: PassReport,
+    ) -> None:
+        """Fail and suppress the refused addresses, unless every recipient of the pass (more than one) was
+        refused: that is a sender or server problem, and they all stay due, uncharged."""
+        addresses = {due.email.lower() for due, _ in bounced}
+        if len(addresses) > 1 and len(bounced) == transactions:
+            self._give_back([due for due, _ in bounced], worker, now, report)
+            report.halted = report.halted or (
+                f"{bounced[0][1].detail} (every one of {len(addresses)} recipients was refused: "
+                "a sender or server problem)"
+            )
+            return
+        for due, outcome in bounced:
+            self._record(due, outcome, now, worker, report)
+
+    def _give_back(
+        self, deliveries: Sequence[DueDelivery], worker: str, now: dt.datetime, report: PassReport
+    ) -> None:
+        """Return claims unsent and uncharged, due again at once."""
+        for due in deliveries:
+            self.store.postpone(due.id, worker, now)
+        report.given_back += len(deliveries)
 
 
 def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:

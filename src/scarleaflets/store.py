@@ -2,7 +2,7 @@
 
 Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
 ``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
-next attempt, Message-ID, last error, sent time) and ``suppressions`` (keyed hashes only). The schema is
+next attempt, Message-ID, last error and when it first failed, sent time) and ``suppressions`` (keyed hashes only). The schema is
 managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
 never loses data.
 
@@ -14,6 +14,7 @@ logs; ``forget`` deletes it with SQLite's ``secure_delete`` on, so it is overwri
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import ScarleafletsError
 
 metadata = sa.MetaData()
+ADDRESS_LIKE = re.compile(r"[^\s<>@,;:]+@[^\s<>@,;:]+")
 
 enrollments = sa.Table(
     "enrollments",
@@ -66,6 +68,7 @@ deliveries = sa.Table(
     sa.Column("next_attempt_at", sa.DateTime, nullable=False),
     sa.Column("message_id", sa.String(200), nullable=False),
     sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("first_failed_at", sa.DateTime, nullable=True),
     sa.Column("sent_at", sa.DateTime, nullable=True),
     sa.Column("claimed_at", sa.DateTime, nullable=True),
     sa.Column("claimed_by", sa.String(64), nullable=True),
@@ -110,16 +113,26 @@ def _finishing(**values: Any) -> sa.Update:  # noqa: ANN401 (column values)
 _RECORD_SENT = _finishing(
     status=SENT, sent_at=sa.bindparam("at"), last_error=None, attempts=deliveries.c.attempts + 1
 )
+# The retry period counts from the first failure, kept from then on.
+_FIRST_FAILED = sa.func.coalesce(deliveries.c.first_failed_at, sa.bindparam("at"))
 _RECORD_RETRY = _finishing(
     status=DEFERRED,
     last_error=sa.bindparam("error"),
     next_attempt_at=sa.bindparam("until"),
     attempts=deliveries.c.attempts + 1,
+    first_failed_at=_FIRST_FAILED,
 )
 _RECORD_FAILED = _finishing(
-    status=FAILED, last_error=sa.bindparam("error"), attempts=deliveries.c.attempts + 1
+    status=FAILED,
+    last_error=sa.bindparam("error"),
+    attempts=deliveries.c.attempts + 1,
+    first_failed_at=_FIRST_FAILED,
 )
-_POSTPONE = _finishing(status=PENDING, next_attempt_at=sa.bindparam("until"))
+# Given back unsent, and uncharged: a delivery that had failed before stays "deferred".
+_POSTPONE = _finishing(
+    status=sa.case((deliveries.c.attempts > 0, DEFERRED), else_=PENDING),
+    next_attempt_at=sa.bindparam("until"),
+)
 
 
 class StoreError(ScarleafletsError):
@@ -237,6 +250,7 @@ class DueDelivery:
     series: str
     timezone: str
     last_sent_at: dt.datetime | None
+    first_failed_at: dt.datetime | None = None
 
 
 class Store:
@@ -415,10 +429,22 @@ class Store:
             .correlate(enrollments)
             .scalar_subquery()
         )
-        # Each branch walks the (status, next_attempt_at) index on its own; an OR across statuses would not.
+        # A step waits until the one before it was delivered or failed for good: the series stays in order.
+        earlier = deliveries.alias("earlier")
+        earlier_open = (
+            sa.select(earlier.c.id)
+            .where(
+                earlier.c.enrollment_id == deliveries.c.enrollment_id,
+                earlier.c.step_index < deliveries.c.step_index,
+                earlier.c.status.in_((PENDING, DEFERRED, CLAIMED)),
+            )
+            .exists()
+        )
+        # Each branch walks the (status, next_attempt_at) index on its own; an OR across statuses would not. The
+        # order condition is in each branch, before its limit, so blocked steps never crowd out claimable ones.
         branches = [
             sa.select(deliveries.c.id, deliveries.c.next_attempt_at)
-            .where(deliveries.c.status == status, deliveries.c.next_attempt_at <= stamp)
+            .where(deliveries.c.status == status, deliveries.c.next_attempt_at <= stamp, ~earlier_open)
             .order_by(deliveries.c.next_attempt_at)
             .limit(limit)
             for status in (PENDING, DEFERRED)
@@ -426,7 +452,7 @@ class Store:
         expired = naive_utc(now - lease)
         branches.append(
             sa.select(deliveries.c.id, deliveries.c.next_attempt_at)
-            .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= expired)
+            .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= expired, ~earlier_open)
             .limit(limit)
         )
         # The same conditions again on the joined row itself. The candidates come from an unlocked scan; with
@@ -446,6 +472,7 @@ class Store:
                 deliveries.c.step_index,
                 deliveries.c.due_at,
                 deliveries.c.attempts,
+                deliveries.c.first_failed_at,
                 deliveries.c.message_id,
                 enrollments.c.email,
                 enrollments.c.name,
@@ -493,6 +520,7 @@ class Store:
                 series=r.series,
                 timezone=r.timezone,
                 last_sent_at=aware(r.last_sent_at),
+                first_failed_at=aware(r.first_failed_at),
             )
             for r in rows
         ]
@@ -504,14 +532,19 @@ class Store:
     def record_sent(self, delivery_id: int, worker: str, now: dt.datetime) -> None:
         self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now))
 
-    def record_retry(self, delivery_id: int, worker: str, error: str, next_at: dt.datetime) -> None:
-        self._finish(_RECORD_RETRY, delivery_id, worker, error=error[:500], until=naive_utc(next_at))
+    def record_retry(
+        self, delivery_id: int, worker: str, error: str, next_at: dt.datetime, now: dt.datetime
+    ) -> None:
+        self._finish(
+            _RECORD_RETRY, delivery_id, worker, error=error[:500], until=naive_utc(next_at), at=naive_utc(now)
+        )
 
-    def record_failed(self, delivery_id: int, worker: str, error: str) -> None:
-        self._finish(_RECORD_FAILED, delivery_id, worker, error=error[:500])
+    def record_failed(self, delivery_id: int, worker: str, error: str, now: dt.datetime) -> None:
+        self._finish(_RECORD_FAILED, delivery_id, worker, error=error[:500], at=naive_utc(now))
 
     def postpone(self, delivery_id: int, worker: str, until: dt.datetime) -> None:
-        """Give a claim back unsent, to be tried at ``until`` (outside the send window, or one step a day)."""
+        """Give a claim back unsent and uncharged, to be tried at ``until`` (outside the send window, one step
+        a day, or a pass stopped by a sender or server problem)."""
         self._finish(_POSTPONE, delivery_id, worker, until=naive_utc(until))
 
     def complete_finished(self, now: dt.datetime) -> None:
@@ -549,6 +582,42 @@ class Store:
         )
         with self.engine.connect() as connection:
             return [dict(r._mapping) for r in connection.execute(query)]
+
+    def trouble_rows(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Deliveries that failed (for good or for now), newest problem first, and claims with their age: ids,
+        step, status, attempts, times and last error — no address or name."""
+        query = (
+            sa.select(
+                deliveries.c.id,
+                deliveries.c.enrollment_id,
+                enrollments.c.series,
+                deliveries.c.step_index,
+                deliveries.c.step,
+                deliveries.c.status,
+                deliveries.c.attempts,
+                deliveries.c.first_failed_at,
+                deliveries.c.next_attempt_at,
+                deliveries.c.claimed_at,
+                deliveries.c.claimed_by,
+                deliveries.c.last_error,
+            )
+            .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .where(
+                sa.or_(
+                    deliveries.c.status == CLAIMED,
+                    sa.and_(
+                        deliveries.c.status.in_((DEFERRED, FAILED)), deliveries.c.last_error.is_not(None)
+                    ),
+                )
+            )
+            .order_by(deliveries.c.status, deliveries.c.first_failed_at.desc(), deliveries.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            rows = [dict(r._mapping) for r in connection.execute(query)]
+        for row in rows:  # errors stored by older versions may quote the address
+            row["last_error"] = ADDRESS_LIKE.sub("<address>", row["last_error"] or "")
+        return rows
 
     def enrollment_counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
