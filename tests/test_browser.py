@@ -56,6 +56,8 @@ def server(tmp_path_factory):
             "acne-education",
             "Europe/Paris",
             None,
+            dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC),
+            "signed consent form",
         ),
         dt.datetime.now(dt.UTC),
     )

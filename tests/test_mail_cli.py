@@ -79,6 +79,10 @@ def enroll_args(address: str, locale: str = "en", timezone: str = "UTC") -> list
         "mini-series",
         "--timezone",
         timezone,
+        "--consent-at",
+        "2026-01-05T10:00",
+        "--consent-source",
+        "signed consent form",
     ]
 
 
@@ -116,11 +120,22 @@ def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypat
     assert "locale: not published for mini" in bad.stderr
     sent = run(mail_project, "send-due", "--transport", f"maildir://{box}", "--db", db)
     assert sent.stdout.startswith("1 sent")
-    status = json.loads(run(mail_project, "status", "--json", "--db", db).stdout)
+    status = json.loads(run(mail_project, "status", "--json", "--brand", "mini", "--db", db).stdout)
     assert {(s["step"], s["status"]) for s in status["steps"]} == {("first", "sent"), ("second", "pending")}
-    assert "unsubscribed (1" in run(mail_project, "unsubscribe", "PAT@example.org", "--db", db).stdout
-    assert "erased 1" in run(mail_project, "forget", "pat@example.org", "--db", db).stdout
-    assert json.loads(run(mail_project, "status", "--json", "--db", db).stdout)["enrollments"] == {}
+    unclear = run(mail_project, "unsubscribe", "PAT@example.org", "--db", db, ok=False)
+    assert unclear.exit_code == 2  # a patient-data command names its clinic, or --all-brands
+    assert "say which clinic: --brand ID, or --all-brands for every clinic" in unclear.stderr
+    typo = run(mail_project, "unsubscribe", "pat@example.org", "--brand", "mnii", "--db", db, ok=False)
+    assert "Invalid value for --brand: unknown brand 'mnii'; brands: mini" in typo.stderr
+    out = run(mail_project, "unsubscribe", "PAT@example.org", "--brand", "mini", "--db", db).stdout
+    assert out == "unsubscribed from clinic mini: 1 active enrollment(s) stopped\n"
+    nothing = run(mail_project, "forget", "someone.else@example.org", "--brand", "mini", "--db", db).stdout
+    assert nothing == "nothing to erase: the address is not a patient of clinic mini\n"
+    assert "erased 1" in run(mail_project, "forget", "pat@example.org", "--brand", "mini", "--db", db).stdout
+    assert (
+        json.loads(run(mail_project, "status", "--json", "--all-brands", "--db", db).stdout)["enrollments"]
+        == {}
+    )
 
 
 def test_enroll_refuses_a_bidi_control_in_the_name(mail_project, tmp_path, monkeypatch):
@@ -133,7 +148,10 @@ def test_enroll_refuses_a_bidi_control_in_the_name(mail_project, tmp_path, monke
 
 def test_csv_problems_exit_1_with_lines(mail_project, tmp_path):
     csv_file = tmp_path / "p.csv"
-    csv_file.write_text("email,locale,brand,series,timezone\nbad,es,mini,mini-series,Europe/Paris\n")
+    csv_file.write_text(
+        "email,locale,brand,series,timezone,consent_at,consent_source\n"
+        "bad,es,mini,mini-series,Europe/Paris,2026-01-05T10:00,form\n"
+    )
     result = run(
         mail_project, "enroll", "--csv", str(csv_file), "--db", f"sqlite:///{tmp_path / 'm.db'}", ok=False
     )
@@ -144,7 +162,7 @@ def test_csv_problems_exit_1_with_lines(mail_project, tmp_path):
     result = run(
         mail_project, "enroll", "--csv", str(missing), "--db", f"sqlite:///{tmp_path / 'm.db'}", ok=False
     )
-    assert "missing column(s) locale, brand, series, timezone" in result.stderr
+    assert "missing column(s) locale, brand, series, timezone, consent_at, consent_source" in result.stderr
 
 
 def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
@@ -230,7 +248,7 @@ def test_worker_rides_out_a_database_outage(mail_project, smtp_server, postgres_
     ],
 )
 def test_an_unusable_database_is_one_clear_line(mail_project, url, message):
-    result = run(mail_project, "status", "--db", url, ok=False)
+    result = run(mail_project, "status", "--all-brands", "--db", url, ok=False)
     assert result.exit_code == 1
     assert result.output.startswith("error: ")
     assert message in result.output
@@ -246,7 +264,7 @@ def test_a_database_failing_mid_command_is_one_line_without_personal_data(mail_p
 
     db_file = tmp_path / "damaged.db"
     db = f"sqlite:///{db_file}"
-    run(mail_project, "status", "--db", db)  # creates the schema
+    run(mail_project, "status", "--all-brands", "--db", db)  # creates the schema
     with sqlite3.connect(db_file) as connection:
         connection.execute("DROP TABLE suppressions")
     result = run(
@@ -335,7 +353,7 @@ def test_send_due_and_status_show_every_failure_with_its_reason(
         "  1 failed: RCPT TO: 550 5.1.1 no such user",
         "  1 to retry: RCPT TO: 451 4.3.0 try again later",
     ]
-    status = run(mail_project, "status", "--db", db).stdout
+    status = run(mail_project, "status", "--all-brands", "--db", db).stdout
     assert "failing deliveries (last error):" in status
     assert "mini-series / 1 first): failed after 1 attempt(s), first failed " in status
     assert ": RCPT TO: 550 5.1.1 no such user" in status
@@ -346,5 +364,7 @@ def test_send_due_and_status_show_every_failure_with_its_reason(
         in status
     )
     assert "example.org" not in status
-    problems = json.loads(run(mail_project, "status", "--json", "--db", db).stdout)["problems"]
+    problems = json.loads(run(mail_project, "status", "--json", "--all-brands", "--db", db).stdout)[
+        "problems"
+    ]
     assert sorted(p["status"] for p in problems) == ["claimed", "deferred", "failed"]

@@ -44,6 +44,8 @@ def request(address: str = "ann@example.org", **changes) -> EnrollmentRequest:
         "series": "acne-education",
         "timezone": "Europe/London",
         "start_date": START.date(),
+        "consent_at": START - dt.timedelta(days=1),
+        "consent_source": "signed consent form",
     }
     values.update(changes)
     return EnrollmentRequest(**values)
@@ -76,7 +78,7 @@ def parsed(sink):
     ],
 )
 def test_bad_requests_are_refused_by_field_before_anything_is_stored(mailing, changes, field):
-    problems = mailing.validate(request(**changes), START.date())
+    problems = mailing.validate(request(**changes), START)
     assert [p.field for p in problems] == [field]
     with pytest.raises(ScarleafletsError):
         mailing.enroll(request(**changes), START)
@@ -88,7 +90,7 @@ def test_enrollment_is_idempotent_and_plans_every_step(mailing):
     again = mailing.enroll(request(email="ANN@example.org "), START)
     assert first[1] is True
     assert again == (first[0], False)
-    rows = mailing.store.status_rows()
+    rows = mailing.store.status_rows(None)
     assert len(rows) == 8
     assert all(r["status"] == "pending" for r in rows)
 
@@ -157,12 +159,12 @@ def test_temporary_failures_retry_with_backoff_then_fail(mailing, smtp_server):
     first = START.replace(hour=9)
     report = mailing.send_due(first, transport, worker="w")
     assert report.retried == 1
-    rows = {r["status"]: r for r in mailing.store.status_rows() if r["step"] == "welcome"}
+    rows = {r["status"]: r for r in mailing.store.status_rows(None) if r["step"] == "welcome"}
     assert rows["deferred"]["next_at"] == (first + dt.timedelta(minutes=5)).replace(tzinfo=None)
     assert mailing.send_due(first + dt.timedelta(minutes=1), transport, worker="w").retried == 0  # not yet
     run_days(mailing, transport, 3, start=first + dt.timedelta(minutes=5), hours=1)
     transport.close()
-    welcome = [r for r in mailing.store.status_rows() if r["step"] == "welcome"]
+    welcome = [r for r in mailing.store.status_rows(None) if r["step"] == "welcome"]
     assert [r["status"] for r in welcome] == ["failed"]
     assert sink.messages == []
 
@@ -187,7 +189,7 @@ def test_unsubscribed_patients_get_nothing_more(mailing, tmp_path):
     mailing.enroll(request(), START)
     transport = open_transport(f"maildir://{tmp_path / 'box'}", REPO)
     assert mailing.send_due(START.replace(hour=10), transport, worker="w").sent == 1
-    assert mailing.unsubscribe("Ann@Example.org", START) == 1
+    assert mailing.unsubscribe("Ann@Example.org", START, "riverside") == 1
     run_days(mailing, transport, 50, start=START.replace(hour=11), hours=4)
     assert len(list((tmp_path / "box" / "new").iterdir())) == 1
 
@@ -204,7 +206,7 @@ def test_a_worker_down_for_days_catches_up_one_step_a_day(mailing, tmp_path):
 def test_forget_erases_the_address(mailing, db_url, tmp_path):
     mailing.enroll(request("forget.me@example.org", name="Forget Me"), START)
     mailing.enroll(request("keep.me@example.org", name="Keep Me"), START)
-    assert mailing.forget("forget.me@example.org", START) == 1
+    assert mailing.forget("forget.me@example.org", START, "riverside") == 1
     with mailing.store.engine.connect() as connection:
         rows = [
             repr(tuple(row))
@@ -226,28 +228,65 @@ def test_forget_erases_the_address(mailing, db_url, tmp_path):
 
 def test_csv_import_reports_each_bad_row_and_is_idempotent(mailing, tmp_path):
     csv_file = tmp_path / "patients.csv"
+    consent = "2026-11-20T10:00:00+00:00,signed form"
     csv_file.write_text(
-        "email,name,locale,brand,series,timezone,start_date\n"
-        "ok.one@example.org,One,en,riverside,acne-education,Europe/London,2026-12-01\n"
-        "broken-address,Two,en,riverside,acne-education,Europe/London,2026-12-01\n"
-        "three@example.org,Three,es,riverside,acne-education,Europe/London,2026-12-01\n"
-        "four@example.org,Four,en,riverside,acne-education,Nowhere/City,2026-12-01\n"
-        "five@example.org,Five,en,riverside,acne-education,Europe/London,01/12/2026\n"
-        "OK.ONE@example.org,One again,en,riverside,acne-education,Europe/London,2026-12-01\n"
-        "six@example.com,Six,zh_Hans,harbor,acne-education,Asia/Shanghai,2026-12-02\n",
+        "email,name,locale,brand,series,timezone,start_date,consent_at,consent_source\n"
+        f"ok.one@example.org,One,en,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
+        f"broken-address,Two,en,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
+        f"three@example.org,Three,es,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
+        f"four@example.org,Four,en,riverside,acne-education,Nowhere/City,2026-12-01,{consent}\n"
+        f"five@example.org,Five,en,riverside,acne-education,Europe/London,01/12/2026,{consent}\n"
+        f"OK.ONE@example.org,One again,en,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
+        "six@example.com,Six,zh_Hans,harbor,acne-education,Asia/Shanghai,2026-12-02,2026-11-30T09:00,desk\n"
+        "seven@example.org,Seven,en,riverside,acne-education,Europe/London,2026-12-01,,\n"
+        "eight@example.org,Eight,en,riverside,acne-education,Europe/London,,2099-01-01T10:00,form\n"
+        "nine@example.org,Nine,en,riverside,acne-education,Europe/London,,30/11/2026,form\n",
         encoding="utf-8",
     )
     report = mailing.import_csv(csv_file, START)
     assert (report.created, report.existing) == (2, 0)
-    assert report.errors == [
+    assert [error[:2] for error in report.errors] == [
+        (3, "email"),
+        (4, "locale"),
+        (5, "timezone"),
+        (6, "start_date"),
+        (7, "email"),
+        (9, "consent_at"),
+        (9, "consent_source"),
+        (10, "consent_at"),
+        (11, "consent_at"),
+    ]
+    assert report.errors[:5] == [
         (3, "email", "not a valid e-mail address"),
         (4, "locale", "not published for riverside; use one of en, fr, de, ar, ru, hi"),
         (5, "timezone", "unknown time zone; use one like Europe/Paris"),
         (6, "start_date", "not a date; write YYYY-MM-DD"),
         (7, "email", "duplicate of line 2"),
     ]
+    assert report.errors[5][2].startswith("required: when the patient gave consent")
+    assert report.errors[7][2] == "is in the future; give the time consent was given"
+    assert report.errors[8][2] == "not a date and time; write 2026-11-25T10:30:00+01:00"  # one error, not two
+    with mailing.store.engine.connect() as connection:  # a time without an offset is the patient's local time
+        stored = connection.exec_driver_sql(
+            "SELECT consent_at FROM enrollments WHERE brand = 'harbor'"
+        ).scalar()
+    assert str(stored).startswith("2026-11-30 01:00:00")  # 09:00 in Shanghai
     again = mailing.import_csv(csv_file, START)
-    assert (again.created, again.existing, len(again.errors)) == (0, 2, 5)
+    assert (again.created, again.existing, len(again.errors)) == (0, 2, 9)
+
+
+def test_a_csv_without_consent_columns_is_refused_whole(mailing, tmp_path):
+    """Consent is never invented: a file without the consent columns imports nobody and says so at line 1."""
+    csv_file = tmp_path / "patients.csv"
+    csv_file.write_text(
+        "email,name,locale,brand,series,timezone\nann@example.org,Ann,en,riverside,acne-education,UTC\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ScarleafletsError, match=r"patients.csv:1: missing column\(s\) consent_at, consent_source"
+    ):
+        mailing.import_csv(csv_file, START)
+    assert mailing.store.enrollment_counts(None) == {}
 
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -255,17 +294,17 @@ BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c
 
 @pytest.mark.parametrize("control", list(BIDI), ids=[f"U+{ord(c):04X}" for c in BIDI])
 def test_bidi_controls_in_names_are_refused_with_a_clear_message(shared_mailing, control):
-    (problem,) = shared_mailing.validate(request(name=f"Ann{control}Lee"), START.date())
+    (problem,) = shared_mailing.validate(request(name=f"Ann{control}Lee"), START)
     assert problem.field == "name"
     assert problem.error.startswith("must not contain invisible bidirectional control characters (U+202A")
-    assert not shared_mailing.validate(request(name="محمد علي"), START.date())  # right-to-left script is fine
+    assert not shared_mailing.validate(request(name="محمد علي"), START)  # right-to-left script is fine
 
 
 def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
     csv_file = tmp_path / "patients.csv"
     csv_file.write_text(
-        "email,name,locale,brand,series,timezone\n"
-        "one@example.org,Ann \u2067Lee\u2069,en,riverside,acne-education,Europe/London\n",
+        "email,name,locale,brand,series,timezone,consent_at,consent_source\n"
+        "one@example.org,Ann \u2067Lee\u2069,en,riverside,acne-education,Europe/London,2026-11-20T10:00,form\n",
         encoding="utf-8",
     )
     report = mailing.import_csv(csv_file, START)

@@ -3,15 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from scarleaflets.store import NewEnrollment, PlannedDelivery, Store, make_engine, metadata, migrate
+from scarleaflets.store import (
+    ALL_CLINICS,
+    NewEnrollment,
+    PlannedDelivery,
+    Store,
+    StoreError,
+    make_engine,
+    metadata,
+    migrate,
+)
 
 NOW = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+
+
+def head_revision() -> str:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
+    return str(ScriptDirectory.from_config(config).get_current_head())
+
+
+def patient(address: str, brand: str = "riverside", consent: dt.datetime = NOW) -> NewEnrollment:
+    return NewEnrollment(
+        address,
+        f"hash-{address}",
+        None,
+        "en",
+        brand,
+        "acne-education",
+        "Europe/London",
+        NOW.date(),
+        consent,
+        "form",
+    )
+
+
+def enroll(store: Store, new: NewEnrollment, at: dt.datetime = NOW) -> tuple[int, bool]:
+    steps = [PlannedDelivery("welcome", 0, at), PlannedDelivery("types", 1, at + dt.timedelta(days=7))]
+    return store.enroll(new, steps, at, lambda eid, step: f"<{eid}.{step}@example.org>")
+
+
+def rows(store: Store, sql: str) -> list[tuple[object, ...]]:
+    with store.engine.connect() as connection:
+        return [tuple(r) for r in connection.exec_driver_sql(sql)]
 
 
 def test_upgrading_an_existing_database_keeps_its_data(db_url):
@@ -34,7 +77,117 @@ def test_upgrading_an_existing_database_keeps_its_data(db_url):
         columns = {c["name"] for c in sa.inspect(connection).get_columns("deliveries")}
         assert "claimed_by" in columns
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    assert version == "0004"
+    assert version == head_revision()
+    store.close()
+
+
+def test_scoping_suppressions_keeps_every_delivery_and_gives_unsubscribes_their_clinic(db_url):
+    """0005 rebuilds the tables on SQLite: with foreign keys on, dropping the old enrollments table would have
+    cascaded into every delivery. Old unsubscribes become per clinic; bounces and erasures stay for all."""
+    engine = make_engine(db_url)
+    migrate(engine, "0004")
+    enrollment = (
+        "INSERT INTO enrollments (id, email, email_hash, name, locale, brand, series, timezone, start_date, "
+        "consent_at, consent_source, status, created_at, updated_at) VALUES ({id}, 'p{id}@example.org', '{hash}', "
+        "NULL, 'en', '{brand}', 'acne-education', 'UTC', '2026-11-01', '2026-11-01 10:00:00', 'form', '{status}', "
+        "'2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+    )
+    with engine.begin() as connection:
+        for values in (
+            {"id": 1, "hash": "u", "brand": "riverside", "status": "unsubscribed"},
+            {"id": 2, "hash": "u", "brand": "harbor", "status": "active"},
+            {"id": 3, "hash": "b", "brand": "harbor", "status": "suppressed"},
+        ):
+            connection.exec_driver_sql(enrollment.format(**values))
+        connection.exec_driver_sql(
+            "INSERT INTO deliveries (enrollment_id, step, step_index, due_at, status, attempts, next_attempt_at, "
+            "message_id) VALUES (2, 'welcome', 0, '2026-11-02 09:00:00', 'pending', 0, '2026-11-02 09:00:00', "
+            "'<m2@example.org>'), (1, 'welcome', 0, '2026-11-02 09:00:00', 'cancelled', 0, "
+            "'2026-11-02 09:00:00', '<m1@example.org>')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO suppressions (email_hash, reason, created_at) VALUES ('u', 'unsubscribed', "
+            "'2026-11-03 10:00:00'), ('b', 'bounced', '2026-11-03 10:00:00'), ('f', 'forgotten', "
+            "'2026-11-03 10:00:00')"
+        )
+    engine.dispose()
+    store = Store.open(db_url)
+    assert rows(store, "SELECT id, enrollment_id, status FROM deliveries ORDER BY id") == [
+        (1, 2, "pending"),
+        (2, 1, "cancelled"),
+    ]
+    assert rows(store, "SELECT email_hash, scope, reason FROM suppressions ORDER BY email_hash") == [
+        ("b", ALL_CLINICS, "bounced"),
+        ("f", ALL_CLINICS, "forgotten"),
+        ("u", "riverside", "unsubscribed"),
+    ]
+    store.close()
+
+
+def test_ids_are_never_reused_after_an_erasure(db_url):
+    """An erased patient's unsubscribe token and Message-IDs name their enrollment id: no later patient may
+    get it, even when the erased one had the highest id (SQLite would reuse it without AUTOINCREMENT)."""
+    store = Store.open(db_url)
+    first, _ = enroll(store, patient("a@example.org"))
+    erased, _ = enroll(store, patient("b@example.org"))
+    erased_steps = rows(store, f"SELECT id FROM deliveries WHERE enrollment_id = {erased}")  # noqa: S608 (an int)
+    assert store.forget("hash-b@example.org", NOW, "riverside") == 1
+    later, _ = enroll(store, patient("c@example.org"))
+    assert later > erased > first
+    later_steps = rows(store, f"SELECT id FROM deliveries WHERE enrollment_id = {later}")  # noqa: S608 (an int)
+    assert min(later_steps) > max(erased_steps)
+    store.close()
+
+
+def test_an_unsubscribe_stops_one_clinic_and_a_bounce_every_clinic(db_url):
+    store = Store.open(db_url)
+    enroll(store, patient("a@example.org", "riverside"))
+    enroll(store, patient("a@example.org", "harbor"))
+    assert store.unsubscribe("hash-a@example.org", "riverside", NOW) == 1
+    assert store.unsubscribe("hash-a@example.org", "riverside", NOW) == 0  # idempotent
+    assert store.enrollment_counts("riverside") == {"unsubscribed": 1}
+    assert store.enrollment_counts("harbor") == {"active": 1}
+    with pytest.raises(StoreError, match="for this clinic"):  # the same old consent cannot re-enroll
+        enroll(store, patient("a@example.org", "riverside"))
+    assert store.suppress("hash-a@example.org", "bounced", NOW, ALL_CLINICS) == 1
+    assert store.enrollment_counts() == {"unsubscribed": 1, "suppressed": 1}
+    assert rows(store, "SELECT DISTINCT status FROM deliveries") == [("cancelled",)]
+    with pytest.raises(StoreError, match=r"bounced .* cannot be enrolled"):
+        enroll(
+            store, patient("a@example.org", "harbor", NOW + dt.timedelta(days=1)), NOW + dt.timedelta(days=1)
+        )
+    store.close()
+
+
+def test_enrolling_again_after_an_unsubscribe_needs_consent_given_after_it(db_url):
+    store = Store.open(db_url)
+    old, _ = enroll(store, patient("a@example.org"))
+    later = NOW + dt.timedelta(days=3)
+    store.unsubscribe("hash-a@example.org", "riverside", NOW + dt.timedelta(days=1))
+    with pytest.raises(StoreError, match="needs consent given after that"):
+        enroll(store, patient("a@example.org", consent=NOW + dt.timedelta(hours=1)), later)
+    new, created = enroll(store, patient("a@example.org", consent=NOW + dt.timedelta(days=2)), later)
+    assert created
+    assert new > old  # a new enrollment with a new id; the old one stays unsubscribed
+    assert store.enrollment_counts() == {"active": 1, "unsubscribed": 1}
+    assert enroll(store, patient("a@example.org", consent=NOW + dt.timedelta(days=2)), later) == (new, False)
+    assert rows(store, "SELECT COUNT(*) FROM suppressions") == [(0,)]  # the clinic's suppression is lifted
+    store.close()
+
+
+def test_erasure_touches_only_that_clinics_patient(db_url):
+    store = Store.open(db_url)
+    enroll(store, patient("a@example.org", "riverside"))
+    assert store.forget("hash-a@example.org", NOW, "harbor") == 0  # not harbor's patient: nothing happens
+    assert rows(store, "SELECT COUNT(*) FROM suppressions") == [(0,)]
+    assert store.enrollment_counts() == {"active": 1}
+    assert not store.was_erased("hash-a@example.org", "harbor")
+    assert store.forget("hash-a@example.org", NOW, "riverside") == 1
+    assert store.was_erased("hash-a@example.org", "riverside")
+    assert rows(store, "SELECT email_hash, scope, reason FROM suppressions") == [
+        ("hash-a@example.org", "riverside", "forgotten")
+    ]
+    assert rows(store, "SELECT COUNT(*) FROM enrollments") == [(0,)]
     store.close()
 
 
@@ -129,5 +282,36 @@ def test_concurrent_workers_never_claim_the_same_delivery(db_url):
     assert errors == []
     assert len(claimed) == total, f"{len(claimed) - len(set(claimed))} deliveries claimed twice"
     assert len(set(claimed)) == total
-    assert {row["status"] for row in store.status_rows()} == {"sent"}
+    assert {row["status"] for row in store.status_rows(None)} == {"sent"}
     store.close()
+
+
+def test_the_same_enrollment_at_the_same_moment_is_made_once(db_url):
+    """Two servers receiving the same API request at once: one enrollment, and the others are told it exists
+    (on PostgreSQL the unique index refuses the second insert; SQLite serialises the transactions)."""
+    import threading
+
+    Store.open(db_url).close()  # migrated once; Alembic's context is process-global, not thread-safe
+    stores = [Store(make_engine(db_url)) for _ in range(6)]
+    start = threading.Barrier(len(stores))
+    results: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+
+    def work(store: Store) -> None:
+        try:
+            start.wait()
+            results.append(enroll(store, patient("same@example.org")))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(created for _, created in results) == [False] * 5 + [True]
+    assert len({enrollment_id for enrollment_id, _ in results}) == 1
+    assert rows(stores[0], "SELECT COUNT(*) FROM enrollments") == [(1,)]
+    for store in stores:
+        store.close()

@@ -22,13 +22,19 @@ from .conftest import REPO, start_server
 
 NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
 TOKEN = "test-riverside-token"
+HARBOR_TOKEN = "test-harbor-token"
+CONSENT = (dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), "signed consent form")
 
 
 @pytest.fixture(scope="module")
 def shared():
     project = open_project(REPO)
     settings = dataclasses.replace(
-        project.settings, api_token_sha256={"riverside": hashlib.sha256(TOKEN.encode()).hexdigest()}
+        project.settings,
+        api_token_sha256={
+            "riverside": hashlib.sha256(TOKEN.encode()).hexdigest(),
+            "harbor": hashlib.sha256(HARBOR_TOKEN.encode()).hexdigest(),
+        },
     )
     return Mailing(
         dataclasses.replace(project, settings=settings), Store.open("sqlite://"), b"k" * 32, NOW.date()
@@ -49,7 +55,9 @@ def client(mailing):
 
 def enroll(mailing, address="ann@example.org", locale="fr"):
     enrollment_id, _ = mailing.enroll(
-        EnrollmentRequest(address, "Ann", locale, "riverside", "acne-education", "Europe/Paris", NOW.date()),
+        EnrollmentRequest(
+            address, "Ann", locale, "riverside", "acne-education", "Europe/Paris", NOW.date(), *CONSENT
+        ),
         NOW,
     )
     return enrollment_id, unsubscribe_token(mailing.secret, enrollment_id, NOW.date())
@@ -180,12 +188,67 @@ def test_api_bad_json_and_oversized_bodies(client):
     assert big.json == {"error": "request entity too large", "status": 413}
 
 
+def _erase(client, address, token=TOKEN):
+    return client.delete(f"/api/patients/{address}", headers={"Authorization": f"Bearer {token}"})
+
+
 def test_api_delete_erases_like_forget(client, mailing):
-    assert _api(client, BODY).status_code == 201
-    response = client.delete("/api/patients/api@example.org", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert response.json == {"erased_enrollments": 1}
+    first = _api(client, BODY)
+    assert first.status_code == 201
+    response = _erase(client, "api@example.org")
+    assert (response.status_code, response.json) == (200, {"erased_enrollments": 1})
+    assert (_erase(client, "api@example.org").json) == {"erased_enrollments": 0}  # done already: still 200
     assert client.delete("/api/patients/api@example.org").status_code == 401
-    assert _api(client, BODY).status_code == 400  # now on the suppression list
+    refused = _api(client, BODY)  # the old consent does not cover a new enrollment after the erasure
+    assert refused.status_code == 400
+    assert "needs consent given after that" in refused.json[0]["error"]
+    fresh = _api(client, {**BODY, "consent_at": "2026-12-01T10:00:30+00:00"})
+    assert fresh.status_code == 201
+    assert fresh.json["id"] > first.json["id"]  # never the erased patient's id
+
+
+def test_one_clinic_can_neither_erase_nor_probe_another_clinics_patients(client, mailing):
+    """Harbor's token on riverside's patient gets exactly the answer it gets for an address nobody has, and
+    changes nothing: no erasure, no suppression."""
+    enroll(mailing, "riverside.patient@example.org")
+    theirs = _erase(client, "riverside.patient@example.org", HARBOR_TOKEN)
+    nobodys = _erase(client, "nobody@example.org", HARBOR_TOKEN)
+    assert theirs.status_code == nobodys.status_code == 403
+    assert theirs.get_data() == nobodys.get_data()
+    assert theirs.json == {"error": "this clinic has no patient with that address", "status": 403}
+    assert mailing.store.enrollment_counts() == {"active": 1}
+    with mailing.store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM suppressions").scalar() == 0
+    assert _erase(client, "riverside.patient@example.org").json == {"erased_enrollments": 1}
+
+
+def test_one_click_unsubscribe_stops_that_clinic_only(client, mailing):
+    _, token = enroll(mailing, "both@example.org", "en")
+    mailing.enroll(
+        EnrollmentRequest(
+            "both@example.org", "Ann", "en", "harbor", "acne-education", "America/Los_Angeles", None, *CONSENT
+        ),
+        NOW,
+    )
+    response = client.post(f"/u/{token}", data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert mailing.store.enrollment_counts("riverside") == {"unsubscribed": 1}
+    assert mailing.store.enrollment_counts("harbor") == {"active": 1}
+
+
+@pytest.mark.parametrize(
+    ("consent", "error"),
+    [
+        ({"consent_at": None}, "required"),
+        ({"consent_at": "2026-12-01T11:00:00+00:00"}, "is in the future; give the time consent was given"),
+        ({"consent_source": "   "}, "required: how consent was given (e.g. signed form)"),
+    ],
+)
+def test_api_requires_consent_given_and_not_in_the_future(client, consent, error):
+    body = {key: value for key, value in {**BODY, **consent}.items() if value is not None}
+    response = _api(client, body)
+    assert response.status_code == 400
+    assert {"field": next(iter(consent)), "error": error} in response.json
 
 
 def test_the_real_server_answers_the_rfc8058_post(tmp_path):
@@ -194,7 +257,7 @@ def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     mailing = Mailing(project, Store.open(db), b"z" * 40, NOW.date())
     enrollment_id, _ = mailing.enroll(
         EnrollmentRequest(
-            "srv@example.org", "Srv", "en", "riverside", "acne-education", "Europe/London", None
+            "srv@example.org", "Srv", "en", "riverside", "acne-education", "Europe/London", None, *CONSENT
         ),
         dt.datetime.now(dt.UTC),
     )
@@ -219,13 +282,34 @@ def test_the_real_server_answers_the_rfc8058_post(tmp_path):
             )
         assert refused.value.code == 404
         refused.value.close()
+        # Harbor's (public demo) token on riverside's patient: the answer for an address nobody has.
+        probes = [
+            _real_erase(base, address, "demo-harbor-token") for address in ("srv@example.org", "x@y.org")
+        ]
+        assert (
+            probes[0]
+            == probes[1]
+            == (403, b'{"error":"this clinic has no patient with that address","status":403}\n')
+        )
     finally:
         server.terminate()
         out, err = server.communicate(timeout=30)
     assert "srv@example.org" not in out + err  # nothing personal in the server's output
     store = Store.open(db)
-    assert store.enrollment_counts() == {"unsubscribed": 1}
+    assert store.enrollment_counts() == {"unsubscribed": 1}  # still there: harbor erased nothing
     store.close()
+
+
+def _real_erase(base: str, address: str, token: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"{base}/api/patients/{address}", method="DELETE", headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return refused.code, refused.read()
 
 
 @pytest.fixture
@@ -398,6 +482,8 @@ def test_failed_sign_ins_are_refused_per_address_and_per_brand(mailing):
         mailing, clock=lambda: NOW, sign_ins=FailedSignIns(limits, clock=lambda: moment[0])
     ).test_client()
 
+    enroll(mailing, "x@example.org")  # (erased by the first request that gets through)
+
     def api(token, address="192.0.2.1"):
         return client.delete(
             "/api/patients/x@example.org",
@@ -410,7 +496,7 @@ def test_failed_sign_ins_are_refused_per_address_and_per_brand(mailing):
     assert refused.status_code == 429
     assert refused.json == {"error": "too many failed sign-ins; try again later", "status": 429}
     assert 0 < int(refused.headers["Retry-After"]) <= 60
-    assert api(TOKEN, "192.0.2.2").status_code == 200  # another address is not affected
+    assert api(TOKEN, "192.0.2.2").status_code == 200  # another address is not affected (erased: 200)
     moment[0] += 61
     assert api(TOKEN).status_code == 200  # the window has passed
 

@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -379,10 +380,16 @@ def _parse_now(value: str | None) -> dt.datetime:
     "--start", type=DATE, default=None, help="First day of the series (default: today, patient's time)."
 )
 @click.option(
+    "--consent-at",
+    default=None,
+    metavar="ISO8601",
+    help="When the patient gave consent, e.g. 2026-11-25T10:30 (without an offset: the patient's time "
+    "zone). Required: consent is never assumed, and may not be in the future.",
+)
+@click.option(
     "--consent-source",
-    default="clinic staff (command line)",
-    show_default=True,
-    help="How the patient gave consent, recorded with the enrollment.",
+    default=None,
+    help="How the patient gave consent (e.g. 'signed consent form'). Required.",
 )
 @click.option(
     "--csv",
@@ -403,15 +410,19 @@ def enroll(
     series: str | None,
     timezone: str | None,
     start: dt.datetime | None,
-    consent_source: str,
+    consent_at: str | None,
+    consent_source: str | None,
     csv_path: Path | None,
     db_url: str | None,
 ) -> None:
     """Enroll a patient into an email series, or many from a CSV file.
 
-    Every value is checked first: address syntax, a locale the brand publishes, the time zone, the series.
-    An identical repeat changes nothing, so a CSV file can be imported again safely; bad rows are reported
-    with their line and the good ones are imported. Nothing about the patient is written to the output.
+    Every value is checked first: address syntax, a locale the brand publishes, the time zone, the series,
+    and consent — when it was given (not in the future) and how, required on the command line, in every CSV
+    row and in the API alike. An identical repeat changes nothing, so a CSV file can be imported again safely;
+    bad rows are reported with their line and the good ones are imported. After an unsubscribe or an erasure,
+    enrolling the address again at that clinic needs consent given after it. Nothing about the patient is
+    written to the output.
     """
     from .mailing import EnrollmentRequest
 
@@ -436,11 +447,20 @@ def enroll(
             ("--brand", brand),
             ("--series", series),
             ("--timezone", timezone),
+            ("--consent-at", consent_at),
+            ("--consent-source", consent_source),
         )
         if not v
     ]
     if missing:
         raise click.UsageError(f"missing {', '.join(missing)}")
+    try:
+        consent = dt.datetime.fromisoformat(consent_at or "")
+    except ValueError:
+        raise click.BadParameter(
+            f"'{consent_at}' is not an ISO 8601 date and time (like 2026-11-25T10:30)",
+            param_hint="--consent-at",
+        ) from None
     request = EnrollmentRequest(
         email=email or "",
         name=name,
@@ -449,7 +469,8 @@ def enroll(
         series=series or "",
         timezone=timezone or "",
         start_date=start.date() if start else None,
-        consent_source=consent_source,
+        consent_at=consent,
+        consent_source=consent_source or "",
     )
     enrollment_id, created = mailing.enroll(request, now)
     click.echo(
@@ -457,32 +478,67 @@ def enroll(
     )
 
 
-@cli.command()
-@click.argument("email")
-@DB_OPTION
-@click.pass_context
-def unsubscribe(ctx: click.Context, email: str, db_url: str | None) -> None:
-    """Stop every series for this address; it is also put on the suppression list. Idempotent."""
-    now = _now()
-    count = _mailing(ctx, db_url, now.date()).unsubscribe(email, now)
-    click.echo(
-        f"unsubscribed ({count} active enrollment(s) stopped); the address will not be written to again"
+def _clinic_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--brand ID or --all-brands: every patient-data command acts on one clinic unless told otherwise."""
+    command = click.option(
+        "--all-brands", is_flag=True, help="Act on every clinic of this installation (only when asked)."
+    )(command)
+    return click.option("--brand", default=None, metavar="ID", help="The clinic (brand id) to act for.")(
+        command
     )
 
 
+def _chosen_brand(ctx: click.Context, brand: str | None, all_brands: bool) -> str | None:
+    """The clinic a patient-data command acts for (None: every clinic, asked for with --all-brands)."""
+    from .brands import brand_files
+
+    if (brand is None) == (not all_brands):
+        raise click.UsageError("say which clinic: --brand ID, or --all-brands for every clinic")
+    known = sorted(path.stem for path in brand_files(_project(ctx).content_dir))
+    if brand is not None and brand not in known:
+        raise click.BadParameter(f"unknown brand '{brand}'; brands: {', '.join(known)}", param_hint="--brand")
+    return brand
+
+
 @cli.command()
 @click.argument("email")
+@_clinic_options
 @DB_OPTION
 @click.pass_context
-def forget(ctx: click.Context, email: str, db_url: str | None) -> None:
-    """Erase this patient's personal data (name, address, enrollments, deliveries).
+def unsubscribe(
+    ctx: click.Context, email: str, brand: str | None, all_brands: bool, db_url: str | None
+) -> None:
+    """Stop every series of this clinic (--brand) for this address; the clinic will not write to it again.
 
-    Only a keyed hash of the address is kept, on the suppression list, so that the address is never enrolled
-    or written to again by mistake. On SQLite the deleted data is overwritten, not just unlinked.
-    """
+    Unsubscribing is per clinic: other clinics' series go on (--all-brands stops them all). Idempotent.
+    Enrolling the address again at this clinic needs consent given after the unsubscribe."""
+    clinic = _chosen_brand(ctx, brand, all_brands)
     now = _now()
-    count = _mailing(ctx, db_url, now.date()).forget(email, now)
-    click.echo(f"erased {count} enrollment(s); only a keyed hash remains on the suppression list")
+    count = _mailing(ctx, db_url, now.date()).unsubscribe(email, now, clinic)
+    where = f"clinic {clinic}" if clinic else "every clinic"
+    click.echo(f"unsubscribed from {where}: {count} active enrollment(s) stopped")
+
+
+@cli.command()
+@click.argument("email")
+@_clinic_options
+@DB_OPTION
+@click.pass_context
+def forget(ctx: click.Context, email: str, brand: str | None, all_brands: bool, db_url: str | None) -> None:
+    """Erase this patient's personal data at one clinic (--brand): name, address, enrollments, deliveries.
+
+    Only a keyed hash of the address is kept, on that clinic's suppression list, so that the clinic does not
+    write to it again by mistake; an address that was not the clinic's patient is left alone entirely.
+    --all-brands erases it at every clinic. On SQLite the deleted data is overwritten, not just unlinked.
+    """
+    clinic = _chosen_brand(ctx, brand, all_brands)
+    now = _now()
+    count = _mailing(ctx, db_url, now.date()).forget(email, now, clinic)
+    if count:
+        click.echo(f"erased {count} enrollment(s); only a keyed hash remains on the suppression list")
+    else:
+        where = f"clinic {clinic}" if clinic else "any clinic"
+        click.echo(f"nothing to erase: the address is not a patient of {where}")
 
 
 @cli.command("send-due")
@@ -604,19 +660,25 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
 
 @cli.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@_clinic_options
 @DB_OPTION
 @click.pass_context
-def mail_status(ctx: click.Context, as_json: bool, db_url: str | None) -> None:
+def mail_status(
+    ctx: click.Context, as_json: bool, brand: str | None, all_brands: bool, db_url: str | None
+) -> None:
     """Per series and step: how many emails are pending, sent, deferred, failed or cancelled; next due time.
-    Then each failing delivery with its last error, and each claimed one with its age (ids, never addresses)."""
+    Then each failing delivery with its last error, and each claimed one with its age (ids, never addresses).
+    One clinic's (--brand ID), or every clinic's together (--all-brands)."""
     from .store import Store, default_url
 
+    clinic = _chosen_brand(ctx, brand, all_brands)
     project = _project(ctx)
     store = Store.open(db_url or default_url(project.root))
-    rows = store.status_rows()
-    trouble = store.trouble_rows()
+    rows = store.status_rows(clinic)
+    trouble = store.trouble_rows(clinic)
+    counts = store.enrollment_counts(clinic)
     if as_json:
-        payload = {"enrollments": store.enrollment_counts(), "steps": rows, "problems": trouble}
+        payload = {"brand": clinic, "enrollments": counts, "steps": rows, "problems": trouble}
         click.echo(json.dumps(payload, indent=2, default=str))
         return
     steps: dict[tuple[str, int, str], dict[str, Any]] = {}
@@ -636,7 +698,6 @@ def mail_status(ctx: click.Context, as_json: bool, db_url: str | None) -> None:
             f"{series_id + ' / ' + str(index + 1) + ' ' + step:<40} {item.get('pending', 0):>8} "
             f"{item.get('sent', 0):>6} {item.get('deferred', 0):>9} {item.get('failed', 0):>7}  {next_due}"
         )
-    counts = store.enrollment_counts()
     click.echo("enrollments: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"))
     _echo_trouble(trouble, _now())
 

@@ -41,7 +41,7 @@ from .qa import BIDI_CONTROL, BIDI_NAMES
 from .render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
 from .signing import email_hash, load_secret, message_id, unsubscribe_token
-from .store import DueDelivery, NewEnrollment, PlannedDelivery, Store, StoreError
+from .store import ALL_CLINICS, DueDelivery, NewEnrollment, PlannedDelivery, Store, StoreError
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The fields of an enrollment, as CSV columns and as the web API's JSON keys.
@@ -57,6 +57,8 @@ CSV_COLUMNS = (
     "consent_source",
 )
 LEASE = dt.timedelta(minutes=10)
+# How far ahead of the server's clock a consent time may be (another computer's clock running fast).
+CLOCK_SKEW = dt.timedelta(minutes=5)
 RETRY_BASE = dt.timedelta(minutes=5)
 
 
@@ -69,8 +71,8 @@ class EnrollmentRequest:
     series: str
     timezone: str
     start_date: dt.date | None = None
-    consent_at: dt.datetime | None = None
-    consent_source: str = "clinic staff"
+    consent_at: dt.datetime | None = None  # without an offset: in the patient's time zone
+    consent_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,9 @@ class Mailing:
 
     # validation and enrollment ---------------------------------------------------------------------------
 
-    def validate(self, request: EnrollmentRequest, today: dt.date) -> list[FieldError]:
+    def validate(self, request: EnrollmentRequest, now: dt.datetime) -> list[FieldError]:
         """Every problem with a request, by field; the same checks for the command line, CSV and the API."""
+        today = now.date()
         errors: list[FieldError] = []
         address = request.email.strip()
         if CONTROL.search(request.email) or not ADDRESS.match(address) or len(address) > 254:
@@ -151,26 +154,25 @@ class Mailing:
                 errors.append(
                     FieldError("locale", f"not published for {brand.id}; use one of {', '.join(offered)}")
                 )
-        try:
-            zoneinfo.ZoneInfo(request.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = _zone(request.timezone)
+        if zone is None:
             errors.append(FieldError("timezone", "unknown time zone; use one like Europe/Paris"))
         if request.start_date is not None and not (
             today - dt.timedelta(days=60) <= request.start_date <= today + dt.timedelta(days=365)
         ):
             errors.append(FieldError("start_date", "must be within 60 days before and a year after today"))
-        if not request.consent_source.strip() or CONTROL.search(request.consent_source):
-            errors.append(FieldError("consent_source", "say how consent was given, on one line"))
+        errors += _consent_problems(request, zone or dt.UTC, now)
         return errors
 
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
         """Enroll a patient; an identical repeat returns the existing enrollment. Raises ScarleafletsError."""
-        problems = self.validate(request, now.date())
+        problems = self.validate(request, now)
         if problems:
             raise ScarleafletsError("; ".join(f"{p.field}: {p.error}" for p in problems))
         brand = self.brands[request.brand]
         series = self.series[request.series]
         zone = zoneinfo.ZoneInfo(request.timezone)
+        assert request.consent_at is not None  # validated
         start = request.start_date or now.astimezone(zone).date()
         planned = [
             PlannedDelivery(step.id, index, drip.first_due(start, step.day, brand.email.send_window, zone))
@@ -186,7 +188,7 @@ class Mailing:
             series=request.series,
             timezone=request.timezone,
             start_date=start,
-            consent_at=request.consent_at or now,
+            consent_at=_in_zone(request.consent_at, zone),
             consent_source=request.consent_source.strip(),
         )
         return self.store.enroll(
@@ -205,7 +207,7 @@ class Mailing:
         reader = csv.DictReader(io.StringIO(text))
         missing = [
             c
-            for c in ("email", "locale", "brand", "series", "timezone")
+            for c in ("email", "locale", "brand", "series", "timezone", "consent_at", "consent_source")
             if c not in (reader.fieldnames or [])
         ]
         if missing:
@@ -217,7 +219,8 @@ class Mailing:
             line = reader.line_num
             request, problems = self._request_from_row(row)
             if request is not None:
-                problems += self.validate(request, now.date())
+                reported = {p.field for p in problems}
+                problems += [p for p in self.validate(request, now) if p.field not in reported]
                 key = (request.email.strip().lower(), request.brand, request.series)
                 if not problems and key in seen:
                     problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
@@ -252,7 +255,6 @@ class Mailing:
         if value("consent_at"):
             try:
                 consent = dt.datetime.fromisoformat(value("consent_at"))
-                consent = consent if consent.tzinfo else consent.replace(tzinfo=dt.UTC)
             except ValueError:
                 problems.append(
                     FieldError("consent_at", "not a date and time; write 2026-11-25T10:30:00+01:00")
@@ -268,18 +270,20 @@ class Mailing:
             timezone=value("timezone"),
             start_date=start,
             consent_at=consent,
-            consent_source=value("consent_source") or "CSV import",
+            consent_source=value("consent_source"),
         )
         return request, problems
 
-    def unsubscribe(self, address: str, now: dt.datetime) -> int:
-        ids = self.store.enrollment_ids(email_hash(self.secret, address))
-        changed = self.store.unsubscribe(ids, now)
-        self.store.suppress(email_hash(self.secret, address), "unsubscribed", now)
-        return changed
+    def unsubscribe(self, address: str, now: dt.datetime, brand: str | None) -> int:
+        """Stop this clinic's series for the address and write to it no more from that clinic (every clinic
+        where it is enrolled, for None). Returns how many active enrollments were stopped."""
+        key = email_hash(self.secret, address)
+        clinics = [brand] if brand is not None else self.store.brands_of(key)
+        return sum(self.store.unsubscribe(key, clinic, now) for clinic in clinics)
 
-    def forget(self, address: str, now: dt.datetime) -> int:
-        return self.store.forget(email_hash(self.secret, address), now)
+    def forget(self, address: str, now: dt.datetime, brand: str | None) -> int:
+        """Erase the address's data at one clinic (every clinic for None); see :meth:`Store.forget`."""
+        return self.store.forget(email_hash(self.secret, address), now, brand)
 
     # sending ----------------------------------------------------------------------------------------------
 
@@ -405,7 +409,7 @@ class Mailing:
             return
         self.store.record_failed(due.id, worker, outcome.detail, now)
         if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
-            self.store.suppress(email_hash(self.secret, due.email), "bounced", now)
+            self.store.suppress(email_hash(self.secret, due.email), "bounced", now, ALL_CLINICS)
         report.failed += 1
         report.reasons["failed", outcome.detail] += 1
 
@@ -437,6 +441,38 @@ class Mailing:
         for due in deliveries:
             self.store.postpone(due.id, worker, now)
         report.given_back += len(deliveries)
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _in_zone(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A time written without an offset is the patient's local time."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _consent_problems(request: EnrollmentRequest, zone: dt.tzinfo, now: dt.datetime) -> list[FieldError]:
+    """Consent is never assumed: when it was given (not in the future) and how, on every path."""
+    problems = []
+    if request.consent_at is None:
+        problems.append(
+            FieldError(
+                "consent_at",
+                "required: when the patient gave consent, like 2026-11-25T10:30:00+01:00 (without an offset: "
+                "the patient's time zone)",
+            )
+        )
+    elif _in_zone(request.consent_at, zone) > now + CLOCK_SKEW:
+        problems.append(FieldError("consent_at", "is in the future; give the time consent was given"))
+    if not request.consent_source.strip():
+        problems.append(FieldError("consent_source", "required: how consent was given (e.g. signed form)"))
+    elif CONTROL.search(request.consent_source) or len(request.consent_source) > 200:
+        problems.append(FieldError("consent_source", "must be one line of at most 200 characters"))
+    return problems
 
 
 def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:

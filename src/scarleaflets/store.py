@@ -2,7 +2,9 @@
 
 Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
 ``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
-next attempt, Message-ID, last error and when it first failed, sent time) and ``suppressions`` (keyed hashes only). The schema is
+next attempt, Message-ID, last error and when it first failed, sent time) and ``suppressions`` (keyed hashes
+only, per clinic for unsubscribes and erasures, for every clinic for bounces and complaints). Ids are never
+reused (AUTOINCREMENT on SQLite), so a link or Message-ID of an erased patient names no one else. The schema is
 managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
 never loses data.
 
@@ -49,8 +51,20 @@ enrollments = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
-    sa.UniqueConstraint("email_hash", "brand", "series", name="uq_enrollment_per_series"),
+    # One *active* enrollment per address, clinic and series: re-enrolling after an unsubscribe (with fresh
+    # consent) makes a new one, with a new id.
+    sa.Index(
+        "uq_active_enrollment",
+        "email_hash",
+        "brand",
+        "series",
+        unique=True,
+        sqlite_where=sa.text("status = 'active'"),
+        postgresql_where=sa.text("status = 'active'"),
+    ),
+    sa.Index("ix_enrollments_patient", "email_hash", "brand"),
     sa.Index("ix_enrollments_status", "status"),
+    sqlite_autoincrement=True,  # ids are never reused: an erased patient's links can name no one else
 )
 
 deliveries = sa.Table(
@@ -75,15 +89,23 @@ deliveries = sa.Table(
     sa.UniqueConstraint("enrollment_id", "step", name="uq_delivery_per_step"),
     sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
     sa.Index("ix_deliveries_enrollment_sent", "enrollment_id", "sent_at"),
+    sqlite_autoincrement=True,
 )
 
+# Who must not be written to, by keyed hash: per clinic (``scope`` = brand id) for an unsubscribe or an erasure,
+# for every clinic (``scope`` = ALL_CLINICS) for a hard bounce or a complaint.
 suppressions = sa.Table(
     "suppressions",
     metadata,
-    sa.Column("email_hash", sa.String(64), primary_key=True),
+    sa.Column("email_hash", sa.String(64), nullable=False),
+    sa.Column("scope", sa.String(64), nullable=False),
     sa.Column("reason", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.PrimaryKeyConstraint("email_hash", "scope", name="pk_suppression"),
 )
+ALL_CLINICS = "*"
+# Suppressions that fresh consent, given after them, lifts; the others (bounced, complained) are for good.
+LIFTED_BY_CONSENT = ("unsubscribed", "forgotten")
 
 # Delivery statuses. "claimed" is held by a worker; an old claim (a worker that died) can be taken over.
 PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
@@ -208,9 +230,23 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default); data is kept (each migration keeps it)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        # SQLite rebuilds a table to change it; with foreign keys on, dropping the old enrollments table would
+        # cascade into every delivery. The pragma is ignored inside a transaction, so it is set before one,
+        # and the keys are checked before the migration commits (SQLite's documented procedure).
+        raw = connection.connection.driver_connection
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise StoreError("the migration left rows that break a foreign key; nothing was changed")
+        finally:
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 @dataclass(frozen=True)
@@ -253,6 +289,24 @@ class DueDelivery:
     first_failed_at: dt.datetime | None = None
 
 
+EARLIEST = dt.datetime(1970, 1, 1)
+
+
+def _refuse_unless_consented(row: Any, consent: dt.datetime) -> None:  # noqa: ANN401 (a database row)
+    """Raise StoreError for a suppression that this enrollment's consent does not lift."""
+    when = f"{row.created_at:%Y-%m-%d %H:%M} UTC"
+    where = "for every clinic" if row.scope == ALL_CLINICS else "for this clinic"
+    if row.reason not in LIFTED_BY_CONSENT:
+        raise StoreError(
+            f"this address is on the suppression list {where} ({row.reason} on {when}): it cannot be enrolled"
+        )
+    if consent <= row.created_at:
+        raise StoreError(
+            f"this address is on the suppression list {where} ({row.reason} on {when}); enrolling it again "
+            "needs consent given after that (consent_at)"
+        )
+
+
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -276,11 +330,16 @@ class Store:
 
     # enrollment -------------------------------------------------------------------------------------------
 
-    def is_suppressed(self, connection: Connection, email_hash: str) -> bool:
-        row = connection.execute(
-            sa.select(suppressions.c.reason).where(suppressions.c.email_hash == email_hash)
+    def _suppressions(self, connection: Connection, email_hash: str, brand: str) -> list[Any]:
+        """The suppressions that apply to this address at this clinic: the clinic's own and every clinic's."""
+        return list(
+            connection.execute(
+                sa.select(suppressions.c.scope, suppressions.c.reason, suppressions.c.created_at).where(
+                    suppressions.c.email_hash == email_hash,
+                    suppressions.c.scope.in_((brand, ALL_CLINICS)),
+                )
+            )
         )
-        return row.first() is not None
 
     def enroll(
         self,
@@ -291,40 +350,59 @@ class Store:
     ) -> tuple[int, bool]:
         """Create the enrollment and its deliveries; an identical repeat returns the existing one unchanged.
 
-        Returns (enrollment id, created). Raises StoreError for an address on the suppression list."""
+        Returns (enrollment id, created). Raises StoreError for a suppressed address: for good after a hard
+        bounce or a complaint; after an unsubscribe or an erasure, unless consent was given after it (then the
+        clinic's suppression is lifted and a new enrollment, with a new id, is made)."""
+        try:
+            return self._enroll(new, planned, now, message_id)
+        except sa.exc.IntegrityError:
+            # The same request, at the same moment, through another server or thread (PostgreSQL does not
+            # serialise the two as SQLite does): the other one made the enrollment, and this is a repeat.
+            with self.engine.connect() as connection:
+                existing = connection.execute(
+                    sa.select(enrollments.c.id).where(
+                        enrollments.c.email_hash == new.email_hash,
+                        enrollments.c.brand == new.brand,
+                        enrollments.c.series == new.series,
+                        enrollments.c.status == ACTIVE,
+                    )
+                ).first()
+            if existing is None:
+                raise
+            return int(existing.id), False
+
+    def _enroll(
+        self,
+        new: NewEnrollment,
+        planned: Sequence[PlannedDelivery],
+        now: dt.datetime,
+        message_id: Callable[[int, str], str],
+    ) -> tuple[int, bool]:
         stamp = naive_utc(now)
+        consent = naive_utc(new.consent_at)
         with self.transaction() as connection:
-            if self.is_suppressed(connection, new.email_hash):
-                raise StoreError("this address is on the suppression list (unsubscribed, bounced or erased)")
+            blocking = self._suppressions(connection, new.email_hash, new.brand)
+            for row in blocking:
+                _refuse_unless_consented(row, consent)
             existing = connection.execute(
-                sa.select(enrollments.c.id).where(
+                sa.select(enrollments.c.id)
+                .where(
                     enrollments.c.email_hash == new.email_hash,
                     enrollments.c.brand == new.brand,
                     enrollments.c.series == new.series,
+                    enrollments.c.status.in_((ACTIVE, COMPLETED)),
+                    enrollments.c.created_at >= max((row.created_at for row in blocking), default=EARLIEST),
                 )
+                .order_by(enrollments.c.id.desc())
             ).first()
             if existing is not None:
                 return int(existing.id), False
-            result = connection.execute(
-                enrollments.insert().values(
-                    email=new.email,
-                    email_hash=new.email_hash,
-                    name=new.name,
-                    locale=new.locale,
-                    brand=new.brand,
-                    series=new.series,
-                    timezone=new.timezone,
-                    start_date=new.start_date,
-                    consent_at=naive_utc(new.consent_at),
-                    consent_source=new.consent_source,
-                    status=ACTIVE,
-                    created_at=stamp,
-                    updated_at=stamp,
+            connection.execute(  # fresh consent lifts this clinic's unsubscribe or erasure
+                suppressions.delete().where(
+                    suppressions.c.email_hash == new.email_hash, suppressions.c.scope == new.brand
                 )
             )
-            key = result.inserted_primary_key
-            assert key is not None
-            enrollment_id = int(key[0])
+            enrollment_id = self._insert_enrollment(connection, new, stamp)
             if planned:
                 connection.execute(
                     deliveries.insert(),
@@ -344,71 +422,103 @@ class Store:
                 )
             return enrollment_id, True
 
-    def enrollment_ids(self, email_hash: str) -> list[int]:
+    @staticmethod
+    def _insert_enrollment(connection: Connection, new: NewEnrollment, stamp: dt.datetime) -> int:
+        result = connection.execute(
+            enrollments.insert().values(
+                email=new.email,
+                email_hash=new.email_hash,
+                name=new.name,
+                locale=new.locale,
+                brand=new.brand,
+                series=new.series,
+                timezone=new.timezone,
+                start_date=new.start_date,
+                consent_at=naive_utc(new.consent_at),
+                consent_source=new.consent_source,
+                status=ACTIVE,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def _patient_ids(self, connection: Connection, email_hash: str, brand: str | None) -> list[int]:
+        """This address's enrollments at one clinic (every clinic for None)."""
+        query = sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
+        if brand is not None:
+            query = query.where(enrollments.c.brand == brand)
+        return [int(r.id) for r in connection.execute(query)]
+
+    def enrollment_ids(self, email_hash: str, brand: str | None) -> list[int]:
+        with self.engine.connect() as connection:
+            return self._patient_ids(connection, email_hash, brand)
+
+    def brands_of(self, email_hash: str) -> list[str]:
+        """The clinics where this address is (or was) enrolled."""
         with self.engine.connect() as connection:
             rows = connection.execute(
-                sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
+                sa.select(enrollments.c.brand).where(enrollments.c.email_hash == email_hash).distinct()
             )
-            return [int(r.id) for r in rows]
+            return sorted(str(r.brand) for r in rows)
 
-    def unsubscribe(self, enrollment_ids: Sequence[int], now: dt.datetime) -> int:
-        """Stop the series for these enrollments: nothing more is sent. Idempotent. Returns how many changed."""
-        stamp = naive_utc(now)
+    def unsubscribe(self, email_hash: str, brand: str, now: dt.datetime) -> int:
+        """Stop every series of this clinic for this address, and write to it no more from this clinic.
+        Idempotent. Returns how many active enrollments were stopped."""
+        return self.suppress(email_hash, "unsubscribed", now, brand)
+
+    def suppress(self, email_hash: str, reason: str, now: dt.datetime, brand: str = ALL_CLINICS) -> int:
+        """Put the address on the suppression list of one clinic (``brand``) or of every clinic (ALL_CLINICS),
+        stop its active enrollments there and cancel their pending steps. Returns how many were stopped."""
         with self.transaction() as connection:
-            changed = connection.execute(
-                enrollments.update()
-                .where(enrollments.c.id.in_(enrollment_ids), enrollments.c.status == ACTIVE)
-                .values(status=UNSUBSCRIBED, updated_at=stamp)
-            ).rowcount
+            return self._suppress(connection, email_hash, reason, now, brand)
+
+    def _suppress(
+        self, connection: Connection, email_hash: str, reason: str, now: dt.datetime, brand: str
+    ) -> int:
+        key = (suppressions.c.email_hash == email_hash, suppressions.c.scope == brand)
+        if connection.execute(sa.select(suppressions.c.reason).where(*key)).first() is None:
             connection.execute(
-                deliveries.update()
-                .where(
-                    deliveries.c.enrollment_id.in_(enrollment_ids),
-                    deliveries.c.status.in_([PENDING, DEFERRED]),
+                suppressions.insert().values(
+                    email_hash=email_hash, scope=brand, reason=reason, created_at=naive_utc(now)
                 )
-                .values(status=CANCELLED, last_error="unsubscribed")
             )
-            return int(changed or 0)
-
-    def suppress(self, email_hash: str, reason: str, now: dt.datetime) -> None:
-        with self.transaction() as connection:
-            self._suppress(connection, email_hash, reason, now)
-
-    def _suppress(self, connection: Connection, email_hash: str, reason: str, now: dt.datetime) -> None:
-        if not self.is_suppressed(connection, email_hash):
-            connection.execute(
-                suppressions.insert().values(email_hash=email_hash, reason=reason, created_at=naive_utc(now))
-            )
-        ids = [
-            r.id
-            for r in connection.execute(
-                sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
-            )
-        ]
-        connection.execute(
+        else:
+            connection.execute(suppressions.update().where(*key).values(reason=reason))
+        ids = self._patient_ids(connection, email_hash, None if brand == ALL_CLINICS else brand)
+        stopped = connection.execute(
             enrollments.update()
             .where(enrollments.c.id.in_(ids), enrollments.c.status == ACTIVE)
-            .values(status=SUPPRESSED, updated_at=naive_utc(now))
-        )
+            .values(
+                status=UNSUBSCRIBED if reason == "unsubscribed" else SUPPRESSED, updated_at=naive_utc(now)
+            )
+        ).rowcount
         connection.execute(
             deliveries.update()
             .where(deliveries.c.enrollment_id.in_(ids), deliveries.c.status.in_([PENDING, DEFERRED]))
             .values(status=CANCELLED, last_error=reason)
         )
+        return int(stopped or 0)
 
-    def forget(self, email_hash: str, now: dt.datetime) -> int:
-        """Erase everything about an address but its keyed hash, kept on the suppression list."""
+    def forget(self, email_hash: str, now: dt.datetime, brand: str | None) -> int:
+        """Erase this address's enrollments and deliveries at one clinic (every clinic for None); a keyed hash
+        stays on the suppression list of each clinic where it was a patient, and nowhere else. Returns how many
+        enrollments were erased."""
         with self.transaction() as connection:
-            self._suppress(connection, email_hash, "forgotten", now)
-            ids = [
-                r.id
-                for r in connection.execute(
-                    sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
+            rows = connection.execute(
+                sa.select(enrollments.c.id, enrollments.c.brand).where(
+                    enrollments.c.email_hash == email_hash,
+                    *([enrollments.c.brand == brand] if brand is not None else []),
                 )
-            ]
+            ).all()
+            for clinic in sorted({str(r.brand) for r in rows}):
+                self._suppress(connection, email_hash, "forgotten", now, clinic)
+            ids = [r.id for r in rows]
             connection.execute(deliveries.delete().where(deliveries.c.enrollment_id.in_(ids)))
             connection.execute(enrollments.delete().where(enrollments.c.id.in_(ids)))
-        if self.engine.dialect.name == "sqlite":  # move the overwritten pages out of the write-ahead log too
+        if rows and self.engine.dialect.name == "sqlite":  # move overwritten pages out of the write-ahead log
             raw = self.engine.raw_connection()
             try:
                 cursor = raw.cursor()
@@ -416,7 +526,17 @@ class Store:
                 cursor.close()
             finally:
                 raw.close()
-        return len(ids)
+        return len(rows)
+
+    def was_erased(self, email_hash: str, brand: str) -> bool:
+        """Whether this clinic erased this address (so a repeated erasure request can say it is done)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(suppressions.c.reason).where(
+                    suppressions.c.email_hash == email_hash, suppressions.c.scope == brand
+                )
+            ).first()
+            return row is not None and row.reason == "forgotten"
 
     # sending ----------------------------------------------------------------------------------------------
 
@@ -566,7 +686,8 @@ class Store:
 
     # reporting --------------------------------------------------------------------------------------------
 
-    def status_rows(self) -> list[dict[str, Any]]:
+    def status_rows(self, brand: str | None) -> list[dict[str, Any]]:
+        """Per series, step and status: how many deliveries, and the next due time (one clinic, or all)."""
         query = (
             sa.select(
                 enrollments.c.series,
@@ -577,13 +698,14 @@ class Store:
                 sa.func.min(deliveries.c.next_attempt_at).label("next_at"),
             )
             .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .where(*_of_clinic(brand))
             .group_by(enrollments.c.series, deliveries.c.step_index, deliveries.c.step, deliveries.c.status)
             .order_by(enrollments.c.series, deliveries.c.step_index)
         )
         with self.engine.connect() as connection:
             return [dict(r._mapping) for r in connection.execute(query)]
 
-    def trouble_rows(self, limit: int = 50) -> list[dict[str, Any]]:
+    def trouble_rows(self, brand: str | None, limit: int = 50) -> list[dict[str, Any]]:
         """Deliveries that failed (for good or for now), newest problem first, and claims with their age: ids,
         step, status, attempts, times and last error — no address or name."""
         query = (
@@ -603,12 +725,13 @@ class Store:
             )
             .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
             .where(
+                *_of_clinic(brand),
                 sa.or_(
                     deliveries.c.status == CLAIMED,
                     sa.and_(
                         deliveries.c.status.in_((DEFERRED, FAILED)), deliveries.c.last_error.is_not(None)
                     ),
-                )
+                ),
             )
             .order_by(deliveries.c.status, deliveries.c.first_failed_at.desc(), deliveries.c.id)
             .limit(limit)
@@ -619,9 +742,16 @@ class Store:
             row["last_error"] = ADDRESS_LIKE.sub("<address>", row["last_error"] or "")
         return rows
 
-    def enrollment_counts(self) -> dict[str, int]:
+    def enrollment_counts(self, brand: str | None = None) -> dict[str, int]:
         with self.engine.connect() as connection:
             rows = connection.execute(
-                sa.select(enrollments.c.status, sa.func.count()).group_by(enrollments.c.status)
+                sa.select(enrollments.c.status, sa.func.count())
+                .where(*_of_clinic(brand))
+                .group_by(enrollments.c.status)
             )
             return {str(status): int(count) for status, count in rows}
+
+
+def _of_clinic(brand: str | None) -> list[sa.ColumnElement[bool]]:
+    """The condition for one clinic's enrollments (none: every clinic's)."""
+    return [] if brand is None else [enrollments.c.brand == brand]

@@ -2,10 +2,11 @@
 
 - ``POST /u/<token>`` with ``List-Unsubscribe=One-Click`` (RFC 8058) unsubscribes at once, idempotently;
   ``GET /u/<token>`` never does (link scanners follow GETs): it shows a page, in the patient's language and
-  the clinic's colours, with a button that POSTs. Tokens are signed and name the enrollment, never the
-  address; a forged, truncated or expired one gets a plain localized page that reveals nothing.
+  the clinic's colours, with a button that POSTs; it stops every series of that clinic. Tokens are signed and
+  name the enrollment, never the address; a forged, truncated or expired one gets a plain localized page that reveals nothing.
 - ``POST /api/enrollments`` (JSON) and ``DELETE /api/patients/<email>``, authenticated with a per-brand
-  bearer token whose SHA-256 is in the settings, run the same validation and code as the command line.
+  bearer token whose SHA-256 is in the settings, run the same validation and code as the command line, and act
+  only on the token's clinic: another clinic's patient gets the same 403 as an unknown address.
 - ``GET /gallery/…``, for staff (HTTP basic: the brand id and its API token): every leaflet of a brand and
   language with a thumbnail of its first page, and every email of each series rendered exactly as it would be
   sent to a sample patient — HTML, text and headers — with a language switcher.
@@ -257,9 +258,7 @@ def create_app(
             return page("web/invalid.html.j2", browser_locale(), 404)
         if request.form.get("List-Unsubscribe") != "One-Click":
             return page("web/unsubscribe.html.j2", row.locale, 400, brand_id=row.brand)
-        moment = now()
-        mailing.store.unsubscribe([row.id], moment)
-        mailing.store.suppress(row.email_hash, "unsubscribed", moment)
+        mailing.store.unsubscribe(row.email_hash, row.brand, now())  # every series of this clinic
         return page("web/unsubscribed.html.j2", row.locale, 200, brand_id=row.brand)
 
     def authenticated_brand() -> str | None:
@@ -301,9 +300,7 @@ def create_app(
         if enrollment is not None and enrollment.brand != brand:
             return jsonify({"error": "this token may not enroll patients for that brand"}), 403
         if enrollment is not None:
-            errors += [
-                {"field": p.field, "error": p.error} for p in mailing.validate(enrollment, now().date())
-            ]
+            errors += [{"field": p.field, "error": p.error} for p in mailing.validate(enrollment, now())]
         if errors or enrollment is None:
             return jsonify(errors), 400
         try:
@@ -314,11 +311,16 @@ def create_app(
 
     @app.delete("/api/patients/<path:address>")
     def api_forget(address: str) -> tuple[Response, int]:
-        refused = api_guard(None)
-        if not isinstance(refused, str):
-            return refused
-        erased = mailing.store.forget(email_hash(mailing.secret, address), now())
-        return jsonify({"erased_enrollments": erased}), 200
+        """Erase the token's clinic's patient. For an address that is not this clinic's patient the answer is
+        the same 403 whether it is another clinic's patient or nobody's: it reveals nothing, changes nothing."""
+        brand = api_guard(None)
+        if not isinstance(brand, str):
+            return brand
+        key = email_hash(mailing.secret, address)
+        erased = mailing.store.forget(key, now(), brand)
+        if erased or mailing.store.was_erased(key, brand):
+            return jsonify({"erased_enrollments": erased}), 200
+        return jsonify({"error": "this clinic has no patient with that address", "status": 403}), 403
 
     def gallery_brand() -> str | None:
         """HTTP basic authentication: user = brand id, password = that brand's API token."""
@@ -527,8 +529,6 @@ def _request_from_json(data: dict[str, Any]) -> tuple[list[dict[str, str]], Enro
         errors.append({"field": "start_date", "error": "not a date; write YYYY-MM-DD"})
     try:
         consent = dt.datetime.fromisoformat(text["consent_at"]) if text.get("consent_at") else None
-        if consent is not None and consent.tzinfo is None:
-            consent = consent.replace(tzinfo=dt.UTC)
     except ValueError:
         errors.append({"field": "consent_at", "error": "not an ISO 8601 date and time"})
     if errors:
