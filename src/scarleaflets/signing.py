@@ -53,6 +53,11 @@ def email_hash(secret: bytes, address: str) -> str:
     return _mac(secret, "email", normalize_email(address)).hex()
 
 
+def client_key(secret: bytes, address: str) -> str:
+    """A keyed hash of a client's network address: counts failed sign-ins per client without storing its IP."""
+    return _mac(secret, "sign-in-client", address).hex()
+
+
 def message_id(secret: bytes, enrollment_id: int, step: str, domain: str) -> str:
     """The same Message-ID for every attempt at one (enrollment, step), so a resend is recognisably the same."""
     digest = base64.b32encode(_mac(secret, "message-id", f"{enrollment_id}:{step}")[:20]).decode().lower()

@@ -2,7 +2,8 @@
 
 Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
 ``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
-next attempt, Message-ID, last error and when it first failed, sent time) and ``suppressions`` (keyed hashes only). The schema is
+next attempt, Message-ID, last error and when it first failed, sent time), ``suppressions`` (keyed hashes only)
+and ``sign_in_failures`` (the web service's failed sign-ins, shared by every instance). The schema is
 managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
 never loses data.
 
@@ -83,6 +84,19 @@ suppressions = sa.Table(
     sa.Column("email_hash", sa.String(64), primary_key=True),
     sa.Column("reason", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# Failed sign-ins to the web service (API bearer token, gallery password), shared by every instance: ``key`` is
+# a keyed hash of the client's address (never the address) or a brand id. Rows older than the window are pruned.
+sign_in_failures = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key_kind", sa.String(16), nullable=False),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Index("ix_sign_in_failures_key", "key_kind", "key", "at"),
+    sa.Index("ix_sign_in_failures_at", "at"),
 )
 
 # Delivery statuses. "claimed" is held by a worker; an old claim (a worker that died) can be taken over.
