@@ -131,3 +131,79 @@ def test_concurrent_workers_never_claim_the_same_delivery(db_url):
     assert len(set(claimed)) == total
     assert {row["status"] for row in store.status_rows()} == {"sent"}
     store.close()
+
+
+@pytest.mark.parametrize("outcome", ["postpone", "retry"])
+def test_a_claim_taken_back_after_an_unsubscribe_is_cancelled_not_reopened(db_url, outcome):
+    """`unsubscribe` cannot cancel a claimed step (it may be with the mail server); when the worker then gives
+    the claim back (outside the window, a temporary failure) it must not become pending again."""
+    store = Store.open(db_url)
+    enrollment_id, _ = store.enroll(
+        NewEnrollment(
+            "u@example.org", "h", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"
+        ),
+        [PlannedDelivery("s0", 0, NOW), PlannedDelivery("s1", 1, NOW + dt.timedelta(days=1))],
+        NOW,
+        lambda eid, step: f"<{eid}.{step}@example.org>",
+    )
+    (claimed,) = store.claim_due(NOW, 10, "w", dt.timedelta(hours=1))
+    assert store.unsubscribe([enrollment_id], NOW) == 1
+    later = NOW + dt.timedelta(hours=1)
+    if outcome == "postpone":
+        store.postpone(claimed.id, "w", later)
+    else:
+        store.record_retry(claimed.id, "w", "451 try again", later, NOW)
+    assert {row["status"] for row in store.status_rows()} == {"cancelled"}
+    assert store.claim_due(later + dt.timedelta(days=2), 10, "w", dt.timedelta(hours=1)) == []
+    store.close()
+
+
+def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(postgres_server):
+    """Two web services and three workers started together each migrate the database on opening: without a
+    lock, all but one failed with a duplicate-key error from the same DDL (an advisory lock queues them)."""
+    import subprocess
+    import sys
+
+    postgres_server.psql("CREATE DATABASE started_together;")
+    url = postgres_server.get_uri("started_together").replace("postgresql://", "postgresql+psycopg://", 1)
+    code = "import sys; from scarleaflets.store import Store; Store.open(sys.argv[1]).close()"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True)
+        for _ in range(5)
+    ]
+    errors = [process.communicate(timeout=120)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0] * 5, errors
+
+
+def test_the_same_enrollment_from_two_instances_at_once_is_created_once(db_url):
+    """Eight connections enroll the same patient at the same moment (a client retrying on other instances):
+    one creates it, every other answer is that enrollment, and none is an error."""
+    import threading
+
+    new = NewEnrollment(
+        "same@example.org", "hs", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"
+    )
+    stores = [Store.open(db_url) for _ in range(8)]  # opened one after the other (Alembic is process-global)
+    answers: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(stores))
+
+    def enroll(store: Store) -> None:
+        try:
+            start.wait()
+            answers.append(
+                store.enroll(new, [PlannedDelivery("s0", 0, NOW)], NOW, lambda eid, step: f"<{eid}.{step}@x>")
+            )
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=enroll, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.close()
+    assert errors == []
+    assert len({enrollment_id for enrollment_id, _ in answers}) == 1
+    assert sorted(created for _, created in answers) == [False] * 7 + [True]

@@ -57,6 +57,7 @@ CSV_COLUMNS = (
     "consent_source",
 )
 LEASE = dt.timedelta(minutes=10)
+STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
 RETRY_BASE = dt.timedelta(minutes=5)
 
 
@@ -95,6 +96,7 @@ class PassReport:
     stopped: bool = False
     halted: str = ""  # the sender or server problem that stopped the pass (stage, code, text); "" if none
     given_back: int = 0  # deliveries left due, uncharged, because the pass stopped
+    cancelled: int = 0  # claimed, then unsubscribed or suppressed before they were sent: not sent
     reasons: Counter[tuple[str, str]] = field(default_factory=Counter)  # (outcome, reason) -> deliveries
 
     def summary(self) -> str:
@@ -335,6 +337,8 @@ class Mailing:
             outcome = self._send_one(due, now, transport, worker, sent_now)
             if outcome is None:
                 report.postponed += 1
+            elif isinstance(outcome, str):  # STOPPED: unsubscribed or suppressed since the claim
+                report.cancelled += 1
             elif outcome.kind == "halt":
                 self._give_back(claimed[index:], worker, now, report)
                 report.halted = outcome.detail
@@ -353,8 +357,9 @@ class Mailing:
 
     def _send_one(
         self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
-    ) -> Outcome | None:
-        """Compose and hand over one delivery; None when it must wait (window, one step a day)."""
+    ) -> Outcome | str | None:
+        """Compose and hand over one delivery; None when it must wait (window, one step a day), STOPPED when its
+        enrollment stopped after the claim (the last check before the mail server: nothing is sent)."""
         brand = self.brands[due.brand]
         zone = zoneinfo.ZoneInfo(due.timezone)
         decision = drip.decide(
@@ -380,6 +385,8 @@ class Mailing:
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
+        if not self.store.still_wanted(due.id, worker):
+            return STOPPED
         return transport.send(message, brand.email.sender_address, due.email)
 
     def _record(

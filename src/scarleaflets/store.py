@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import ScarleafletsError
 
 metadata = sa.MetaData()
+MIGRATION_LOCK = 0x5CA21EAF  # the PostgreSQL advisory lock key that serialises migrations
 ADDRESS_LIKE = re.compile(r"[^\s<>@,;:]+@[^\s<>@,;:]+")
 
 enrollments = sa.Table(
@@ -111,6 +112,19 @@ PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
 ACTIVE, UNSUBSCRIBED, COMPLETED, SUPPRESSED = "active", "unsubscribed", "completed", "suppressed"
 
 
+# Whether a delivery's enrollment still wants emails, and its status (correlated to the delivery updated). A
+# claim taken back (retry, postpone) after an unsubscribe is cancelled, not reopened: `unsubscribe` cancels only
+# pending and deferred steps, since a claimed one may be with the mail server at that moment.
+_ENROLLMENT_ACTIVE = (
+    sa.select(enrollments.c.id)
+    .where(enrollments.c.id == deliveries.c.enrollment_id, enrollments.c.status == ACTIVE)
+    .exists()
+)
+_ENROLLMENT_STATUS = (
+    sa.select(enrollments.c.status).where(enrollments.c.id == deliveries.c.enrollment_id).scalar_subquery()
+)
+
+
 def _finishing(**values: Any) -> sa.Update:  # noqa: ANN401 (column values)
     """An outcome, recorded only on a delivery this worker still holds; built once, run with parameters."""
     return (
@@ -130,7 +144,7 @@ _RECORD_SENT = _finishing(
 # The retry period counts from the first failure, kept from then on.
 _FIRST_FAILED = sa.func.coalesce(deliveries.c.first_failed_at, sa.bindparam("at"))
 _RECORD_RETRY = _finishing(
-    status=DEFERRED,
+    status=sa.case((_ENROLLMENT_ACTIVE, DEFERRED), else_=CANCELLED),
     last_error=sa.bindparam("error"),
     next_attempt_at=sa.bindparam("until"),
     attempts=deliveries.c.attempts + 1,
@@ -144,9 +158,11 @@ _RECORD_FAILED = _finishing(
 )
 # Given back unsent, and uncharged: a delivery that had failed before stays "deferred".
 _POSTPONE = _finishing(
-    status=sa.case((deliveries.c.attempts > 0, DEFERRED), else_=PENDING),
+    status=sa.case((~_ENROLLMENT_ACTIVE, CANCELLED), (deliveries.c.attempts > 0, DEFERRED), else_=PENDING),
     next_attempt_at=sa.bindparam("until"),
 )
+# A claim whose enrollment stopped (unsubscribed, suppressed) after it was claimed: cancelled, never sent.
+_CANCEL_IF_STOPPED = _finishing(status=CANCELLED, last_error=_ENROLLMENT_STATUS).where(~_ENROLLMENT_ACTIVE)
 
 
 class StoreError(ScarleafletsError):
@@ -223,6 +239,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     config = AlembicConfig()
     config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several instances starting at once on one server would each see the same old revision and run
+            # the same DDL (a duplicate-key error for all but one). The lock queues them for this transaction;
+            # each then reads the revision the one before it committed. (SQLite: BEGIN IMMEDIATE does this.)
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -305,20 +326,45 @@ class Store:
     ) -> tuple[int, bool]:
         """Create the enrollment and its deliveries; an identical repeat returns the existing one unchanged.
 
-        Returns (enrollment id, created). Raises StoreError for an address on the suppression list."""
+        Returns (enrollment id, created). Raises StoreError for an address on the suppression list.
+
+        The same enrollment sent to two instances at the same moment (a client retrying elsewhere): on
+        PostgreSQL both transactions may find none and insert, and UNIQUE(email_hash, brand, series) refuses
+        the second. That one then answers with the first's enrollment, as for any repeat, not with an error."""
+        try:
+            return self._enroll(new, planned, now, message_id)
+        except sa.exc.IntegrityError:
+            with self.engine.connect() as connection:
+                existing = self._existing(connection, new)
+            if existing is None:
+                raise
+            return existing, False
+
+    @staticmethod
+    def _existing(connection: Connection, new: NewEnrollment) -> int | None:
+        found = connection.execute(
+            sa.select(enrollments.c.id).where(
+                enrollments.c.email_hash == new.email_hash,
+                enrollments.c.brand == new.brand,
+                enrollments.c.series == new.series,
+            )
+        ).scalar()
+        return None if found is None else int(found)
+
+    def _enroll(
+        self,
+        new: NewEnrollment,
+        planned: Sequence[PlannedDelivery],
+        now: dt.datetime,
+        message_id: Callable[[int, str], str],
+    ) -> tuple[int, bool]:
         stamp = naive_utc(now)
         with self.transaction() as connection:
             if self.is_suppressed(connection, new.email_hash):
                 raise StoreError("this address is on the suppression list (unsubscribed, bounced or erased)")
-            existing = connection.execute(
-                sa.select(enrollments.c.id).where(
-                    enrollments.c.email_hash == new.email_hash,
-                    enrollments.c.brand == new.brand,
-                    enrollments.c.series == new.series,
-                )
-            ).first()
+            existing = self._existing(connection, new)
             if existing is not None:
-                return int(existing.id), False
+                return existing, False
             result = connection.execute(
                 enrollments.insert().values(
                     email=new.email,
@@ -539,9 +585,29 @@ class Store:
             for r in rows
         ]
 
-    def _finish(self, statement: sa.Update, delivery_id: int, worker: str, **values: object) -> None:
+    def _finish(self, statement: sa.Update, delivery_id: int, worker: str, **values: object) -> int:
+        """Run a finishing statement on a claim this worker holds; returns how many rows it changed (0 or 1).
+
+        On PostgreSQL the enrollment row is locked first (FOR SHARE), because the statements that read its
+        status (retry, postpone, cancel) would otherwise race an unsubscribe in flight: each transaction
+        reading the other's rows as they were, the step would be reopened after the unsubscribe had cancelled
+        the open ones. With the lock, whichever comes second sees what the first committed."""
         with self.transaction() as connection:
-            connection.execute(statement, {"delivery_id": delivery_id, "worker": worker, **values})
+            if connection.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already serialises writers
+                connection.execute(
+                    sa.select(enrollments.c.id)
+                    .join(deliveries, deliveries.c.enrollment_id == enrollments.c.id)
+                    .where(deliveries.c.id == delivery_id)
+                    .with_for_update(read=True, of=enrollments)
+                )
+            result = connection.execute(statement, {"delivery_id": delivery_id, "worker": worker, **values})
+            return int(result.rowcount or 0)
+
+    def still_wanted(self, delivery_id: int, worker: str) -> bool:
+        """Checked just before a claimed delivery goes to the mail server: False (and the claim cancelled) when
+        its enrollment was unsubscribed or suppressed after the claim. A pass holds its claims while it sends
+        the ones before, so without this an unsubscribe could be followed by an email a whole pass later."""
+        return self._finish(_CANCEL_IF_STOPPED, delivery_id, worker) == 0
 
     def record_sent(self, delivery_id: int, worker: str, now: dt.datetime) -> None:
         self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now))
