@@ -4,7 +4,9 @@ and is the one implementation behind the command line and the web API.
 
 Sending is claim → send → record, each a short transaction: two workers never send the same delivery; a
 crash after the server accepted a message but before it was recorded leaves the claim to expire, and the
-message is sent once more with the same Message-ID; a crash anywhere else loses and duplicates nothing.
+message is sent once more with the same Message-ID; a crash anywhere else loses and duplicates nothing. Right
+before a message goes to the mail server its enrollment is checked once more: a patient who unsubscribed
+after the claim (on any web service instance) gets nothing more than a message already on its way.
 
 A refusal is the patient's only when the mail server says so about their address (see ``delivery``): then the
 delivery fails and the address is suppressed. A sender or server problem (a refused connection, a bad login,
