@@ -238,8 +238,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(db: str, secret: str, *extra: str):
-    """`scarleaflets serve` on the shipped project in a subprocess, ready (its /healthz answers).
+def start_server(db: str, secret: str, *extra: str, project: Path = REPO):
+    """`scarleaflets serve` on the shipped project (or ``project``) in a subprocess, ready (/healthz answers).
 
     Returns (process, base URL); the caller terminates the process."""
     import os
@@ -255,7 +255,7 @@ def start_server(db: str, secret: str, *extra: str):
             "-m",
             "scarleaflets",
             "--project",
-            str(REPO),
+            str(project),
             "serve",
             "--port",
             str(port),

@@ -468,3 +468,31 @@ def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mail
         sent = [row[4] for row in rows if row[0] == enrollment]  # in step order
         assert sent == sorted(sent)
         assert len({moment.date() for moment in sent}) == 8  # one a day at most
+
+
+def test_an_unsubscribe_during_a_pass_stops_the_claimed_emails_not_yet_sent(mailing, tmp_path):
+    """A pass claims every due delivery, then sends them one after another. A patient who unsubscribes (on
+    the web service, in another process) while the pass is busy with someone else gets nothing: the last check
+    before the mail server finds the enrollment stopped and cancels the claim."""
+    mailing.enroll(request("first@example.org"), START)
+    mailing.enroll(request("second@example.org"), START)
+    inner = open_transport(f"maildir://{tmp_path / 'box'}", REPO)
+    sent_to: list[str] = []
+
+    class UnsubscribingTransport:
+        def send(self, message, sender, recipient):
+            sent_to.append(recipient)
+            other = "second@example.org" if recipient == "first@example.org" else "first@example.org"
+            mailing.unsubscribe(other, START)  # arrives while this message is with the mail server
+            return inner.send(message, sender, recipient)
+
+        def close(self):
+            inner.close()
+
+    report = mailing.send_due(START.replace(hour=10), UnsubscribingTransport(), worker="w")
+    assert (report.sent, report.cancelled) == (1, 1)
+    assert len(sent_to) == 1
+    counts = {(row["step"], row["status"]): row["count"] for row in mailing.store.status_rows()}
+    assert counts[("welcome", "sent")] == 1
+    assert counts[("welcome", "cancelled")] == 1
+    assert mailing.store.enrollment_counts() == {"active": 1, "unsubscribed": 1}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import stat
 
 import pytest
 
+from scarleaflets.errors import ConfigError
 from scarleaflets.signing import (
     email_hash,
     load_secret,
@@ -48,6 +50,7 @@ def test_token_round_trip_and_refusals():
 
 def test_secret_file_is_created_private_and_reused(tmp_path, monkeypatch):
     monkeypatch.delenv("SCARLEAFLETS_SECRET", raising=False)
+    monkeypatch.delenv("SCARLEAFLETS_SECRET_FILE", raising=False)
     first = load_secret(tmp_path)
     assert len(first) == 32
     assert stat.S_IMODE((tmp_path / "var" / "secret.key").stat().st_mode) == 0o600
@@ -55,3 +58,28 @@ def test_secret_file_is_created_private_and_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "short")
     with pytest.raises(Exception, match="too short"):
         load_secret(tmp_path)
+
+
+def test_a_shared_key_file_is_read_as_is_and_never_created(tmp_path, monkeypatch):
+    monkeypatch.delenv("SCARLEAFLETS_SECRET", raising=False)
+    shared = tmp_path / "shared" / "scarleaflets.key"
+    monkeypatch.setenv("SCARLEAFLETS_SECRET_FILE", str(shared))
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(shared))}: no such file .*never created"):
+        load_secret(tmp_path / "project")
+    assert not shared.exists()
+    assert not (
+        tmp_path / "project" / "var" / "secret.key"
+    ).exists()  # no silent fallback to a key of its own
+    shared.parent.mkdir()
+    shared.write_bytes(b"short\n")
+    with pytest.raises(ConfigError, match=r"scarleaflets.key: the key named by .* is too short \(6 bytes\)"):
+        load_secret(tmp_path / "project")
+    shared.write_bytes(KEY)
+    assert load_secret(tmp_path / "project") == KEY
+    assert load_secret(tmp_path / "other") == KEY  # every instance, whatever its project folder
+    monkeypatch.setenv("SCARLEAFLETS_SECRET_FILE", str(shared.parent))
+    with pytest.raises(ConfigError, match=r"shared: cannot read the key named by SCARLEAFLETS_SECRET_FILE: "):
+        load_secret(tmp_path / "project")
+    monkeypatch.setenv("SCARLEAFLETS_SECRET", "s" * 40)
+    with pytest.raises(ConfigError, match="not both"):
+        load_secret(tmp_path / "project")

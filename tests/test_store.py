@@ -315,3 +315,45 @@ def test_the_same_enrollment_at_the_same_moment_is_made_once(db_url):
     assert rows(stores[0], "SELECT COUNT(*) FROM enrollments") == [(1,)]
     for store in stores:
         store.close()
+
+
+@pytest.mark.parametrize("outcome", ["postpone", "retry"])
+def test_a_claim_taken_back_after_an_unsubscribe_is_cancelled_not_reopened(db_url, outcome):
+    """`unsubscribe` cannot cancel a claimed step (it may be with the mail server); when the worker then gives
+    the claim back (outside the window, a temporary failure) it must not become pending again."""
+    store = Store.open(db_url)
+    store.enroll(
+        NewEnrollment(
+            "u@example.org", "h", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"
+        ),
+        [PlannedDelivery("s0", 0, NOW), PlannedDelivery("s1", 1, NOW + dt.timedelta(days=1))],
+        NOW,
+        lambda eid, step: f"<{eid}.{step}@example.org>",
+    )
+    (claimed,) = store.claim_due(NOW, 10, "w", dt.timedelta(hours=1))
+    assert store.unsubscribe("h", "riverside", NOW) == 1
+    later = NOW + dt.timedelta(hours=1)
+    if outcome == "postpone":
+        store.postpone(claimed.id, "w", later)
+    else:
+        store.record_retry(claimed.id, "w", "451 try again", later, NOW)
+    assert {row["status"] for row in store.status_rows(None)} == {"cancelled"}
+    assert store.claim_due(later + dt.timedelta(days=2), 10, "w", dt.timedelta(hours=1)) == []
+    store.close()
+
+
+def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(postgres_server):
+    """Two web services and three workers started together each migrate the database on opening: without a
+    lock, all but one failed with a duplicate-key error from the same DDL (an advisory lock queues them)."""
+    import subprocess
+    import sys
+
+    postgres_server.psql("CREATE DATABASE started_together;")
+    url = postgres_server.get_uri("started_together").replace("postgresql://", "postgresql+psycopg://", 1)
+    code = "import sys; from scarleaflets.store import Store; Store.open(sys.argv[1]).close()"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True)
+        for _ in range(5)
+    ]
+    errors = [process.communicate(timeout=120)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0] * 5, errors

@@ -15,6 +15,7 @@ from scarleaflets.config import open_project
 from scarleaflets.delivery import open_transport
 from scarleaflets.mailing import EnrollmentRequest, Mailing
 from scarleaflets.signing import unsubscribe_token
+from scarleaflets.signins import FailedSignIns, SignInLimits
 from scarleaflets.store import Store
 from scarleaflets.web import create_app
 
@@ -474,13 +475,10 @@ def test_malformed_or_deeply_nested_json_is_a_400_in_json_without_a_traceback(cl
 
 
 def test_failed_sign_ins_are_refused_per_address_and_per_brand(mailing):
-    from scarleaflets.web import FailedSignIns, SignInLimits
-
-    moment = [0.0]
+    moment = [NOW]
     limits = SignInLimits(per_address=3, per_brand=5, window_seconds=60)
-    client = create_app(
-        mailing, clock=lambda: NOW, sign_ins=FailedSignIns(limits, clock=lambda: moment[0])
-    ).test_client()
+    sign_ins = FailedSignIns(mailing.store, mailing.secret, limits, clock=lambda: moment[0])
+    client = create_app(mailing, clock=lambda: NOW, sign_ins=sign_ins).test_client()
 
     enroll(mailing, "x@example.org")  # (erased by the first request that gets through)
 
@@ -497,7 +495,7 @@ def test_failed_sign_ins_are_refused_per_address_and_per_brand(mailing):
     assert refused.json == {"error": "too many failed sign-ins; try again later", "status": 429}
     assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert api(TOKEN, "192.0.2.2").status_code == 200  # another address is not affected (erased: 200)
-    moment[0] += 61
+    moment[0] += dt.timedelta(seconds=61)
     assert api(TOKEN).status_code == 200  # the window has passed
 
     def gallery(password, address, user="riverside"):
@@ -509,5 +507,56 @@ def test_failed_sign_ins_are_refused_per_address_and_per_brand(mailing):
     assert gallery(TOKEN, "198.51.100.77").status_code == 429  # the brand, from any address
     assert client.get("/gallery/", headers=_basic("riverside", TOKEN)).status_code == 429
     assert gallery("wrong", "198.51.100.78", user="harbor").status_code == 401  # another brand is not
-    moment[0] += 61
+    moment[0] += dt.timedelta(seconds=61)
     assert gallery(TOKEN, "198.51.100.77").status_code == 200
+
+
+def test_failed_sign_ins_are_counted_in_the_database_shared_by_every_instance(mailing):
+    """Two app instances over one database (as two `serve` processes): failures on either count together, and
+    the table holds a keyed hash of the client's address, never the address; old rows are pruned."""
+    import sqlalchemy as sa
+
+    from scarleaflets.store import sign_in_failures
+
+    moment = [NOW]
+    limits = SignInLimits(per_address=4, per_brand=50, window_seconds=60)
+    apps = [
+        create_app(
+            mailing,
+            clock=lambda: NOW,
+            sign_ins=FailedSignIns(mailing.store, mailing.secret, limits, clock=lambda: moment[0]),
+        ).test_client()
+        for _ in range(2)
+    ]
+
+    def api(client, token, address="203.0.113.9"):
+        return client.delete(
+            "/api/patients/x@example.org",
+            headers={"Authorization": f"Bearer {token}"},
+            environ_base={"REMOTE_ADDR": address},
+        )
+
+    enroll(mailing, "x@example.org")  # riverside's patient, so the right token, once let in, gets 200
+    assert [api(apps[i % 2], "wrong").status_code for i in range(4)] == [401] * 4
+    assert api(apps[0], TOKEN).status_code == 429
+    assert api(apps[1], TOKEN).status_code == 429
+    with mailing.store.engine.connect() as connection:
+        keys = connection.execute(sa.select(sign_in_failures.c.key)).scalars().all()
+    assert len(keys) == 4
+    assert not any("203.0.113" in key for key in keys)
+    moment[0] += dt.timedelta(seconds=61)
+    assert api(apps[1], TOKEN).status_code == 200
+    assert api(apps[0], "wrong", "203.0.113.10").status_code == 401  # prunes the four expired rows
+    with mailing.store.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(sign_in_failures)).scalar() == 1
+
+
+def test_a_database_outage_during_the_sign_in_check_is_a_503(client, mailing, caplog):
+    import sqlite3
+
+    with sqlite3.connect(mailing.store.engine.url.database) as connection:
+        connection.execute("DROP TABLE sign_in_failures")
+    response = client.delete("/api/patients/x@example.org", headers={"Authorization": "Bearer wrong"})
+    assert response.status_code == 503
+    assert response.json["status"] == 503
+    assert "Traceback" not in caplog.text

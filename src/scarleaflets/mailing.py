@@ -4,7 +4,9 @@ and is the one implementation behind the command line and the web API.
 
 Sending is claim → send → record, each a short transaction: two workers never send the same delivery; a
 crash after the server accepted a message but before it was recorded leaves the claim to expire, and the
-message is sent once more with the same Message-ID; a crash anywhere else loses and duplicates nothing.
+message is sent once more with the same Message-ID; a crash anywhere else loses and duplicates nothing. Right
+before a message goes to the mail server its enrollment is checked once more: a patient who unsubscribed
+after the claim (on any web service instance) gets nothing more than a message already on its way.
 
 A refusal is the patient's only when the mail server says so about their address (see ``delivery``): then the
 delivery fails and the address is suppressed. A sender or server problem (a refused connection, a bad login,
@@ -59,6 +61,7 @@ CSV_COLUMNS = (
 LEASE = dt.timedelta(minutes=10)
 # How far ahead of the server's clock a consent time may be (another computer's clock running fast).
 CLOCK_SKEW = dt.timedelta(minutes=5)
+STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
 RETRY_BASE = dt.timedelta(minutes=5)
 
 
@@ -97,6 +100,7 @@ class PassReport:
     stopped: bool = False
     halted: str = ""  # the sender or server problem that stopped the pass (stage, code, text); "" if none
     given_back: int = 0  # deliveries left due, uncharged, because the pass stopped
+    cancelled: int = 0  # claimed, then unsubscribed or suppressed before they were sent: not sent
     reasons: Counter[tuple[str, str]] = field(default_factory=Counter)  # (outcome, reason) -> deliveries
 
     def summary(self) -> str:
@@ -339,6 +343,8 @@ class Mailing:
             outcome = self._send_one(due, now, transport, worker, sent_now)
             if outcome is None:
                 report.postponed += 1
+            elif isinstance(outcome, str):  # STOPPED: unsubscribed or suppressed since the claim
+                report.cancelled += 1
             elif outcome.kind == "halt":
                 self._give_back(claimed[index:], worker, now, report)
                 report.halted = outcome.detail
@@ -357,8 +363,9 @@ class Mailing:
 
     def _send_one(
         self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
-    ) -> Outcome | None:
-        """Compose and hand over one delivery; None when it must wait (window, one step a day)."""
+    ) -> Outcome | str | None:
+        """Compose and hand over one delivery; None when it must wait (window, one step a day), STOPPED when its
+        enrollment stopped after the claim (the last check before the mail server: nothing is sent)."""
         brand = self.brands[due.brand]
         zone = zoneinfo.ZoneInfo(due.timezone)
         decision = drip.decide(
@@ -384,6 +391,8 @@ class Mailing:
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
+        if not self.store.still_wanted(due.id, worker):
+            return STOPPED
         return transport.send(message, brand.email.sender_address, due.email)
 
     def _record(

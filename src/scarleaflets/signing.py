@@ -1,7 +1,8 @@
 """The project's secret key and what it signs: keyed e-mail hashes, unsubscribe tokens, Message-IDs.
 
-The key comes from ``SCARLEAFLETS_SECRET`` or, failing that, from ``var/secret.key`` (made on first use, 32
-random bytes, readable by its owner only). Keep that file: the suppression list stores only keyed hashes, so a
+The key comes from ``SCARLEAFLETS_SECRET``, or from the file named by ``SCARLEAFLETS_SECRET_FILE`` (one
+file every instance shares; never created implicitly, so a typo cannot give one instance a key of its own), or
+failing both from ``var/secret.key`` (made on first use, 32 random bytes, readable by its owner only). Keep that file: the suppression list stores only keyed hashes, so a
 new key would no longer recognise addresses that were erased or suppressed.
 """
 
@@ -23,11 +24,18 @@ EPOCH = dt.date(2020, 1, 1)
 
 
 def load_secret(project_root: Path) -> bytes:
+    """The key: ``SCARLEAFLETS_SECRET``, else the file ``SCARLEAFLETS_SECRET_FILE`` names (never created here:
+    several instances must share one key), else ``var/secret.key``, made on first use."""
     from_env = os.environ.get("SCARLEAFLETS_SECRET")
+    named = os.environ.get("SCARLEAFLETS_SECRET_FILE")
+    if from_env and named:
+        raise ConfigError("set SCARLEAFLETS_SECRET or SCARLEAFLETS_SECRET_FILE, not both")
     if from_env:
         if len(from_env) < 32:
             raise ConfigError("SCARLEAFLETS_SECRET is too short; use at least 32 random characters")
         return from_env.encode()
+    if named:
+        return _read_shared_key(Path(named))
     path = project_root / "var" / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,6 +45,27 @@ def load_secret(project_root: Path) -> bytes:
     data = path.read_bytes()
     if len(data) < 32:
         raise ConfigError(f"{path}: the key is too short; delete it only if no patient was ever enrolled")
+    return data
+
+
+def _read_shared_key(path: Path) -> bytes:
+    """The key file every instance shares, used byte for byte like ``var/secret.key`` (copy that one there)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such file (named by SCARLEAFLETS_SECRET_FILE); it is never created for you: copy the "
+            "key the other instances use there (for a first installation: head -c 32 /dev/urandom > FILE)"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot read the key named by SCARLEAFLETS_SECRET_FILE: {exc.strerror}"
+        ) from None
+    if len(data) < 32:
+        raise ConfigError(
+            f"{path}: the key named by SCARLEAFLETS_SECRET_FILE is too short ({len(data)} bytes); "
+            "use at least 32 random bytes"
+        )
     return data
 
 
@@ -51,6 +80,11 @@ def normalize_email(address: str) -> str:
 def email_hash(secret: bytes, address: str) -> str:
     """A keyed hash of an address: lets the suppression list recognise it without storing it."""
     return _mac(secret, "email", normalize_email(address)).hex()
+
+
+def client_key(secret: bytes, address: str) -> str:
+    """A keyed hash of a client's network address: counts failed sign-ins per client without storing its IP."""
+    return _mac(secret, "sign-in-client", address).hex()
 
 
 def message_id(secret: bytes, enrollment_id: int, step: str, domain: str) -> str:

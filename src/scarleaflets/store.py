@@ -2,9 +2,10 @@
 
 Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
 ``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
-next attempt, Message-ID, last error and when it first failed, sent time) and ``suppressions`` (keyed hashes
-only, per clinic for unsubscribes and erasures, for every clinic for bounces and complaints). Ids are never
-reused (AUTOINCREMENT on SQLite), so a link or Message-ID of an erased patient names no one else. The schema is
+next attempt, Message-ID, last error and when it first failed, sent time), ``suppressions`` (keyed hashes
+only, per clinic for unsubscribes and erasures, for every clinic for bounces and complaints) and
+``sign_in_failures`` (the web service's failed sign-ins, shared by every instance). Ids are never reused
+(AUTOINCREMENT on SQLite), so a link or Message-ID of an erased patient names no one else. The schema is
 managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
 never loses data.
 
@@ -32,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import ScarleafletsError
 
 metadata = sa.MetaData()
+MIGRATION_LOCK = 0x5CA21EAF  # the PostgreSQL advisory lock key that serialises migrations
 ADDRESS_LIKE = re.compile(r"[^\s<>@,;:]+@[^\s<>@,;:]+")
 
 enrollments = sa.Table(
@@ -107,6 +109,19 @@ ALL_CLINICS = "*"
 # Suppressions that fresh consent, given after them, lifts; the others (bounced, complained) are for good.
 LIFTED_BY_CONSENT = ("unsubscribed", "forgotten")
 
+# Failed sign-ins to the web service (API bearer token, gallery password), shared by every instance: ``key`` is
+# a keyed hash of the client's address (never the address) or a brand id. Rows older than the window are pruned.
+sign_in_failures = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key_kind", sa.String(16), nullable=False),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Index("ix_sign_in_failures_key", "key_kind", "key", "at"),
+    sa.Index("ix_sign_in_failures_at", "at"),
+)
+
 # Delivery statuses. "claimed" is held by a worker; an old claim (a worker that died) can be taken over.
 PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
     "pending",
@@ -117,6 +132,19 @@ PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
     "cancelled",
 )
 ACTIVE, UNSUBSCRIBED, COMPLETED, SUPPRESSED = "active", "unsubscribed", "completed", "suppressed"
+
+
+# Whether a delivery's enrollment still wants emails, and its status (correlated to the delivery updated). A
+# claim taken back (retry, postpone) after an unsubscribe is cancelled, not reopened: `unsubscribe` cancels only
+# pending and deferred steps, since a claimed one may be with the mail server at that moment.
+_ENROLLMENT_ACTIVE = (
+    sa.select(enrollments.c.id)
+    .where(enrollments.c.id == deliveries.c.enrollment_id, enrollments.c.status == ACTIVE)
+    .exists()
+)
+_ENROLLMENT_STATUS = (
+    sa.select(enrollments.c.status).where(enrollments.c.id == deliveries.c.enrollment_id).scalar_subquery()
+)
 
 
 def _finishing(**values: Any) -> sa.Update:  # noqa: ANN401 (column values)
@@ -138,7 +166,7 @@ _RECORD_SENT = _finishing(
 # The retry period counts from the first failure, kept from then on.
 _FIRST_FAILED = sa.func.coalesce(deliveries.c.first_failed_at, sa.bindparam("at"))
 _RECORD_RETRY = _finishing(
-    status=DEFERRED,
+    status=sa.case((_ENROLLMENT_ACTIVE, DEFERRED), else_=CANCELLED),
     last_error=sa.bindparam("error"),
     next_attempt_at=sa.bindparam("until"),
     attempts=deliveries.c.attempts + 1,
@@ -152,9 +180,11 @@ _RECORD_FAILED = _finishing(
 )
 # Given back unsent, and uncharged: a delivery that had failed before stays "deferred".
 _POSTPONE = _finishing(
-    status=sa.case((deliveries.c.attempts > 0, DEFERRED), else_=PENDING),
+    status=sa.case((~_ENROLLMENT_ACTIVE, CANCELLED), (deliveries.c.attempts > 0, DEFERRED), else_=PENDING),
     next_attempt_at=sa.bindparam("until"),
 )
+# A claim whose enrollment stopped (unsubscribed, suppressed) after it was claimed: cancelled, never sent.
+_CANCEL_IF_STOPPED = _finishing(status=CANCELLED, last_error=_ENROLLMENT_STATUS).where(~_ENROLLMENT_ACTIVE)
 
 
 class StoreError(ScarleafletsError):
@@ -240,6 +270,12 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Several instances starting at once on one server would each see the same old revision
+                    # and run the same DDL (a duplicate-key error for all but one). The lock queues them for
+                    # this transaction; each then reads the revision the one before it committed. (SQLite:
+                    # BEGIN IMMEDIATE does this.)
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
@@ -645,9 +681,29 @@ class Store:
             for r in rows
         ]
 
-    def _finish(self, statement: sa.Update, delivery_id: int, worker: str, **values: object) -> None:
+    def _finish(self, statement: sa.Update, delivery_id: int, worker: str, **values: object) -> int:
+        """Run a finishing statement on a claim this worker holds; returns how many rows it changed (0 or 1).
+
+        On PostgreSQL the enrollment row is locked first (FOR SHARE), because the statements that read its
+        status (retry, postpone, cancel) would otherwise race an unsubscribe in flight: each transaction
+        reading the other's rows as they were, the step would be reopened after the unsubscribe had cancelled
+        the open ones. With the lock, whichever comes second sees what the first committed."""
         with self.transaction() as connection:
-            connection.execute(statement, {"delivery_id": delivery_id, "worker": worker, **values})
+            if connection.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already serialises writers
+                connection.execute(
+                    sa.select(enrollments.c.id)
+                    .join(deliveries, deliveries.c.enrollment_id == enrollments.c.id)
+                    .where(deliveries.c.id == delivery_id)
+                    .with_for_update(read=True, of=enrollments)
+                )
+            result = connection.execute(statement, {"delivery_id": delivery_id, "worker": worker, **values})
+            return int(result.rowcount or 0)
+
+    def still_wanted(self, delivery_id: int, worker: str) -> bool:
+        """Checked just before a claimed delivery goes to the mail server: False (and the claim cancelled) when
+        its enrollment was unsubscribed or suppressed after the claim. A pass holds its claims while it sends
+        the ones before, so without this an unsubscribe could be followed by an email a whole pass later."""
+        return self._finish(_CANCEL_IF_STOPPED, delivery_id, worker) == 0
 
     def record_sent(self, delivery_id: int, worker: str, now: dt.datetime) -> None:
         self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now))

@@ -15,14 +15,14 @@
 Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet), nosniff,
 no-referrer and frame-denial headers; personal pages are never cached; bodies are size-limited; a body that is
 not JSON or nests too deeply is a 400, never a 500; failed sign-ins are limited per client address and per
-brand (:class:`FailedSignIns`, 429 with Retry-After); nothing personal is logged. Pages are rendered by
+brand in the database, so every instance shares the count (:mod:`scarleaflets.signins`, 429 with
+Retry-After); nothing personal is logged. Pages are rendered by
 several threads at once: each render gets its language's translations (see :mod:`scarleaflets.render`).
 """
 
 from __future__ import annotations
 
 import base64
-import collections
 import datetime as dt
 import email
 import email.policy
@@ -30,13 +30,9 @@ import functools
 import hashlib
 import hmac
 import io
-import math
 import secrets
-import threading
-import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,64 +52,8 @@ from .mailing import CSV_COLUMNS as FIELDS
 from .mailing import EnrollmentRequest, Mailing
 from .render import make_environment, translations
 from .signing import email_hash, message_id, verify_unsubscribe_token
+from .signins import FailedSignIns, SignInLimits
 from .store import database_problem, enrollments
-
-
-@dataclass(frozen=True)
-class SignInLimits:
-    """How many failed sign-ins (API bearer token, gallery password) are allowed in a window before the
-    service answers 429: per client address, and per brand that the attempts name."""
-
-    per_address: int = 10
-    per_brand: int = 30
-    window_seconds: float = 600.0
-
-
-class FailedSignIns:
-    """Failed sign-ins per key in a sliding window, shared by the server's threads (hence the lock).
-
-    Kept in the process: the service runs as one process (waitress's threads), and a restart forgetting the
-    count only gives an attacker one more window. Old keys are dropped so the memory stays bounded."""
-
-    MAX_KEYS = 100_000
-
-    def __init__(self, limits: SignInLimits, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limits = limits
-        self.clock = clock
-        self._failures: dict[tuple[str, str], collections.deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _limit(self, kind: str) -> int:
-        return self.limits.per_address if kind == "address" else self.limits.per_brand
-
-    def retry_after(self, keys: list[tuple[str, str]]) -> int:
-        """Seconds until every key may try again (0: they may now)."""
-        now = self.clock()
-        wait = 0.0
-        with self._lock:
-            for key in keys:
-                times = self._recent(key, now)
-                if times is not None and len(times) >= self._limit(key[0]):
-                    wait = max(wait, times[-self._limit(key[0])] + self.limits.window_seconds - now)
-        return math.ceil(wait)
-
-    def failed(self, keys: list[tuple[str, str]]) -> None:
-        now = self.clock()
-        with self._lock:
-            if len(self._failures) >= self.MAX_KEYS:
-                for key in list(self._failures):
-                    self._recent(key, now)
-            for key in keys:
-                self._failures.setdefault(key, collections.deque(maxlen=self._limit(key[0]))).append(now)
-
-    def _recent(self, key: tuple[str, str], now: float) -> collections.deque[float] | None:
-        times = self._failures.get(key)
-        while times and times[0] <= now - self.limits.window_seconds:
-            times.popleft()
-        if times is not None and not times:
-            del self._failures[key]
-            return None
-        return times
 
 
 def create_app(
@@ -125,7 +65,7 @@ def create_app(
     """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key).
 
     ``leaflets_dir`` is where the gallery finds built leaflets (default: output/leaflets of the project);
-    ``sign_ins`` counts failed sign-ins (default: :class:`SignInLimits`' limits, on the monotonic clock)."""
+    ``sign_ins`` counts failed sign-ins in the database (default: :class:`SignInLimits`' limits, on ``clock``)."""
     project: Project = mailing.project
     built = (leaflets_dir or project.output_dir / "leaflets").resolve()
     thumbnails: dict[tuple[str, float], str] = {}
@@ -134,15 +74,11 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = project.settings.max_body_bytes
     env = make_environment(project)
     published = sorted(mailing.published)
-    failures = sign_ins or FailedSignIns(SignInLimits())
-
-    def sign_in_keys(brand: str | None) -> list[tuple[str, str]]:
-        keys = [("address", request.remote_addr or "?")]
-        return [*keys, ("brand", brand)] if brand else keys
+    failures = sign_ins or FailedSignIns(mailing.store, mailing.secret, SignInLimits(), clock=now)
 
     def too_many(brand: str | None) -> Response | None:
         """429 with Retry-After while this address, or the brand named, has failed too often."""
-        wait = failures.retry_after(sign_in_keys(brand))
+        wait = failures.retry_after(request.remote_addr or "?", brand)
         if not wait:
             return None
         response = jsonify({"error": "too many failed sign-ins; try again later", "status": 429})
@@ -281,7 +217,7 @@ def create_app(
             return refused, 429
         brand = authenticated_brand()
         if brand is None:
-            failures.failed(sign_in_keys(claimed))
+            failures.failed(request.remote_addr or "?", claimed)
             return jsonify({"error": "a valid bearer token is required"}), 401
         return brand
 
@@ -343,7 +279,7 @@ def create_app(
             return refused
         brand = gallery_brand()
         if brand is None:
-            failures.failed(sign_in_keys(claimed))
+            failures.failed(request.remote_addr or "?", claimed)
             response = jsonify({"error": "sign in with the brand id and its API token"})
             response.status_code = 401
             response.headers["WWW-Authenticate"] = 'Basic realm="scarleaflets preview", charset="UTF-8"'
