@@ -34,7 +34,7 @@ def test_upgrading_an_existing_database_keeps_its_data(db_url):
         columns = {c["name"] for c in sa.inspect(connection).get_columns("deliveries")}
         assert "claimed_by" in columns
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    assert version == "0004"
+    assert version == "0006"
     store.close()
 
 

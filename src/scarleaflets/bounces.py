@@ -37,6 +37,7 @@ import datetime as dt
 import email
 import hashlib
 import imaplib
+import logging
 import mailbox
 import re
 import ssl
@@ -65,6 +66,9 @@ NOT_THE_ADDRESS_CODES = {"5.2.2", "5.2.3"}  # mailbox full, message too big for 
 COMPLAINT_TYPES = {"abuse", "fraud"}
 TOKEN_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
 PROCESSED = "processed"
+# flufl.bounce logs a detector's exception, with its traceback, before re-raising it; we report that message as
+# malformed in one line, so the traceback must not reach the user through logging's last-resort handler.
+logging.getLogger("flufl.bounce").addHandler(logging.NullHandler())
 
 
 class BounceSourceError(ScarleafletsError):
@@ -124,7 +128,7 @@ def classify(raw: bytes, secret: bytes) -> Report:
     except _Malformed as exc:
         return Report("malformed", "", str(exc), key)
     except Exception as exc:  # one unreadable message must not stop the others
-        return Report("malformed", "", f"cannot be read ({exc.__class__.__name__})", key)
+        return Report("malformed", "", f"the bounce parser failed on it ({exc.__class__.__name__})", key)
     return Report(
         kind,
         status,
