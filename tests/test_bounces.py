@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import mailbox
+import shutil
 from pathlib import Path
 
 import pytest
@@ -383,7 +384,7 @@ def test_the_command_reports_counts_and_reasons_without_addresses(tmp_path, monk
     enroll(mailing, "ann@patients.example.org", "riverside")
     outbox = tmp_path / "outbox"
     mailing.send_due(RIVERSIDE_OPEN, open_transport(f"maildir://{outbox}", REPO), worker="test")
-    (delivered,) = [mailbox.Maildir(str(outbox))[key] for key in mailbox.Maildir(str(outbox))]
+    (delivered,) = list(mailbox.Maildir(str(outbox)))  # iterating a Maildir gives its messages
     ann_return = delivered["Return-Path"].strip("<>")  # the Maildir transport records the envelope sender
     assert verify_return_path(secret.encode(), ann_return) is not None
     hard = readdress(
@@ -480,6 +481,9 @@ class FakeImap:
     def logout(self):
         return "BYE", [b"Logging out"]
 
+    def shutdown(self):
+        self.log.append("shutdown")
+
 
 def test_the_imap_reader_moves_each_processed_message_to_the_processed_folder(mailing):
     server = FakeImap({1: sample("not-a-report.eml"), 2: sample("malformed-dsn.eml")})
@@ -508,3 +512,111 @@ def test_an_unreadable_imap_mailbox_is_one_line_without_the_password():
         open_source("imap://bounces:right@imap.example.org/INBOX", REPO, lambda host, port, tls: server)
     with pytest.raises(BounceSourceError, match="use maildir://PATH or imaps://"):
         open_source("pop3://imap.example.org", REPO)
+
+
+DOVECOT_CONF = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+first_valid_uid = 1
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={root}/home/%u
+}}
+mail_location = maildir:~/Maildir
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+"""
+
+
+@pytest.fixture
+def dovecot():
+    """A real IMAP server (Debian's dovecot-imapd, if installed) on a free local port, with one user "bounces";
+    yields (port, the user's Maildir). Needs root, to run it and hand the Maildir to its mail user."""
+    import os
+    import socket
+    import subprocess
+    import tempfile
+    import time
+
+    from .conftest import free_port
+
+    program = shutil.which("dovecot")
+    if program is None or os.geteuid() != 0:
+        pytest.skip("needs Debian's dovecot-imapd and root")
+    root = Path(tempfile.mkdtemp(prefix="dv", dir="/tmp"))  # short: Dovecot's sockets live under it
+    root.chmod(0o755)
+    port = free_port()
+    (root / "dovecot.conf").write_text(DOVECOT_CONF.format(root=root, port=port))
+    (root / "passwd").write_text("bounces:{PLAIN}imap-test-pass\n")
+    maildir = root / "home" / "bounces" / "Maildir"
+    maildir.parent.mkdir(parents=True)
+    mailbox.Maildir(str(maildir), create=True)
+    for path in [root / "home", *(root / "home").rglob("*")]:
+        shutil.chown(path, 65534, 65534)
+    server = subprocess.Popen([program, "-F", "-c", str(root / "dovecot.conf")])
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield port, maildir
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_real_imap_server(mailing, smtp_server, dovecot):
+    port, maildir = dovecot
+    enroll(mailing, "ann@patients.example.org", "riverside")
+    bob = enroll(mailing, "bob@patients.example.org", "riverside")
+    sent = send_first_emails(mailing, smtp_server)
+    ann_return, ann_raw = sent["ann@patients.example.org"][0]
+    hard = readdress("postfix-hard-5.1.1.eml", ann_return, "ann@patients.example.org", message_id_of(ann_raw))
+    box = mailbox.Maildir(str(maildir), create=False)
+    for raw in (hard, sample("not-a-report.eml")):
+        box.add(raw)
+    for path in [maildir, *maildir.rglob("*")]:  # delivered as the mail user would have
+        shutil.chown(path, 65534, 65534)
+    url = f"imap://bounces:imap-test-pass@127.0.0.1:{port}/INBOX"
+
+    source = open_source(url, REPO)
+    run = process(source, mailing, HARBOR_OPEN)
+    source.close()
+
+    assert (run.hard, run.not_reports) == (1, 1)
+    enrolled, suppressed, _ = state(mailing)
+    assert suppressed == {email_hash(SECRET, "ann@patients.example.org"): "bounced"}
+    assert enrolled[bob][0] == "active"
+    again = open_source(url, REPO)
+    assert process(again, mailing, HARBOR_OPEN).summary().startswith("0 hard, 0 soft")
+    again.close()
+    assert len(mailbox.Maildir(str(maildir), create=False).get_folder("processed")) == 2
+    assert len(mailbox.Maildir(str(maildir), create=False)) == 0
+    with pytest.raises(BounceSourceError, match="AUTHENTICATIONFAILED") as info:
+        open_source(f"imap://bounces:wrong@127.0.0.1:{port}/INBOX", REPO)
+    assert "wrong" not in str(info.value)

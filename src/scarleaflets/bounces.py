@@ -33,6 +33,7 @@ after a crash between recording and moving. Output and stored texts never contai
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import hashlib
@@ -421,7 +422,7 @@ class ImapSource:
                 self.client.expunge()
             self.client.logout()
         except (imaplib.IMAP4.error, OSError):
-            pass
+            pass  # processed messages are copied and flagged \Deleted already: the next run skips them
 
 
 def _quoted(folder: str) -> str:
@@ -458,17 +459,22 @@ def open_source(url: str, project_root: Path, imap: ImapFactory = _connect) -> S
     if parts.scheme == "imap" and parts.password and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise BounceSourceError(f"'{_safe(url)}' would send the password unencrypted; use imaps://")
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
+    port = parts.port or (993 if parts.scheme == "imaps" else 143)
+    problem = f"cannot read the bounce mailbox {_safe(url)}"
     try:
-        client = imap(
-            parts.hostname, parts.port or (993 if parts.scheme == "imaps" else 143), parts.scheme == "imaps"
-        )
+        client = imap(parts.hostname, port, parts.scheme == "imaps")
+    except (imaplib.IMAP4.error, OSError) as exc:
+        raise BounceSourceError(f"{problem}: {exc.__class__.__name__}: {exc}"[:300]) from None
+    try:
         if parts.username:
             client.login(unquote(parts.username), unquote(parts.password or ""))
         return ImapSource(client, folder)
-    except (imaplib.IMAP4.error, OSError) as exc:
-        raise BounceSourceError(
-            f"cannot read the bounce mailbox {_safe(url)}: {exc.__class__.__name__}: {exc}"[:300]
-        ) from None
+    except (imaplib.IMAP4.error, OSError, BounceSourceError) as exc:
+        with contextlib.suppress(OSError):
+            client.shutdown()
+        if isinstance(exc, BounceSourceError):
+            raise
+        raise BounceSourceError(f"{problem}: {exc.__class__.__name__}: {exc}"[:300]) from None
 
 
 def _safe(url: str) -> str:
