@@ -483,7 +483,9 @@ def test_an_unsubscribe_during_a_pass_stops_the_claimed_emails_not_yet_sent(mail
         def send(self, message, sender, recipient):
             sent_to.append(recipient)
             other = "second@example.org" if recipient == "first@example.org" else "first@example.org"
-            mailing.unsubscribe(other, START, "riverside")  # arrives while this message is with the mail server
+            mailing.unsubscribe(
+                other, START, "riverside"
+            )  # arrives while this message is with the mail server
             return inner.send(message, sender, recipient)
 
         def close(self):

@@ -48,6 +48,9 @@ class EmailSettings:
     postal_address: tuple[str, ...]
     send_window: SendWindow
     timezone: str
+    # The base of each message's envelope sender: bounces and complaints come back to it, with a signed
+    # per-delivery token after a "+" (signing.return_path). Defaults to the sender's address.
+    return_path: str
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,7 @@ class _BrandReader(Reader):
             node,
             "email",
             required=("sender", "reply_to", "send_window", "timezone"),
-            optional=("postal_address",),
+            optional=("postal_address", "return_path"),
         )
         if keys is None or len(keys) < 4:
             return None
@@ -310,6 +313,7 @@ class _BrandReader(Reader):
                 "email.postal_address",
                 self.plain,
             )
+        bounce_base = self.return_path(keys["return_path"]) if "return_path" in keys else sender_address
         window = self.window(keys["send_window"])
         zone = self.scalar(keys["timezone"], "email.timezone", "a time zone like Europe/Paris")
         if zone is not None:
@@ -322,9 +326,25 @@ class _BrandReader(Reader):
                     f"'{zone}' is not a time zone; use one like Europe/Paris",
                 )
                 zone = None
-        if not (sender and reply_to and postal and window and zone):
+        if not (sender and reply_to and postal and window and zone and bounce_base):
             return None
-        return EmailSettings(sender_name, sender_address, reply_to, tuple(postal), window, zone)
+        return EmailSettings(sender_name, sender_address, reply_to, tuple(postal), window, zone, bounce_base)
+
+    def return_path(self, node: Node) -> str | None:
+        """The bounce mailbox's address: a plain address, without a "+" (the per-delivery token goes there)."""
+        value = self.scalar(node, "email.return_path", "an e-mail address like bounces@clinic.example.org")
+        if value is not None and not ADDRESS.match(value):
+            self.error(node, "email.return_path", f"'{value}' is not an e-mail address")
+            return None
+        if value is not None and "+" in value.partition("@")[0]:
+            self.error(
+                node,
+                "email.return_path",
+                f"'{value}' has a '+' in its local part; each message adds its own '+token' there, so write "
+                "the address without one",
+            )
+            return None
+        return value
 
     def window(self, node: Node) -> SendWindow | None:
         keys = self.mapping(node, "email.send_window", required=("start", "end", "days"))

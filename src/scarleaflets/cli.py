@@ -658,6 +658,48 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     click.echo("worker stopped cleanly")
 
 
+@cli.command("bounces")
+@click.argument("source", metavar="SOURCE")
+@click.option(
+    "--dry-run", is_flag=True, help="Only print what would happen: change nothing, move no message."
+)
+@DB_OPTION
+@click.pass_context
+def bounces_command(ctx: click.Context, source: str, dry_run: bool, db_url: str | None) -> None:
+    """Read bounce reports and complaints from the bounce mailbox and act on them.
+
+    SOURCE is maildir://PATH (relative to the project folder, or maildir:///absolute/path) or
+    imaps://USER:PASSWORD@HOST[:PORT]/FOLDER (INBOX by default). Every message we send has its own signed
+    return path, so each report names the delivery it is about.
+
+    \b
+    hard bounce  (the address does not exist; RFC 3464 Action: failed, Status 5.1.x…)
+                 -> the address is suppressed for every clinic
+    soft bounce  (delayed, a 4.x.x failure, or the message refused as spam or too big)
+                 -> recorded only; the emails go on
+    complaint    (an RFC 5965 feedback report of type abuse or fraud: "this is spam")
+                 -> the address is suppressed for every clinic
+    unmatched    (no valid signed return path and no Message-ID of ours for the address it names)
+                 -> counted, never acted on
+
+    Processed messages move to the mailbox's "processed" folder, so running this again (from cron, every few
+    minutes) never counts one twice. Prints the counts and each distinct reason, never an address.
+    """
+    from .bounces import open_source, process
+
+    now = _now()
+    project = _project(ctx)
+    mailing = _mailing(ctx, db_url, now.date())
+    mailbox = open_source(source, project.root)
+    try:
+        run = process(mailbox, mailing, now, dry_run=dry_run)
+    finally:
+        mailbox.close()
+    click.echo(("dry run, nothing changed: " if dry_run else "") + run.summary())
+    for (kind, reason), count in sorted(run.reasons.items()):
+        click.echo(f"  {count} {kind}: {reason}")
+
+
 @cli.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @_clinic_options

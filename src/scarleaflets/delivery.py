@@ -75,7 +75,9 @@ class MaildirTransport:
                     (self.path / folder).mkdir(parents=True, exist_ok=True)
                 self._box = mailbox.Maildir(str(self.path), create=False)
             # Written under tmp/, then moved to new/: never half a message. Files use the local line end.
-            self._box.add(message.replace(b"\r\n", b"\n"))
+            # Return-Path records the envelope sender, as a mail server's final delivery would.
+            envelope = f"Return-Path: <{sender}>\n".encode()
+            self._box.add(envelope + message.replace(b"\r\n", b"\n"))
         except OSError as exc:
             return Outcome("retry", f"cannot write to the Maildir: {exc.strerror}")
         return Outcome("sent")

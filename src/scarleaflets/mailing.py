@@ -14,6 +14,11 @@ a refused sender, a refused message, or every recipient of a pass refused) stops
 suppressed or charged an attempt, and every delivery of the pass stays due for the next one. A step is only
 claimed once the step before it was delivered or failed for good, and temporary failures are retried for
 ``retry_hours`` from the first failure, so after an outage of any length the series resumes in order.
+
+Each message's envelope sender is its own return path, ``bounces+d<delivery>-<signature>@clinic`` (signing), so a
+bounce or complaint that arrives later names the delivery it is about (see ``bounces``); ``apply_bounce`` is
+where its effect is decided: a hard bounce or a complaint suppresses the address for every clinic, a soft
+bounce is only recorded.
 """
 
 from __future__ import annotations
@@ -42,8 +47,17 @@ from .pdf import PdfRenderer
 from .qa import BIDI_CONTROL, BIDI_NAMES
 from .render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
-from .signing import email_hash, load_secret, message_id, unsubscribe_token
-from .store import ALL_CLINICS, DueDelivery, NewEnrollment, PlannedDelivery, Store, StoreError
+from .signing import email_hash, load_secret, message_id, return_path, unsubscribe_token
+from .store import (
+    ALL_CLINICS,
+    BounceEvent,
+    BounceTarget,
+    DueDelivery,
+    NewEnrollment,
+    PlannedDelivery,
+    Store,
+    StoreError,
+)
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The fields of an enrollment, as CSV columns and as the web API's JSON keys.
@@ -62,6 +76,8 @@ LEASE = dt.timedelta(minutes=10)
 # How far ahead of the server's clock a consent time may be (another computer's clock running fast).
 CLOCK_SKEW = dt.timedelta(minutes=5)
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
+# The bounce kinds that stop an address for every clinic, and the suppression reason each records.
+SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
 
 
@@ -289,6 +305,19 @@ class Mailing:
         """Erase the address's data at one clinic (every clinic for None); see :meth:`Store.forget`."""
         return self.store.forget(email_hash(self.secret, address), now, brand)
 
+    def apply_bounce(self, target: BounceTarget, event: BounceEvent, now: dt.datetime) -> bool:
+        """The effect of one bounce report matched to our delivery; False when it was applied before.
+
+        A hard bounce or a complaint suppresses the address for every clinic (reasons "bounced" and
+        "complained"): its active enrollments stop and their pending emails are cancelled. A soft bounce is
+        only recorded. Suppressing first and recording second makes a crash in between harmless: the report
+        is read again and suppressing twice changes nothing."""
+        if self.store.has_bounce_report(event.report_key):
+            return False
+        if event.kind in SUPPRESSING:
+            self.store.suppress(target.email_hash, SUPPRESSING[event.kind], now, ALL_CLINICS)
+        return self.store.record_bounce(event, now)
+
     # sending ----------------------------------------------------------------------------------------------
 
     def translator(self, locale: str) -> i18n.Translator:
@@ -393,7 +422,7 @@ class Mailing:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
         if not self.store.still_wanted(due.id, worker):
             return STOPPED
-        return transport.send(message, brand.email.sender_address, due.email)
+        return transport.send(message, return_path(self.secret, due.id, brand.email.return_path), due.email)
 
     def _record(
         self, due: DueDelivery, outcome: Outcome, now: dt.datetime, worker: str, report: PassReport

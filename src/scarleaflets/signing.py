@@ -1,4 +1,5 @@
-"""The project's secret key and what it signs: keyed e-mail hashes, unsubscribe tokens, Message-IDs.
+"""The project's secret key and what it signs: keyed e-mail hashes, unsubscribe tokens, Message-IDs and the
+per-delivery return path (VERP) that bounce reports come back to.
 
 The key comes from ``SCARLEAFLETS_SECRET``, or from the file named by ``SCARLEAFLETS_SECRET_FILE`` (one
 file every instance shares; never created implicitly, so a typo cannot give one instance a key of its own), or
@@ -13,6 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -20,6 +22,9 @@ from .errors import ConfigError
 
 TOKEN_VERSION = "v1"  # noqa: S105 (a format version, not a password)
 TOKEN_MAX_AGE_DAYS = 400
+# A return-path token: "d", the delivery id, "-", 16 base32 characters (80 bits of HMAC). Lower case only,
+# because some mail servers change the case of a local part; letters and digits only, valid in any local part.
+RETURN_TOKEN = re.compile(r"\+(d[0-9]{1,18}-[a-z2-7]{16})@", re.IGNORECASE)
 EPOCH = dt.date(2020, 1, 1)
 
 
@@ -113,3 +118,26 @@ def verify_unsubscribe_token(secret: bytes, token: str, today: dt.date) -> int |
     if not issued <= today <= issued + dt.timedelta(days=TOKEN_MAX_AGE_DAYS):
         return None
     return int(parts[1])
+
+
+def _return_signature(secret: bytes, delivery_id: int) -> str:
+    return base64.b32encode(_mac(secret, "return-path", str(delivery_id))[:10]).decode().lower()
+
+
+def return_path(secret: bytes, delivery_id: int, base_address: str) -> str:
+    """The envelope sender (MAIL FROM) of one delivery: ``local+d<id>-<signature>@domain`` (VERP).
+
+    A bounce or complaint comes back to this address, and the signed token names the delivery it is about;
+    ids are never reused, so the token needs no expiry. ``base_address`` has no "+" of its own (brands.py)."""
+    local, _, domain = base_address.rpartition("@")
+    return f"{local}+d{delivery_id}-{_return_signature(secret, delivery_id)}@{domain}"
+
+
+def verify_return_path(secret: bytes, text: str) -> int | None:
+    """The delivery id of the first validly signed return-path token in ``text`` (an address or a header),
+    or None when there is none: a forged, truncated or malformed token names nothing."""
+    for match in RETURN_TOKEN.finditer(text):
+        number, _, signature = match.group(1).lower()[1:].partition("-")
+        if hmac.compare_digest(_return_signature(secret, int(number)), signature):
+            return int(number)
+    return None

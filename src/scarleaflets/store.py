@@ -3,9 +3,11 @@
 Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
 ``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
 next attempt, Message-ID, last error and when it first failed, sent time), ``suppressions`` (keyed hashes
-only, per clinic for unsubscribes and erasures, for every clinic for bounces and complaints) and
-``sign_in_failures`` (the web service's failed sign-ins, shared by every instance). Ids are never reused
-(AUTOINCREMENT on SQLite), so a link or Message-ID of an erased patient names no one else. The schema is
+only, per clinic for unsubscribes and erasures, for every clinic for bounces and complaints),
+``bounce_events`` (bounce reports and complaints matched to a delivery: ids, kind, status, masked
+diagnostic; unique per report) and ``sign_in_failures`` (the web service's failed sign-ins, shared by every
+instance). Ids are never reused (AUTOINCREMENT on SQLite), so a link, Message-ID or return path of an erased
+patient names no one else. The schema is
 managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
 never loses data.
 
@@ -120,6 +122,20 @@ sign_in_failures = sa.Table(
     sa.Column("at", sa.DateTime, nullable=False),
     sa.Index("ix_sign_in_failures_key", "key_kind", "key", "at"),
     sa.Index("ix_sign_in_failures_at", "at"),
+)
+
+bounce_events = sa.Table(
+    "bounce_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("report_key", sa.String(64), nullable=False),
+    sa.Column("delivery_id", sa.Integer, sa.ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(40), nullable=False),
+    sa.Column("diagnostic", sa.String(500), nullable=False),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("report_key", name="uq_bounce_report"),
+    sa.Index("ix_bounce_events_delivery", "delivery_id"),
 )
 
 # Delivery statuses. "claimed" is held by a worker; an old claim (a worker that died) can be taken over.
@@ -341,6 +357,25 @@ def _refuse_unless_consented(row: Any, consent: dt.datetime) -> None:  # noqa: A
             f"this address is on the suppression list {where} ({row.reason} on {when}); enrolling it again "
             "needs consent given after that (consent_at)"
         )
+
+
+@dataclass(frozen=True)
+class BounceTarget:
+    """The delivery a bounce report is about, and whose address it was: ids and the keyed hash only."""
+
+    delivery_id: int
+    enrollment_id: int
+    email_hash: str
+    brand: str
+
+
+@dataclass(frozen=True)
+class BounceEvent:
+    report_key: str  # SHA-256 of the report's bytes: the same report is recorded once
+    delivery_id: int
+    kind: str  # hard, soft or complaint
+    status: str  # an enhanced status code (5.1.1) or a feedback type (abuse)
+    diagnostic: str  # one line, addresses masked
 
 
 class Store:
@@ -739,6 +774,65 @@ class Store:
                 .where(enrollments.c.status == ACTIVE, ~open_steps)
                 .values(status=COMPLETED, updated_at=naive_utc(now))
             )
+
+    # bounces --------------------------------------------------------------------------------------------
+
+    def _bounce_targets(self, condition: sa.ColumnElement[bool]) -> list[BounceTarget]:
+        query = (
+            sa.select(
+                deliveries.c.id, deliveries.c.enrollment_id, enrollments.c.email_hash, enrollments.c.brand
+            )
+            .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .where(condition)
+            .order_by(deliveries.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [
+                BounceTarget(r.id, r.enrollment_id, r.email_hash, r.brand) for r in connection.execute(query)
+            ]
+
+    def bounce_target(self, delivery_id: int) -> BounceTarget | None:
+        """The delivery a signed return path names, or None (erased with its patient, or never ours)."""
+        found = self._bounce_targets(deliveries.c.id == delivery_id)
+        return found[0] if found else None
+
+    def bounce_targets_by_message_id(self, message_ids: Sequence[str]) -> list[BounceTarget]:
+        """Our deliveries carrying one of these Message-IDs (as quoted in a report's returned headers)."""
+        if not message_ids:
+            return []
+        return self._bounce_targets(deliveries.c.message_id.in_(list(message_ids)))
+
+    def has_bounce_report(self, report_key: str) -> bool:
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                sa.select(bounce_events.c.id).where(bounce_events.c.report_key == report_key)
+            ).first()
+            return found is not None
+
+    def record_bounce(self, event: BounceEvent, now: dt.datetime) -> bool:
+        """Record a matched report; False (and nothing changes) when this report was recorded before."""
+        try:
+            with self.transaction() as connection:
+                connection.execute(
+                    bounce_events.insert().values(
+                        report_key=event.report_key,
+                        delivery_id=event.delivery_id,
+                        kind=event.kind,
+                        status=event.status[:40],
+                        diagnostic=event.diagnostic[:500],
+                        received_at=naive_utc(now),
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def bounce_counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(bounce_events.c.kind, sa.func.count()).group_by(bounce_events.c.kind)
+            )
+            return {str(kind): int(count) for kind, count in rows}
 
     # reporting --------------------------------------------------------------------------------------------
 
