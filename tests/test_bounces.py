@@ -422,6 +422,9 @@ def test_the_command_reports_counts_and_reasons_without_addresses(tmp_path, monk
     assert [tuple(row) for row in reasons] == [(ALL_CLINICS, "bounced")]
     store.close()
     mailing.store.close()
+    for brand, shown in (("riverside", True), ("harbor", False)):  # `status` counts the clinic's reports
+        status = runner.invoke(cli, ["--project", str(REPO), "status", "--brand", brand, "--db", db])
+        assert ("bounce reports: 1 hard" in status.output) is shown, status.output
 
     missing = runner.invoke(
         cli, ["--project", str(REPO), "bounces", f"maildir://{tmp_path / 'nowhere'}", "--db", db]

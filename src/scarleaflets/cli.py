@@ -719,8 +719,15 @@ def mail_status(
     rows = store.status_rows(clinic)
     trouble = store.trouble_rows(clinic)
     counts = store.enrollment_counts(clinic)
+    bounces = store.bounce_counts(clinic)
     if as_json:
-        payload = {"brand": clinic, "enrollments": counts, "steps": rows, "problems": trouble}
+        payload = {
+            "brand": clinic,
+            "enrollments": counts,
+            "steps": rows,
+            "problems": trouble,
+            "bounce_reports": bounces,
+        }
         click.echo(json.dumps(payload, indent=2, default=str))
         return
     steps: dict[tuple[str, int, str], dict[str, Any]] = {}
@@ -741,6 +748,8 @@ def mail_status(
             f"{item.get('sent', 0):>6} {item.get('deferred', 0):>9} {item.get('failed', 0):>7}  {next_due}"
         )
     click.echo("enrollments: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"))
+    if bounces:  # recorded by `scarleaflets bounces`
+        click.echo("bounce reports: " + ", ".join(f"{n} {kind}" for kind, n in sorted(bounces.items())))
     _echo_trouble(trouble, _now())
 
 

@@ -827,12 +827,17 @@ class Store:
             return False
         return True
 
-    def bounce_counts(self) -> dict[str, int]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(bounce_events.c.kind, sa.func.count()).group_by(bounce_events.c.kind)
+    def bounce_counts(self, brand: str | None = None) -> dict[str, int]:
+        """Bounce reports and complaints recorded, by kind (one clinic's deliveries, or every clinic's)."""
+        query = sa.select(bounce_events.c.kind, sa.func.count()).group_by(bounce_events.c.kind)
+        if brand is not None:
+            query = (
+                query.join(deliveries, deliveries.c.id == bounce_events.c.delivery_id)
+                .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+                .where(enrollments.c.brand == brand)
             )
-            return {str(kind): int(count) for kind, count in rows}
+        with self.engine.connect() as connection:
+            return {str(kind): int(count) for kind, count in connection.execute(query)}
 
     # reporting --------------------------------------------------------------------------------------------
 
