@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scarleaflets.content import load_content
-from scarleaflets.readability import measure, measure_topic, prose
+from scarleaflets.content.readability import measure, measure_topic, prose
 
 from .conftest import FIXTURE_TODAY
 

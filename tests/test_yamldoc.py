@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
+from scarleaflets.content.yamldoc import Reader, parse
 from scarleaflets.errors import Problem
-from scarleaflets.yamldoc import Reader, parse
 
 
 def _node(text: str):

@@ -46,10 +46,10 @@ from .content import (
     Table,
     Topic,
 )
+from .content.readability import prose
 from .css import css_string
 from .fonts import FontSet
 from .i18n import Manifest, Translator
-from .readability import prose
 
 WORDS_PER_MINUTE = 200
 PLAIN_SUFFIXES = (".css.j2", ".txt.j2")
