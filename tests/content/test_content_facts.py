@@ -12,7 +12,7 @@ import pytest
 from scarleaflets.content import ContentSet, block_messages, load_content
 from scarleaflets.content.readability import measure_topic
 
-from .conftest import REPO
+from ..conftest import REPO
 
 REQUIRED_TOPICS = {
     "marks-vs-scars",
