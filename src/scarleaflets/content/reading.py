@@ -212,58 +212,56 @@ def _read_guide(path: Path, project_root: Path, problems: list[Problem]) -> Guid
 def check_across_files(
     topics: list[Topic], guide: Guide | None, stems: set[str], problems: list[Problem]
 ) -> list[Topic]:
-    """Unique topic ids, existing related topics, and a guide that lists every topic exactly once.
+    """Unique topic ids, existing related topics, and a guide that lists every topic exactly once; returns the
+    topics in the order of the guide.
 
     ``stems`` names every topic file, read or not: a reference to a topic whose file has problems of its own
     is not reported again.
     """
-    by_id: dict[str, Topic] = {}
-    for topic in topics:
-        if topic.id in by_id:
-            problems.append(
-                Problem(
-                    topic.file, 1, "id", f"duplicate topic id '{topic.id}' (also in {by_id[topic.id].file})"
-                )
-            )
-        else:
-            by_id[topic.id] = topic
+    by_id = _unique_topics(topics, problems)
     for topic in topics:
         for index, other in enumerate(topic.related):
             if other not in by_id and other not in stems:
-                problems.append(
-                    Problem(
-                        topic.file,
-                        topic.key_lines.get("related", 1),
-                        f"related[{index}]",
-                        f"no topic with id '{other}'",
-                    )
-                )
+                line = topic.key_lines.get("related", 1)
+                problems.append(Problem(topic.file, line, f"related[{index}]", f"no topic with id '{other}'"))
     if guide is None:
         return topics
+    ordered = _in_guide_order(guide, by_id, stems, problems)
+    listed = {topic_id for part in guide.parts for topic_id in part.topics}
+    for topic in topics:
+        if topic.id not in listed:
+            message = f"topic '{topic.id}' is not listed in {guide.file}; add it to one of its parts"
+            problems.append(Problem(topic.file, 1, "id", message))
+    return ordered
+
+
+def _unique_topics(topics: list[Topic], problems: list[Problem]) -> dict[str, Topic]:
+    by_id: dict[str, Topic] = {}
+    for topic in topics:
+        if topic.id in by_id:
+            message = f"duplicate topic id '{topic.id}' (also in {by_id[topic.id].file})"
+            problems.append(Problem(topic.file, 1, "id", message))
+        else:
+            by_id[topic.id] = topic
+    return by_id
+
+
+def _in_guide_order(
+    guide: Guide, by_id: dict[str, Topic], stems: set[str], problems: list[Problem]
+) -> list[Topic]:
+    """The topics as the guide lists them; a topic listed twice or not at all is a problem of the guide."""
     ordered: list[Topic] = []
     listed: set[str] = set()
     for part_index, part in enumerate(guide.parts):
         for index, topic_id in enumerate(part.topics):
             where = f"parts[{part_index}].topics[{index}]"
             if topic_id in listed:
-                problems.append(
-                    Problem(guide.file, part.heading.line, where, f"'{topic_id}' is listed twice")
-                )
+                message = f"'{topic_id}' is listed twice"
+                problems.append(Problem(guide.file, part.heading.line, where, message))
             elif topic_id in by_id:
                 ordered.append(by_id[topic_id])
             elif topic_id not in stems:
-                problems.append(
-                    Problem(guide.file, part.heading.line, where, f"no topic with id '{topic_id}'")
-                )
+                message = f"no topic with id '{topic_id}'"
+                problems.append(Problem(guide.file, part.heading.line, where, message))
             listed.add(topic_id)
-    for topic in topics:
-        if topic.id not in listed:
-            problems.append(
-                Problem(
-                    topic.file,
-                    1,
-                    "id",
-                    f"topic '{topic.id}' is not listed in {guide.file}; add it to one of its parts",
-                )
-            )
     return ordered
