@@ -212,13 +212,15 @@ class Document(BaseModel):
         flags = [*cls._key_flags(data), *cls.rules(data, context)]
         known = {key: value for key, value in data.items() if key in cls.model_fields}
         errors: list[InitErrorDetails] = []
+        document: Self | None = None
         try:
             document = handler(known)
         except ValidationError as exc:
+            # pydantic's report of a missing key is replaced by the one message of _key_flags
             errors = [_again(error) for error in exc.errors() if not _own_missing(error)]
         else:
             flags.extend(document.checks(context))
-        if not flags and not errors:
+        if document is not None and not flags:
             return document
         raise ValidationError.from_exception_data(cls.__name__, [f.error(data) for f in flags] + errors)
 
