@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .content import asset_file
+from .content.yamldoc import Reader, parse
 from .errors import ContentError, Problem
 from .locales import SOURCE_LOCALE, UnknownLocale, parse_locale
-from .yamldoc import Reader, parse
 
 BRANDS_FOLDER = "brands"
 Paper = Literal["A4", "Letter"]

@@ -18,10 +18,10 @@ from . import i18n
 from .brands import load_brands
 from .config import Project
 from .content import ContentSet, Topic, load_content
+from .content.readability import Readability, measure_topic
 from .errors import ConfigError, ContentError, Problem
 from .extract import extract_project
 from .fonts import load_fonts, missing_characters
-from .readability import Readability, measure_topic
 from .series import load_series
 
 

@@ -24,9 +24,9 @@ from . import __version__, i18n
 from .checks import CheckReport, run_check
 from .config import Project, open_project
 from .content import load_content
+from .content.readability import measure_topic
 from .errors import ConfigError, ContentError, Problem, ScarleafletsError
 from .extract import extract_project
-from .readability import measure_topic
 
 if TYPE_CHECKING:
     from .mailing import Mailing

@@ -25,7 +25,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import segno
@@ -35,21 +35,12 @@ from markupsafe import Markup, escape
 
 from .brands import Brand
 from .config import Project
-from .content import (
-    BulletList,
-    Callout,
-    ContentSet,
-    Figure,
-    FigureRef,
-    Paragraph,
-    Source,
-    Table,
-    Topic,
-)
+from .content import ContentSet, Source, Table, Topic
+from .content.blocks import BLOCKS, check_handled
+from .content.readability import prose
 from .css import css_string
 from .fonts import FontSet
 from .i18n import Manifest, Translator
-from .readability import prose
 
 WORDS_PER_MINUTE = 200
 PLAIN_SUFFIXES = (".css.j2", ".txt.j2")
@@ -61,6 +52,7 @@ def autoescape(name: str | None) -> bool:
 
 
 def make_environment(project: Project, brand_id: str | None = None) -> Environment:
+    check_handled(BLOCK_VIEWS, who="leaflet renderer")
     folders = [project.templates_dir / "brands" / brand_id] if brand_id else []
     folders.append(project.templates_dir)
     env = Environment(
@@ -166,13 +158,34 @@ class TopicView:
     draft: bool
 
 
+def _table_view(block: Table, t: Callable[[str], str], figure: Callable[[str], FigureView]) -> BlockView:
+    return BlockView(
+        "table",
+        caption=t(block.caption.text) if block.caption else "",
+        header=tuple(t(m.text) for m in block.header),
+        rows=tuple(tuple(t(m.text) for m in row) for row in block.rows),
+    )
+
+
+# One view per kind of block (the `kind ==` branches of leaflet/_topic_body.html.j2), checked against the block
+# registry when an environment is made: a kind without a view here is an error, never a dropped block.
+BLOCK_VIEWS: dict[str, Callable[[Any, Callable[[str], str], Callable[[str], FigureView]], BlockView]] = {
+    "paragraph": lambda b, t, figure: BlockView("paragraph", text=t(b.text.text)),
+    "list": lambda b, t, figure: BlockView("list", items=tuple(t(m.text) for m in b.items)),
+    "callout": lambda b, t, figure: BlockView("callout", text=t(b.text.text), callout=b.kind),
+    "table": _table_view,
+    "figure": lambda b, t, figure: BlockView("figure", figure=figure(b.figure_id)),
+}
+
+
 def topic_view(topic: Topic, tr: Translator) -> TopicView:
     """The topic with every text translated (English where a translation is missing, counted)."""
 
     def t(context: str, text: str) -> str:
         return tr.pgettext(context, text)
 
-    def figure(fig: Figure) -> FigureView:
+    def figure(figure_id: str) -> FigureView:
+        fig = topic.figure(figure_id)
         context = f"{topic.id}/figure/{fig.id}"
         return FigureView(f"content/{fig.file}", t(context, fig.alt.text), t(context, fig.caption.text))
 
@@ -181,23 +194,8 @@ def topic_view(topic: Topic, tr: Translator) -> TopicView:
         ctx = f"{topic.id}/{section.id}"
         blocks = []
         for block in section.blocks:
-            if isinstance(block, Paragraph):
-                blocks.append(BlockView("paragraph", text=t(ctx, block.text.text)))
-            elif isinstance(block, BulletList):
-                blocks.append(BlockView("list", items=tuple(t(ctx, m.text) for m in block.items)))
-            elif isinstance(block, Callout):
-                blocks.append(BlockView("callout", text=t(ctx, block.text.text), callout=block.kind))
-            elif isinstance(block, Table):
-                blocks.append(
-                    BlockView(
-                        "table",
-                        caption=t(ctx, block.caption.text) if block.caption else "",
-                        header=tuple(t(ctx, m.text) for m in block.header),
-                        rows=tuple(tuple(t(ctx, m.text) for m in row) for row in block.rows),
-                    )
-                )
-            elif isinstance(block, FigureRef):
-                blocks.append(BlockView("figure", figure=figure(topic.figure(block.figure_id))))
+            view = BLOCK_VIEWS[BLOCKS.kind_of(block).name]
+            blocks.append(view(block, partial(t, ctx), figure))
         sections.append(SectionView(section.id, t(ctx, section.heading.text), tuple(blocks)))
     review = topic.review
     return TopicView(

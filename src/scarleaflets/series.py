@@ -15,8 +15,8 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from .content import ContentSet, Msg
+from .content.yamldoc import Reader, line_of, parse
 from .errors import ContentError, Problem
-from .yamldoc import Reader, line_of, parse
 
 SERIES_FOLDER = "series"
 MAX_SUBJECT = 90

@@ -1,11 +1,11 @@
-"""yamldoc.py: syntax errors name the line; the Reader converts and complains precisely."""
+"""content/yamldoc.py: syntax errors name the line; the Reader converts and complains precisely."""
 
 from __future__ import annotations
 
 import yaml
 
+from scarleaflets.content.yamldoc import Reader, parse
 from scarleaflets.errors import Problem
-from scarleaflets.yamldoc import Reader, parse
 
 
 def _node(text: str):
@@ -75,3 +75,17 @@ def test_integer_and_date_bounds():
     assert reader.date(_node("2026-02-30"), "d") is None
     assert reader.date(_node("2026-2-3"), "d") is None
     assert len(problems) == 3
+
+
+def test_to_data_keeps_the_line_of_every_place_and_repeated_keys():
+    from scarleaflets.content.yamldoc import Mapping, Scalar, path_of, to_data
+
+    data, lines = to_data(_node("a: 1\nb:\n  - x\n  - ~\na: 2\n"))
+    assert isinstance(data, Mapping)
+    assert data["a"] == Scalar("1", 1)
+    assert data["b"] == [Scalar("x", 3), Scalar("~", 4, null=True)]
+    assert data.repeated == [("a", 5)]
+    assert lines.values[("b", 1)] == 4
+    assert lines.keys[("b",)] == 2
+    assert lines.line(("b", 7, "c")) == 3  # the nearest place that has a line
+    assert path_of(("sections", 2, "blocks", 0, "paragraph")) == "sections[2].blocks[0].paragraph"

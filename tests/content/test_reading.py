@@ -1,4 +1,4 @@
-"""content.py: the shipped content loads; every bad file under tests/data/bad gets its exact message."""
+"""content/reading.py: the shipped content loads; every bad file under tests/data/bad gets its exact message."""
 
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ from scarleaflets.content import (
     Paragraph,
     Table,
     load_content,
-    svg_problem,
 )
 from scarleaflets.errors import ContentError
 
-from .conftest import DATA, FIXTURE_TODAY
+from ..conftest import DATA, FIXTURE_TODAY
 
 BAD = sorted((DATA / "bad").glob("*.yaml"))
 
@@ -124,38 +123,6 @@ def test_unreadable_encoding_is_reported(mini_project):
     (mini_project / "content/topics/sample.yaml").write_bytes(b"id: sample\ntitle: caf\xe9\n")
     with pytest.raises(ContentError, match=r"sample.yaml: not UTF-8 text"):
         load_content(mini_project, FIXTURE_TODAY)
-
-
-@pytest.mark.parametrize(
-    ("svg", "problem"),
-    [
-        ('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>', None),
-        ("<svg><rect/></svg>", "SVG namespace"),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><rect', "not a well-formed SVG"),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>', "must not load"),
-        (
-            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
-            '<image x:href="https://example.org/a.png"/></svg>',
-            "must not load",
-        ),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><use href="#a"/></svg>', None),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', "foreignObject"),
-        (
-            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "boom">]>'
-            '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
-            "not a well-formed SVG",
-        ),
-    ],
-)
-def test_svg_problem(tmp_path, svg, problem):
-    path = tmp_path / "figure.svg"
-    path.write_text(svg)
-    found = svg_problem(path)
-    if problem is None:
-        assert found is None
-    else:
-        assert found is not None
-        assert problem in found
 
 
 def test_shipped_content_is_valid(repo_root):

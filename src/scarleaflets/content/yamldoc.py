@@ -5,6 +5,13 @@ brands and series are read with ``yaml.compose`` instead: every node keeps its l
 walks the nodes, converting them to plain Python values while collecting every problem it meets as a
 :class:`~scarleaflets.errors.Problem` (file, line, path inside the file, message). Nothing is raised for bad
 content: the caller decides, once all files are read, whether the problems stop the run.
+
+:func:`to_data` is the other way to read a document, for validation with pydantic: it turns the nodes into
+plain dicts and lists of :class:`Scalar` values and keeps a :class:`LineMap` from each place in the document
+(``("sections", 2, "blocks", 0)``) to its line, so that every error pydantic reports about a place can be
+shown as ``file:line: path: message``. The rules on single values (:func:`prose_problem`,
+:func:`slug_problem`, :func:`read_date`, :func:`read_integer`) are shared by both ways, so their messages
+are written once.
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from ..errors import Problem
 
 T = TypeVar("T")
 # libyaml when PyYAML was built with it (the usual wheels are): several times faster, same nodes and marks.
@@ -45,6 +53,127 @@ def describe(node: Node) -> str:
 
 def line_of(node: Node) -> int:
     return int(node.start_mark.line) + 1
+
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """One scalar of a document as written (YAML 1.1 words such as ``no`` stay text), with its line.
+
+    ``null`` marks an empty value or ``~``/``null`` written without quotes: 'nothing' to an editor.
+    """
+
+    text: str
+    line: int
+    null: bool = False
+
+
+@dataclass
+class LineMap:
+    """Where each place of a document is: the line of its value, and of its key inside a mapping."""
+
+    values: dict[Loc, int] = field(default_factory=dict)
+    keys: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Loc) -> int:
+        """The line of the value at ``loc``, or of the nearest place around it that has one."""
+        while loc not in self.values and loc:
+            loc = loc[:-1]
+        return self.values.get(loc, 0)
+
+
+class Mapping(dict[str, Any]):
+    """A mapping as :func:`to_data` read it: the first value of each key, and each repeated key with its line
+    (reported by whoever reads the mapping as one, so a mapping where text belongs is reported once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.repeated: list[tuple[str, int]] = []
+        self.not_words: list[int] = []  # lines of keys that are not plain words
+
+
+def describe_value(value: object) -> str:
+    """:func:`describe` for a value made by :func:`to_data`."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, Scalar) and value.null:
+        return "nothing"
+    return "text"
+
+
+def path_of(loc: Loc) -> str:
+    """A place in a document as messages show it: ``sections[2].blocks[0].paragraph``."""
+    path = ""
+    for part in loc:
+        path = f"{path}[{part}]" if isinstance(part, int) else _join(path, part)
+    return path
+
+
+def to_data(node: Node) -> tuple[Any, LineMap]:
+    """The document as dicts, lists and :class:`Scalar` values, with the line of every place in it.
+
+    Of a repeated key the first value is kept and the others are listed in :attr:`Mapping.repeated`; keys that
+    are not plain words are left out and their lines listed in :attr:`Mapping.not_words`.
+    """
+    lines = LineMap()
+    return _data(node, (), lines), lines
+
+
+def _data(node: Node, loc: Loc, lines: LineMap) -> Any:  # noqa: ANN401
+    lines.values[loc] = line_of(node)
+    if isinstance(node, SequenceNode):
+        return [_data(item, (*loc, index), lines) for index, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result = Mapping()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str) or not key:
+                result.not_words.append(line_of(key_node))
+            elif key in result:
+                result.repeated.append((key, line_of(key_node)))
+            else:
+                lines.keys[(*loc, key)] = line_of(key_node)
+                result[key] = _data(value_node, (*loc, key), lines)
+        return result
+    return Scalar(str(node.value), line_of(node), describe(node) == "nothing")
+
+
+def prose_problem(value: str) -> str | None:
+    """Why single-spaced text cannot be shown as plain prose, or None when it can."""
+    if not value:
+        return "must not be empty"
+    if MARKUP.search(value):
+        return "looks like HTML markup; write plain text (no <tags> or &entities;)"
+    if URL_LIKE.search(value):
+        return "contains a link; put links in `sources`, not in the text"
+    return None
+
+
+def slug_problem(value: str) -> str | None:
+    if not SLUG.match(value):
+        return f"'{value}' is not a valid id: use lower-case letters, digits and hyphens"
+    return None
+
+
+def read_date(value: str) -> dt.date | str:
+    """The date written as YYYY-MM-DD, or why it is not one."""
+    try:
+        if not ISO_DATE.match(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return f"'{value}' is not a valid date; write it as YYYY-MM-DD, e.g. 2026-11-25"
+
+
+def read_integer(value: str, low: int, high: int) -> int | str:
+    """The whole number from ``low`` to ``high``, or why it is not one."""
+    if not value.isdigit() or not low <= int(value) <= high:
+        return f"'{value}' is not a whole number from {low} to {high}"
+    return int(value)
 
 
 def parse(path: Path, shown_as: str, problems: list[Problem], text: str | None = None) -> Node | None:
@@ -183,14 +312,9 @@ class Reader:
         if value is None:
             return None
         value = " ".join(value.split())
-        if not value:
-            self.error(node, path, "must not be empty")
-            return None
-        if MARKUP.search(value):
-            self.error(node, path, "looks like HTML markup; write plain text (no <tags> or &entities;)")
-            return None
-        if URL_LIKE.search(value):
-            self.error(node, path, "contains a link; put links in `sources`, not in the text")
+        problem = prose_problem(value)
+        if problem:
+            self.error(node, path, problem)
             return None
         return value
 
@@ -198,8 +322,9 @@ class Reader:
         value = self.scalar(node, path, "an id")
         if value is None:
             return None
-        if not SLUG.match(value):
-            self.error(node, path, f"'{value}' is not a valid id: use lower-case letters, digits and hyphens")
+        problem = slug_problem(value)
+        if problem:
+            self.error(node, path, problem)
             return None
         return value
 
@@ -217,22 +342,21 @@ class Reader:
         value = self.scalar(node, path, "a date (YYYY-MM-DD)")
         if value is None:
             return None
-        try:
-            if not ISO_DATE.match(value):
-                raise ValueError
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(node, path, f"'{value}' is not a valid date; write it as YYYY-MM-DD, e.g. 2026-11-25")
+        date = read_date(value)
+        if isinstance(date, str):
+            self.error(node, path, date)
             return None
+        return date
 
     def integer(self, node: Node, path: str, low: int, high: int) -> int | None:
         value = self.scalar(node, path, "a whole number")
         if value is None:
             return None
-        if not value.isdigit() or not low <= int(value) <= high:
-            self.error(node, path, f"'{value}' is not a whole number from {low} to {high}")
+        number = read_integer(value, low, high)
+        if isinstance(number, str):
+            self.error(node, path, number)
             return None
-        return int(value)
+        return number
 
     def each(
         self, nodes: list[Node] | None, path: str, read: Callable[[Node, str], T | None]

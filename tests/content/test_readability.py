@@ -1,11 +1,11 @@
-"""readability.py: each text is measured as a sentence; harder text scores a higher grade."""
+"""content/readability.py: each text is measured as a sentence; harder text scores a higher grade."""
 
 from __future__ import annotations
 
 from scarleaflets.content import load_content
-from scarleaflets.readability import measure, measure_topic, prose
+from scarleaflets.content.readability import measure, measure_topic, prose
 
-from .conftest import FIXTURE_TODAY
+from ..conftest import FIXTURE_TODAY
 
 
 def test_prose_ends_every_unit_like_a_sentence_and_skips_review_roles(mini_project):

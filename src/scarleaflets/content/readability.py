@@ -8,11 +8,14 @@ long sentence. Source titles and review roles are not prose the patient reads an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import textstat
 
-from .content import Topic
+from .blocks import block_prose
+from .model import Topic
+from .validation import Msg
 
 TERMINAL = (".", "!", "?", ":", "…")
 
@@ -24,12 +27,24 @@ class Readability:
     sentences: int
 
 
+def prose_texts(topic: Topic) -> Iterator[Msg]:
+    """The texts of a topic a patient reads, in reading order; each block gives what the registry says."""
+    yield topic.title
+    yield from topic.summary
+    for section in topic.sections:
+        yield section.heading
+        for block in section.blocks:
+            yield from block_prose(block)
+    yield from topic.questions
+    for figure in topic.figures:
+        yield figure.alt
+        yield figure.caption
+
+
 def prose(topic: Topic) -> str:
     """The topic's patient-facing English text, one unit per line, each ending like a sentence."""
     units: list[str] = []
-    for context, msg in topic.messages():
-        if context.endswith("/review"):
-            continue
+    for msg in prose_texts(topic):
         text = msg.text.strip()
         units.append(text if text.endswith(TERMINAL) else f"{text}.")
     return "\n".join(units)

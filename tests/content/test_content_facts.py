@@ -10,9 +10,9 @@ import re
 import pytest
 
 from scarleaflets.content import ContentSet, block_messages, load_content
-from scarleaflets.readability import measure_topic
+from scarleaflets.content.readability import measure_topic
 
-from .conftest import REPO
+from ..conftest import REPO
 
 REQUIRED_TOPICS = {
     "marks-vs-scars",

@@ -1,0 +1,156 @@
+"""The content model: topics and the guide outline as typed, immutable objects.
+
+This is what every later stage works from (the extractor, the readability measure, the leaflets, the email
+series); it knows nothing of YAML, locales, templates or output. :mod:`~scarleaflets.content.reading` builds
+it from the validated documents. Each translatable text is a :class:`Msg` that remembers its line, so that
+the catalog extractor can point translators at the exact place, and each text has a context
+(``topic-id/section-id``) that stays put when other paragraphs are edited or moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .blocks import Block, block_messages
+from .validation import Msg
+
+Category = Literal["understanding", "prevention", "treatment", "planning"]
+ReviewStatus = Literal["draft", "approved"]
+
+CATEGORIES: tuple[Category, ...] = ("understanding", "prevention", "treatment", "planning")
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("draft", "approved")
+TOPIC_FOLDERS = ("topics", "treatments")
+GUIDE_FILE = "guide.yaml"
+TREATMENT_SECTIONS = (
+    "what-it-is",
+    "how-it-works",
+    "what-it-helps",
+    "what-to-expect",
+    "risks",
+    "talk-first",
+    "evidence",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    heading: Msg
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    file: str  # relative to the content folder, with forward slashes
+    path: Path  # absolute path of the SVG file
+    alt: Msg
+    caption: Msg
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str | None
+    journal: str | None
+    year: int
+    url: str | None
+    doi: str | None
+
+    @property
+    def by(self) -> str:
+        return self.journal or self.publisher or ""
+
+    @property
+    def link(self) -> str:
+        return self.url or f"https://doi.org/{self.doi}"
+
+
+@dataclass(frozen=True)
+class Review:
+    written_by: Msg
+    reviewed_by: Msg
+    reviewed_on: dt.date
+    next_review_due: dt.date
+    status: ReviewStatus
+    due_line: int = 0
+
+    def overdue(self, today: dt.date) -> bool:
+        return today > self.next_review_due
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    file: str  # as shown to users, relative to the project folder
+    title: Msg
+    category: Category
+    summary: tuple[Msg, ...]
+    sections: tuple[Section, ...]
+    questions: tuple[Msg, ...]
+    figures: tuple[Figure, ...]
+    related: tuple[str, ...]
+    sources: tuple[Source, ...]
+    review: Review
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def figure(self, figure_id: str) -> Figure:
+        return next(f for f in self.figures if f.id == figure_id)
+
+    def messages(self) -> Iterator[tuple[str, Msg]]:
+        """Every translatable text of the topic with its context, in reading order."""
+        yield f"{self.id}/title", self.title
+        for point in self.summary:
+            yield f"{self.id}/summary", point
+        for section in self.sections:
+            context = f"{self.id}/{section.id}"
+            yield context, section.heading
+            for block in section.blocks:
+                for msg in block_messages(block):
+                    yield context, msg
+        for question in self.questions:
+            yield f"{self.id}/questions", question
+        for fig in self.figures:
+            yield f"{self.id}/figure/{fig.id}", fig.alt
+            yield f"{self.id}/figure/{fig.id}", fig.caption
+        yield f"{self.id}/review", self.review.written_by
+        yield f"{self.id}/review", self.review.reviewed_by
+
+
+@dataclass(frozen=True)
+class GuidePart:
+    id: str
+    heading: Msg
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Guide:
+    file: str
+    title: Msg
+    subtitle: Msg | None
+    intro: Msg
+    parts: tuple[GuidePart, ...]
+
+    def messages(self) -> Iterator[tuple[str, Msg]]:
+        yield "guide/title", self.title
+        if self.subtitle is not None:
+            yield "guide/title", self.subtitle
+        yield "guide/intro", self.intro
+        for part in self.parts:
+            yield f"guide/{part.id}", part.heading
+
+
+@dataclass(frozen=True)
+class ContentSet:
+    """All topics, in the order of the complete guide, and the guide outline."""
+
+    guide: Guide
+    topics: dict[str, Topic] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Topic]:
+        return iter(self.topics.values())

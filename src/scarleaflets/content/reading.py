@@ -1,0 +1,267 @@
+"""Reading the content: YAML files -> validated documents -> the content model, or every problem at once.
+
+:func:`load_content` reads every topic file and ``content/guide.yaml``; each is composed with its lines
+(:mod:`~scarleaflets.content.yamldoc`), validated against its pydantic model
+(:mod:`~scarleaflets.content.schema`), and pydantic's errors become problems at the line of the place they
+name. What spans files — unique ids, related topics that exist, a guide that lists every topic once — is
+checked last, and either a complete :class:`~scarleaflets.content.model.ContentSet` is returned or one
+:class:`~scarleaflets.errors.ContentError` lists every problem in every file. :func:`file_messages` reads one
+file on its own, for the catalog extractor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from ..errors import ContentError, Problem
+from .blocks import BLOCKS
+from .model import (
+    GUIDE_FILE,
+    TOPIC_FOLDERS,
+    ContentSet,
+    Figure,
+    Guide,
+    GuidePart,
+    Review,
+    Section,
+    Source,
+    Topic,
+)
+from .schema import GuideDocument, TopicDocument
+from .validation import Document, Msg, problems_of
+from .yamldoc import LineMap, Scalar, parse, to_data
+
+D = TypeVar("D", bound=Document)
+
+
+def topic_files(content_dir: Path) -> list[Path]:
+    return sorted(path for folder in TOPIC_FOLDERS for path in (content_dir / folder).glob("*.yaml"))
+
+
+def load_content(project_root: Path, today: dt.date) -> ContentSet:
+    """Read and validate all content under ``project_root/content``; raise ContentError listing every problem.
+
+    ``today`` is passed in (never read from the clock here) so that date checks are reproducible.
+    """
+    content_dir = project_root / "content"
+    problems: list[Problem] = []
+    topics: list[Topic] = []
+    for path in topic_files(content_dir):
+        topic = read_topic(path, _shown(path, project_root), content_dir, today, problems)
+        if topic is not None:
+            topics.append(topic)
+    for stray in sorted(content_dir.glob("t*/*.yml")):
+        problems.append(Problem(_shown(stray, project_root), 0, "", "rename the file to end in .yaml"))
+    guide = _read_guide(content_dir / GUIDE_FILE, project_root, problems)
+    if not topics and not problems:
+        problems.append(
+            Problem(
+                _shown(content_dir, project_root), 0, "", "no topic files found in topics/ or treatments/"
+            )
+        )
+    stems = {path.stem for path in topic_files(content_dir)}
+    ordered = check_across_files(topics, guide, stems, problems)
+    if problems or guide is None:
+        raise ContentError(problems)
+    return ContentSet(guide=guide, topics={t.id: t for t in ordered})
+
+
+def _shown(path: Path, project_root: Path) -> str:
+    try:
+        return path.relative_to(project_root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def file_messages(path: Path, shown: str, text: str | None = None) -> list[tuple[str, Msg]]:
+    """The translatable texts of one content file, validated on its own; raise ContentError on problems.
+
+    This serves the catalog extractor, which sees one file at a time: checks that span files (the guide
+    lists every topic, related topics exist) belong to :func:`load_content`. Files that hold no
+    translatable content give no messages.
+    """
+    problems: list[Problem] = []
+    messages: list[tuple[str, Msg]] = []
+    if path.name == GUIDE_FILE and path.parent.name == "content":
+        guide = read_guide(path, shown, problems, text)
+        if guide is not None:
+            messages = list(guide.messages())
+    elif path.parent.name in TOPIC_FOLDERS and path.suffix == ".yaml":
+        topic = read_topic(path, shown, path.parent.parent, dt.date.max, problems, text)
+        if topic is not None:
+            messages = list(topic.messages())
+    if problems:
+        raise ContentError(problems)
+    return messages
+
+
+def _validate(
+    model: type[D],
+    data: Any,  # noqa: ANN401 (what to_data read)
+    lines: LineMap,
+    shown: str,
+    context: dict[str, Any],
+    problems: list[Problem],
+) -> D | None:
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        problems.extend(problems_of(exc, shown, lines))
+        return None
+
+
+def read_topic(
+    path: Path,
+    shown: str,
+    content_dir: Path,
+    today: dt.date,
+    problems: list[Problem],
+    text: str | None = None,
+) -> Topic | None:
+    """One topic file as a :class:`Topic`, or None with its problems recorded."""
+    root = parse(path, shown, problems, text)
+    if root is None:
+        return None
+    before = len(problems)
+    data, lines = to_data(root)
+    context = {
+        "stem": path.stem,
+        "today": today,
+        "content_dir": content_dir,
+        "figure_ids": _declared_figures(data),
+    }
+    document = _validate(TopicDocument, data, lines, shown, context, problems)
+    if document is None or len(problems) > before:
+        return None
+    return _topic(document, shown, lines, content_dir)
+
+
+def _declared_figures(data: object) -> dict[str, int]:
+    """Each declared figure id with the index of its first figure, read leniently so that one broken figure
+    does not turn every reference to it into a second problem (its own problem is reported already)."""
+    figures = data.get("figures") if isinstance(data, dict) else None
+    ids: dict[str, int] = {}
+    for index, item in enumerate(figures if isinstance(figures, list) else []):
+        value = item.get("id") if isinstance(item, dict) else None
+        if isinstance(value, Scalar):
+            ids.setdefault(value.text, index)
+    return ids
+
+
+def _topic(doc: TopicDocument, shown: str, lines: LineMap, content_dir: Path) -> Topic:
+    root = content_dir.resolve()
+    review = doc.review
+    return Topic(
+        id=doc.id,
+        file=shown,
+        title=doc.title,
+        category=doc.category,
+        summary=doc.summary,
+        sections=tuple(
+            Section(s.id, s.heading, tuple(block.build(BLOCKS) for block in s.blocks)) for s in doc.sections
+        ),
+        questions=doc.questions,
+        figures=tuple(
+            Figure(f.id, f.file.relative_to(root).as_posix(), f.file, f.alt, f.caption) for f in doc.figures
+        ),
+        related=doc.related,
+        sources=tuple(
+            Source(" ".join(s.title.split()), s.publisher, s.journal, s.year, s.url, s.doi)
+            for s in doc.sources
+        ),
+        review=Review(
+            review.written_by,
+            review.reviewed_by,
+            review.reviewed_on,
+            review.next_review_due,
+            review.status,
+            lines.line(("review", "next_review_due")),
+        ),
+        key_lines={key: lines.line((key,)) for key in type(doc).model_fields if (key,) in lines.values},
+    )
+
+
+def read_guide(path: Path, shown: str, problems: list[Problem], text: str | None = None) -> Guide | None:
+    """The guide outline as a :class:`Guide`, or None with its problems recorded."""
+    root = parse(path, shown, problems, text)
+    if root is None:
+        return None
+    before = len(problems)
+    data, lines = to_data(root)
+    document = _validate(GuideDocument, data, lines, shown, {}, problems)
+    if document is None or len(problems) > before:
+        return None
+    parts = tuple(GuidePart(part.id, part.heading, part.topics) for part in document.parts)
+    return Guide(shown, document.title, document.subtitle, document.intro, parts)
+
+
+def _read_guide(path: Path, project_root: Path, problems: list[Problem]) -> Guide | None:
+    shown = _shown(path, project_root)
+    if not path.is_file():
+        problems.append(
+            Problem(shown, 0, "", "missing: it lists the parts of the complete guide and their topics")
+        )
+        return None
+    return read_guide(path, shown, problems)
+
+
+def check_across_files(
+    topics: list[Topic], guide: Guide | None, stems: set[str], problems: list[Problem]
+) -> list[Topic]:
+    """Unique topic ids, existing related topics, and a guide that lists every topic exactly once; returns the
+    topics in the order of the guide.
+
+    ``stems`` names every topic file, read or not: a reference to a topic whose file has problems of its own
+    is not reported again.
+    """
+    by_id = _unique_topics(topics, problems)
+    for topic in topics:
+        for index, other in enumerate(topic.related):
+            if other not in by_id and other not in stems:
+                line = topic.key_lines.get("related", 1)
+                problems.append(Problem(topic.file, line, f"related[{index}]", f"no topic with id '{other}'"))
+    if guide is None:
+        return topics
+    ordered = _in_guide_order(guide, by_id, stems, problems)
+    listed = {topic_id for part in guide.parts for topic_id in part.topics}
+    for topic in topics:
+        if topic.id not in listed:
+            message = f"topic '{topic.id}' is not listed in {guide.file}; add it to one of its parts"
+            problems.append(Problem(topic.file, 1, "id", message))
+    return ordered
+
+
+def _unique_topics(topics: list[Topic], problems: list[Problem]) -> dict[str, Topic]:
+    by_id: dict[str, Topic] = {}
+    for topic in topics:
+        if topic.id in by_id:
+            message = f"duplicate topic id '{topic.id}' (also in {by_id[topic.id].file})"
+            problems.append(Problem(topic.file, 1, "id", message))
+        else:
+            by_id[topic.id] = topic
+    return by_id
+
+
+def _in_guide_order(
+    guide: Guide, by_id: dict[str, Topic], stems: set[str], problems: list[Problem]
+) -> list[Topic]:
+    """The topics as the guide lists them; a topic listed twice or not at all is a problem of the guide."""
+    ordered: list[Topic] = []
+    listed: set[str] = set()
+    for part_index, part in enumerate(guide.parts):
+        for index, topic_id in enumerate(part.topics):
+            where = f"parts[{part_index}].topics[{index}]"
+            if topic_id in listed:
+                message = f"'{topic_id}' is listed twice"
+                problems.append(Problem(guide.file, part.heading.line, where, message))
+            elif topic_id in by_id:
+                ordered.append(by_id[topic_id])
+            elif topic_id not in stems:
+                message = f"no topic with id '{topic_id}'"
+                problems.append(Problem(guide.file, part.heading.line, where, message))
+            listed.add(topic_id)
+    return ordered

@@ -1,0 +1,89 @@
+"""content/blocks.py: one registry of block kinds; whoever dispatches on a kind must handle every one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from scarleaflets import render
+from scarleaflets.config import open_project
+from scarleaflets.content import blocks
+from scarleaflets.content.blocks import (
+    BLOCKS,
+    BlockKind,
+    BlockRegistry,
+    Paragraph,
+    UnhandledBlockKindError,
+    block_document,
+    block_messages,
+    check_handled,
+)
+from scarleaflets.content.readability import prose_texts
+from scarleaflets.content.validation import Msg, Text
+
+from ..conftest import FIXTURE_TODAY
+
+
+@dataclass(frozen=True)
+class Video:
+    caption: Msg
+
+
+VIDEO = BlockKind(
+    "video", Video, Text, lambda v, note: Video(v), lambda b: (b.caption,), lambda b: (b.caption,)
+)
+
+
+def test_todays_kinds_in_the_order_messages_name_them():
+    assert BLOCKS.names == ("paragraph", "list", "callout", "table", "figure")
+
+
+def test_every_registered_kind_has_a_leaflet_view():
+    check_handled(render.BLOCK_VIEWS, who="leaflet renderer")  # does not raise
+    assert set(render.BLOCK_VIEWS) == set(BLOCKS.names)
+
+
+def test_a_new_kind_without_a_renderer_handler_fails_when_the_renderer_starts(mini_project, monkeypatch):
+    monkeypatch.setattr(blocks, "BLOCKS", BLOCKS.with_kind(VIDEO))
+    with pytest.raises(UnhandledBlockKindError) as info:
+        render.make_environment(open_project(mini_project))
+    assert str(info.value) == (
+        "the leaflet renderer does not match the block registry: no handler for the block kinds video; "
+        "every kind in scarleaflets.content.blocks.BLOCKS needs exactly one handler"
+    )
+
+
+def test_a_handler_for_a_kind_that_is_not_registered_is_an_error():
+    with pytest.raises(UnhandledBlockKindError, match="handlers for unregistered kinds video"):
+        check_handled({**render.BLOCK_VIEWS, "video": object()}, who="leaflet renderer")
+
+
+def test_a_new_kind_is_validated_extracted_and_read_through_its_entry():
+    registry = BLOCKS.with_kind(VIDEO)
+    assert list(block_document(registry).model_fields) == [*registry.names, "note"]
+    video = Video(Msg("A short film.", 3))
+    assert list(registry.kind_of(video).messages(video)) == [video.caption]
+    assert list(registry.kind_of(video).prose(video)) == [video.caption]
+
+
+def test_a_block_of_an_unregistered_type_is_never_silently_dropped():
+    with pytest.raises(UnhandledBlockKindError, match="Video is not a registered kind of block"):
+        list(block_messages(Video(Msg("A short film.", 3))))  # type: ignore[arg-type]
+
+
+def test_the_registry_refuses_a_kind_twice_and_the_note_key():
+    with pytest.raises(UnhandledBlockKindError, match="registered twice"):
+        BLOCKS.with_kind(BLOCKS.kinds[0])
+    note = BlockKind("note", Paragraph, Text, lambda v, n: Paragraph(v), lambda b: (), lambda b: ())
+    with pytest.raises(UnhandledBlockKindError, match="not a kind of block"):
+        BlockRegistry((note,))
+
+
+def test_readability_reads_what_each_block_gives(mini_project):
+    from scarleaflets.content import load_content
+
+    sample = load_content(mini_project, FIXTURE_TODAY).topics["sample"]
+    read = list(prose_texts(sample))
+    extracted = [msg for context, msg in sample.messages() if not context.endswith("/review")]
+    assert read == extracted  # today every block's prose is its messages; figures count once, with the topic
