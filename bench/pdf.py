@@ -37,9 +37,9 @@ from scarleaflets import i18n
 from scarleaflets.brands import load_brands
 from scarleaflets.config import open_project
 from scarleaflets.content import load_content
-from scarleaflets.fonts import load_fonts
-from scarleaflets.pdf import PDF_VARIANT, PdfRenderer
-from scarleaflets.render import LeafletRenderer, LeafletSource
+from scarleaflets.leaflets.fonts import load_fonts
+from scarleaflets.leaflets.pdf import PDF_VARIANT, PdfRenderer
+from scarleaflets.leaflets.render import LeafletRenderer, LeafletSource
 
 SAMPLE = [
     ("riverside", "en", "scar-types"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scarleaflets.pofile import read_po, write_po
+from scarleaflets.i18n.pofile import read_po, write_po
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -33,8 +33,7 @@ def mini_project(tmp_path: Path) -> Path:
 def make_catalog_project(mini_project: Path):
     """The mini project with its template extracted (as `scarleaflets i18n extract` would)."""
     from scarleaflets.config import open_project
-    from scarleaflets.extract import extract_project
-    from scarleaflets.i18n import write_template
+    from scarleaflets.i18n import extract_project, write_template
 
     project = open_project(mini_project)
     write_template(project, extract_project(project, dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)))

@@ -14,9 +14,9 @@ import shutil
 import pytest
 from PIL import Image
 
-from scarleaflets.build import Selection, build
 from scarleaflets.config import open_project
 from scarleaflets.delivery import open_transport
+from scarleaflets.leaflets.build import Selection, build
 from scarleaflets.mailing import EnrollmentRequest, Mailing
 from scarleaflets.signing import unsubscribe_token
 from scarleaflets.store import Store

@@ -9,10 +9,10 @@ import json
 
 from click.testing import CliRunner
 
-import scarleaflets.build as build_module
-from scarleaflets.build import Selection, build
+import scarleaflets.leaflets.build as build_module
 from scarleaflets.cli import cli
 from scarleaflets.config import open_project
+from scarleaflets.leaflets.build import Selection, build
 
 TODAY = dt.date(2026, 6, 1)
 

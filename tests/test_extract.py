@@ -22,7 +22,7 @@ SAMPLE = DATA / "mini" / "content" / "topics" / "sample.yaml"
 
 def _extract(path: Path):
     with path.open("rb") as handle:
-        return list(extract("scarleaflets.extract:extract_content", handle))
+        return list(extract("scarleaflets.i18n.extract:extract_content", handle))
 
 
 def test_extractor_yields_ids_contexts_lines_and_notes():
@@ -68,7 +68,7 @@ def test_extractor_refuses_invalid_content_with_file_and_line(tmp_path):
 
 
 def test_files_without_content_give_no_messages():
-    assert list(extract("scarleaflets.extract:extract_content", io.BytesIO(b"a: b\n"))) == []
+    assert list(extract("scarleaflets.i18n.extract:extract_content", io.BytesIO(b"a: b\n"))) == []
 
 
 def test_template_holds_content_and_template_strings(catalog_project):

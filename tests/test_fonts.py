@@ -6,7 +6,7 @@ import datetime as dt
 
 from scarleaflets.checks import run_check
 from scarleaflets.config import open_project
-from scarleaflets.fonts import load_fonts, locale_script, missing_characters
+from scarleaflets.leaflets.fonts import load_fonts, locale_script, missing_characters
 
 from .conftest import REPO, translate_all
 

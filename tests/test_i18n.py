@@ -19,9 +19,9 @@ from scarleaflets import i18n
 from scarleaflets.cli import cli
 from scarleaflets.config import open_project
 from scarleaflets.errors import ContentError, ScarleafletsError
-from scarleaflets.extract import extract_project
-from scarleaflets.locales import LocaleInfo, PluralRule, UnknownLocale
-from scarleaflets.render import translations
+from scarleaflets.i18n import extract_project
+from scarleaflets.i18n.locales import LocaleInfo, PluralRule, UnknownLocale
+from scarleaflets.leaflets.render import translations
 
 from .conftest import translate_all
 

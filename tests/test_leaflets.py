@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from scarleaflets import i18n
-from scarleaflets.build import Selection, build
 from scarleaflets.config import open_project
+from scarleaflets.leaflets.build import Selection, build
 
 from .conftest import REPO
 
@@ -195,9 +195,9 @@ def test_the_check_for_stranded_headings_finds_one():
 def test_no_heading_is_stranded_at_the_bottom_of_a_page_in_the_complete_guide(brand, locale):
     from weasyprint import HTML
 
-    from scarleaflets.build import load_all
-    from scarleaflets.pdf import PdfRenderer, RestrictedFetcher
-    from scarleaflets.render import LeafletRenderer, LeafletSource
+    from scarleaflets.leaflets.build import load_all
+    from scarleaflets.leaflets.pdf import PdfRenderer, RestrictedFetcher
+    from scarleaflets.leaflets.render import LeafletRenderer, LeafletSource
 
     loaded = load_all(PROJECT, dt.date.today(), {})
     renderer = LeafletRenderer(PROJECT, loaded.content, loaded.fonts)

@@ -8,7 +8,7 @@ import re
 import pytest
 from babel.messages.plurals import get_plural
 
-from scarleaflets.locales import BadPluralRule, LocaleInfo, PluralRule, UnknownLocale
+from scarleaflets.i18n.locales import BadPluralRule, LocaleInfo, PluralRule, UnknownLocale
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,7 @@ from click.testing import CliRunner
 
 from scarleaflets.cli import cli
 from scarleaflets.config import open_project
-from scarleaflets.extract import extract_project
-from scarleaflets.i18n import update_locales, write_template
+from scarleaflets.i18n import extract_project, update_locales, write_template
 
 from .conftest import translate_all
 

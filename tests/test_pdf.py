@@ -10,7 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from scarleaflets.pdf import PdfRenderer, RefusedResource, RenderError, RestrictedFetcher
+from scarleaflets.leaflets.pdf import PdfRenderer, RefusedResource, RenderError, RestrictedFetcher
 
 WHEN = dt.date(2026, 6, 1)
 

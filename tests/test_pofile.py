@@ -1,4 +1,4 @@
-"""scarleaflets.pofile against the real GNU gettext 0.21 tools: msgcat is the oracle, msgfmt the judge."""
+"""scarleaflets.i18n.pofile against the real GNU gettext 0.21 tools: msgcat is the oracle, msgfmt the judge."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import babel
 import pytest
 from babel.messages.catalog import Catalog, Message
 
-from scarleaflets.pofile import read_po, write_po
+from scarleaflets.i18n.pofile import read_po, write_po
 
 from .conftest import REPO
 

@@ -9,7 +9,8 @@ import pytest
 
 from scarleaflets import i18n
 from scarleaflets.config import open_project
-from scarleaflets.locales import LocaleInfo, PluralRule
+from scarleaflets.errors import ContentError
+from scarleaflets.i18n.locales import LocaleInfo, PluralRule
 
 from .conftest import DATA
 
@@ -38,7 +39,7 @@ def test_bad_catalog_is_rejected_precisely(mini_project, bad_po):
     reported = [str(p) for p in problems]
     assert expected in reported
     # The gate that guards publication refuses it too, and writes no compiled catalog.
-    with pytest.raises(i18n.ContentError):
+    with pytest.raises(ContentError):
         i18n.compile_locales(project, [locale])
     assert not target.with_suffix(".mo").exists()
 

@@ -9,10 +9,16 @@ from babel.messages.catalog import Catalog
 
 from scarleaflets.brands import load_brands
 from scarleaflets.content import load_content
-from scarleaflets.css import css_string
-from scarleaflets.fonts import load_fonts
 from scarleaflets.i18n import Manifest, Translator
-from scarleaflets.render import LeafletRenderer, LeafletSource, autoescape, make_environment, page_counter_css
+from scarleaflets.leaflets.css import css_string
+from scarleaflets.leaflets.fonts import load_fonts
+from scarleaflets.leaflets.render import (
+    LeafletRenderer,
+    LeafletSource,
+    autoescape,
+    make_environment,
+    page_counter_css,
+)
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -93,7 +99,7 @@ def test_a_tampered_translation_cannot_embed_a_local_file_in_the_pdf(leaflet_pro
 
     from pypdf import PdfReader
 
-    from scarleaflets.pdf import PdfRenderer
+    from scarleaflets.leaflets.pdf import PdfRenderer
 
     secret = leaflet_project.root.parent / "patients.txt"
     secret.write_text("CONFIDENTIAL-PATIENT-LIST")

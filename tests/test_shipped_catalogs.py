@@ -10,7 +10,7 @@ import pytest
 
 from scarleaflets import i18n
 from scarleaflets.config import open_project
-from scarleaflets.extract import extract_project
+from scarleaflets.i18n import extract_project
 
 from .conftest import REPO
 

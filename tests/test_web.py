@@ -315,7 +315,7 @@ def _real_erase(base: str, address: str, token: str) -> tuple[int, bytes]:
 
 @pytest.fixture
 def gallery(mailing, tmp_path):
-    from scarleaflets.build import Selection, build
+    from scarleaflets.leaflets.build import Selection, build
 
     out = tmp_path / "leaflets"
     for locale, topic in (("ar", "scar-types"), ("en", "scar-types")):

@@ -1,6 +1,6 @@
-"""Regenerate src/scarleaflets/_linebreak_tables.py from the GNU libunistring that GNU gettext uses.
+"""Regenerate src/scarleaflets/i18n/_linebreak_tables.py from the GNU libunistring that GNU gettext uses.
 
-`scarleaflets.pofile` wraps strings exactly as GNU gettext 0.21 does, and gettext finds line break
+`scarleaflets.i18n.pofile` wraps strings exactly as GNU gettext 0.21 does, and gettext finds line break
 opportunities with libunistring (Unicode UAX #14 line breaking classes, plus a few rules of its own) and
 measures columns with libunistring's ``uc_width``. Python's ``unicodedata`` knows neither the line breaking
 class of a character nor libunistring's idea of its width, so this script reads both from the shared library
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 LIBRARY = "libunistring.so.2"
-OUTPUT = Path(__file__).resolve().parent.parent / "src" / "scarleaflets" / "_linebreak_tables.py"
+OUTPUT = Path(__file__).resolve().parent.parent / "src" / "scarleaflets" / "i18n" / "_linebreak_tables.py"
 
 # libunistring 1.0's numbering of the line breaking classes (gnulib lib/unilbrk/lbrktables.h, January 2022).
 CLASS_NAMES = {

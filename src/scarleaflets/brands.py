@@ -21,7 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .content import asset_file
 from .content.yamldoc import Reader, parse
 from .errors import ContentError, Problem
-from .locales import SOURCE_LOCALE, UnknownLocale, parse_locale
+from .i18n.locales import SOURCE_LOCALE, UnknownLocale, parse_locale
 
 BRANDS_FOLDER = "brands"
 Paper = Literal["A4", "Letter"]

@@ -20,8 +20,8 @@ from .config import Project
 from .content import ContentSet, Topic, load_content
 from .content.readability import Readability, measure_topic
 from .errors import ConfigError, ContentError, Problem
-from .extract import extract_project
-from .fonts import load_fonts, missing_characters
+from .i18n import extract_project
+from .leaflets.fonts import load_fonts, missing_characters
 from .series import load_series
 
 

@@ -26,7 +26,7 @@ from .config import Project, open_project
 from .content import load_content
 from .content.readability import measure_topic
 from .errors import ConfigError, ContentError, Problem, ScarleafletsError
-from .extract import extract_project
+from .i18n import extract_project
 
 if TYPE_CHECKING:
     from .mailing import Mailing
@@ -271,8 +271,8 @@ def build(
     A locale below min_completeness is skipped unless named with --locale or --allow-incomplete is given.
     """
     # Imported here: WeasyPrint takes a while to import, and the other commands do not need it.
-    from .build import Selection
-    from .build import build as run_build
+    from .leaflets.build import Selection
+    from .leaflets.build import build as run_build
 
     project = _project(ctx)
     selection = Selection(brands, locales, topics, allow_incomplete)

@@ -34,7 +34,7 @@ from .config import Project
 from .content import ContentSet
 from .errors import ScarleafletsError
 from .i18n import Manifest, Translator
-from .render import make_environment, translations
+from .leaflets.render import make_environment, translations
 from .series import Series, Step
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -36,16 +36,15 @@ from pathlib import Path
 
 from . import drip, i18n
 from .brands import ADDRESS, Brand
-from .build import load_all
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
 from .config import Project
 from .content import ContentSet
 from .delivery import Outcome, Transport
 from .errors import ScarleafletsError
-from .locales import SOURCE_LOCALE
-from .pdf import PdfRenderer
-from .qa import BIDI_CONTROL, BIDI_NAMES
-from .render import LeafletRenderer, LeafletSource
+from .i18n.locales import SOURCE_LOCALE
+from .leaflets.build import load_all
+from .leaflets.pdf import PdfRenderer
+from .leaflets.render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
 from .signing import email_hash, load_secret, message_id, return_path, unsubscribe_token
 from .store import (
@@ -58,6 +57,7 @@ from .store import (
     Store,
     StoreError,
 )
+from .text import BIDI_CONTROL, BIDI_NAMES
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The fields of an enrollment, as CSV columns and as the web API's JSON keys.

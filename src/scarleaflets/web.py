@@ -47,10 +47,10 @@ from . import i18n
 from .compose import Recipient
 from .config import Project
 from .errors import ScarleafletsError
-from .locales import SOURCE_LOCALE, LocaleInfo
+from .i18n.locales import SOURCE_LOCALE, LocaleInfo
+from .leaflets.render import make_environment, translations
 from .mailing import CSV_COLUMNS as FIELDS
 from .mailing import EnrollmentRequest, Mailing
-from .render import make_environment, translations
 from .signing import email_hash, message_id, verify_unsubscribe_token
 from .signins import FailedSignIns, SignInLimits
 from .store import database_problem, enrollments

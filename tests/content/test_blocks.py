@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from scarleaflets import render
 from scarleaflets.config import open_project
 from scarleaflets.content import blocks
 from scarleaflets.content.blocks import (
@@ -21,6 +20,7 @@ from scarleaflets.content.blocks import (
 )
 from scarleaflets.content.readability import prose_texts
 from scarleaflets.content.validation import Msg, Text
+from scarleaflets.leaflets import render
 
 from ..conftest import FIXTURE_TODAY
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from babel.core import get_global
 from fontTools.ttLib import TTFont
 
-from .config import Project
+from ..config import Project
+from ..errors import ConfigError
+from ..i18n.locales import parse_locale
 from .css import css_string
-from .errors import ConfigError
-from .locales import parse_locale
 
 FONTS_FOLDER = "fonts"
 FONTS_FILE = "fonts.toml"

@@ -26,7 +26,7 @@ from babel.lists import format_list
 from babel.messages.plurals import get_plural
 from babel.numbers import format_decimal
 
-from .errors import ScarleafletsError
+from ..errors import ScarleafletsError
 
 SOURCE_LOCALE = "en"
 

@@ -10,7 +10,7 @@ translator comments, so they came back as ``# | msgid`` junk.
 does: GNU's order of comments and flags, its packing of ``#:`` references, its ``#|`` and ``#~`` prefixes, and
 its ``wrap()`` (``gettext-tools/src/write-po.c``): a string is cut after each ``\\n``, and each piece is broken
 at the line break opportunities of Unicode UAX #14 as GNU libunistring 1.0 computes them, greedily, counting
-East Asian wide characters as two columns. The tables it needs are in :mod:`scarleaflets._linebreak_tables`,
+East Asian wide characters as two columns. The tables it needs are in :mod:`scarleaflets.i18n._linebreak_tables`,
 generated from that library. :func:`read_po` is Babel's reader plus the ``#|`` previous msgid.
 """
 

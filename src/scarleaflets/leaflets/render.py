@@ -33,14 +33,15 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
-from .brands import Brand
-from .config import Project
-from .content import ContentSet, Source, Table, Topic
-from .content.blocks import BLOCKS, check_handled
-from .content.readability import prose
+from ..brands import Brand
+from ..config import Project
+from ..content import ContentSet, Source, Table, Topic
+from ..content.blocks import BLOCKS, check_handled
+from ..content.readability import prose
+from ..i18n import Manifest, Translator
+from ..i18n.locales import SOURCE_LOCALE
 from .css import css_string
 from .fonts import FontSet
-from .i18n import Manifest, Translator
 
 WORDS_PER_MINUTE = 200
 PLAIN_SUFFIXES = (".css.j2", ".txt.j2")
@@ -323,7 +324,7 @@ class LeafletRenderer:
             "timestamp": f"{when.isoformat()}T00:00:00Z",
             "minutes": reading_minutes(topics),
             "translation": {
-                "show": locale != "en",
+                "show": locale != SOURCE_LOCALE,
                 "reviewed": manifest.reviewed,
                 "reviewed_on": info.date(manifest.reviewed_on) if manifest.reviewed_on else "",
             },

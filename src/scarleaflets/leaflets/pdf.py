@@ -33,7 +33,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import ScarleafletsError
+from ..errors import ScarleafletsError
 
 PDF_VARIANT = "pdf/ua-1"
 ASSET_FOLDERS = ("content", "fonts", "templates")

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import unescape
 
-from .errors import Problem
+from ..errors import Problem
+from ..text import BIDI_CONTROL
 from .locales import BadPluralRule, LocaleInfo, PluralRule, cldr_source
 
 PLACEHOLDER = re.compile(
@@ -38,10 +39,6 @@ LINK = re.compile(
     re.IGNORECASE,
 )
 LONE_PERCENT = re.compile(r"%")
-# Bidirectional controls (embeddings, overrides, isolates, marks): invisible, they can reorder what a reader
-# sees (a name, a dose, a link) without changing the text that was checked ("Trojan Source").
-BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-BIDI_NAMES = "U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C"
 QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 

@@ -26,15 +26,15 @@ from typing import Any
 from babel.core import get_cldr_version
 from weasyprint.text.ffi import pango
 
-from . import __version__, i18n
-from .brands import Brand, load_brands
-from .config import Project
-from .content import ContentSet, Topic, load_content
-from .errors import ContentError, Problem, ScarleafletsError
-from .extract import extract_project
+from .. import __version__, i18n
+from ..brands import Brand, load_brands
+from ..config import Project
+from ..content import ContentSet, Topic, load_content
+from ..errors import ContentError, Problem, ScarleafletsError
+from ..i18n.extract import extract_project
+from ..i18n.locales import SOURCE_LOCALE, cldr_source
+from ..output import atomic_write
 from .fonts import FontSet, load_fonts
-from .locales import cldr_source
-from .output import atomic_write
 from .pdf import PdfRenderer
 from .render import LeafletRenderer, LeafletSource
 
@@ -137,7 +137,7 @@ def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
     template = extract_project(project, dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), content)
     keys = sorted(f"{m.context}\x04{m.id if isinstance(m.id, str) else m.id[0]}" for m in template if m.id)
     template_digest = _sha256("\n".join(keys).encode())
-    manifests: dict[str, i18n.Manifest] = {"en": i18n.Manifest("original", "reviewed")}
+    manifests: dict[str, i18n.Manifest] = {SOURCE_LOCALE: i18n.Manifest("original", "reviewed")}
     statuses: dict[str, i18n.LocaleStatus] = {}
     fresh_cache: dict[str, Any] = {}
     for locale in i18n.discover_locales(project):
@@ -165,10 +165,10 @@ def choose_locales(project: Project, selection: Selection, loaded: Loaded) -> tu
     """The locales to build: every catalog at or above min_completeness, plus those asked for by name."""
     result = BuildResult(out_dir=Path())
     available = list(loaded.statuses)
-    unknown = [code for code in selection.locales if code != "en" and code not in available]
+    unknown = [code for code in selection.locales if code != SOURCE_LOCALE and code not in available]
     if unknown:
         raise ScarleafletsError(f"no catalog for {', '.join(unknown)}; available: en, {', '.join(available)}")
-    chosen = ["en"] if not selection.locales or "en" in selection.locales else []
+    chosen = [SOURCE_LOCALE] if not selection.locales or SOURCE_LOCALE in selection.locales else []
     candidates = [
         s for code, s in loaded.statuses.items() if not selection.locales or code in selection.locales
     ]
@@ -278,7 +278,7 @@ def _topic_digest(topic: Topic, root: Path) -> str:
 
 
 def _catalog_digest(project: Project, locale: str) -> str:
-    if locale == "en":
+    if locale == SOURCE_LOCALE:
         return "source"
     folder = project.locales_dir / locale
     return _files_digest([i18n.catalog_path(project, locale), folder / i18n.MANIFEST], project.root)
