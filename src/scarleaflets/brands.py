@@ -141,18 +141,10 @@ class _BrandReader(Reader):
             )
         name = self.plain(keys["name"], "name")
         logo = self.logo(keys["logo"], "logo")
-        colours = self.mapping(keys["colors"], "colors", required=("primary", "accent"))
-        primary = (
-            self.colour(colours["primary"], "colors.primary") if colours and "primary" in colours else None
-        )
-        accent = self.colour(colours["accent"], "colors.accent") if colours and "accent" in colours else None
+        primary, accent = self.colours(keys["colors"])
         paper = self.choice(keys["paper"], "paper", PAPERS)
         address = self.each(self.sequence(keys["address"], "address", 1, 6), "address", self.plain)
-        phone = self.plain(keys["phone"], "phone")
-        if phone is not None and not PHONE.match(phone):
-            self.error(
-                keys["phone"], "phone", f"'{phone}' is not a phone number (digits, spaces, + ( ) - . /)"
-            )
+        phone = self.phone(keys["phone"])
         website = self.https(keys["website"], "website")
         booking = self.https(keys["booking_url"], "booking_url")
         locales = self.each(self.sequence(keys["locales"], "locales", 1), "locales", self.locale)
@@ -197,6 +189,21 @@ class _BrandReader(Reader):
             legal=legal,
             email=email,
         )
+
+    def colours(self, node: Node) -> tuple[str | None, str | None]:
+        """The primary and accent colours, each None when missing or wrong (and reported)."""
+        colours = self.mapping(node, "colors", required=("primary", "accent"))
+        primary = (
+            self.colour(colours["primary"], "colors.primary") if colours and "primary" in colours else None
+        )
+        accent = self.colour(colours["accent"], "colors.accent") if colours and "accent" in colours else None
+        return primary, accent
+
+    def phone(self, node: Node) -> str | None:
+        phone = self.plain(node, "phone")
+        if phone is not None and not PHONE.match(phone):
+            self.error(node, "phone", f"'{phone}' is not a phone number (digits, spaces, + ( ) - . /)")
+        return phone
 
     def plain(self, node: Node, path: str) -> str | None:
         """A single line of text: no markup, no line break (these values end up in e-mail headers too)."""
