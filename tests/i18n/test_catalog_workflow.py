@@ -19,7 +19,7 @@ from scarleaflets import i18n
 from scarleaflets.cli import cli
 from scarleaflets.config import open_project
 
-from .conftest import REPO
+from ..conftest import REPO
 
 OLD = "A mark is a flat patch of skin that is a different color after a spot heals."
 NEW = "A mark is a flat patch of skin that stays a different color after a spot has healed."

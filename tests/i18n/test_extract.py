@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from scarleaflets.errors import ContentError
 from scarleaflets.i18n import template_path
 
-from .conftest import DATA, REPO
+from ..conftest import DATA, REPO
 
 SAMPLE = DATA / "mini" / "content" / "topics" / "sample.yaml"
 

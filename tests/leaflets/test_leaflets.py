@@ -17,7 +17,7 @@ from scarleaflets import i18n
 from scarleaflets.config import open_project
 from scarleaflets.leaflets.build import Selection, build
 
-from .conftest import REPO
+from ..conftest import REPO
 
 PROJECT = open_project(REPO)
 SAMPLE = [

@@ -12,7 +12,7 @@ from scarleaflets.config import open_project
 from scarleaflets.errors import ContentError
 from scarleaflets.i18n.locales import LocaleInfo, PluralRule
 
-from .conftest import DATA
+from ..conftest import DATA
 
 BAD_PO = sorted((DATA / "bad-po").glob("*.po"))
 

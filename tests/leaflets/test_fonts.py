@@ -8,7 +8,7 @@ from scarleaflets.checks import run_check
 from scarleaflets.config import open_project
 from scarleaflets.leaflets.fonts import load_fonts, locale_script, missing_characters
 
-from .conftest import REPO, translate_all
+from ..conftest import REPO, translate_all
 
 
 def test_scripts_come_from_cldr():

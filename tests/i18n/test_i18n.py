@@ -1,4 +1,4 @@
-"""i18n.py: init, update, compile, status, publication threshold and the Translator, on real catalogs."""
+"""i18n/ catalogs, manifest, status, workflow and translator: init, update, compile, status, publication threshold and the Translator, on real catalogs."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from scarleaflets.i18n import extract_project
 from scarleaflets.i18n.locales import LocaleInfo, PluralRule, UnknownLocale
 from scarleaflets.leaflets.render import translations
 
-from .conftest import translate_all
+from ..conftest import translate_all
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 

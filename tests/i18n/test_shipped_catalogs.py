@@ -12,7 +12,7 @@ from scarleaflets import i18n
 from scarleaflets.config import open_project
 from scarleaflets.i18n import extract_project
 
-from .conftest import REPO
+from ..conftest import REPO
 
 PROJECT = open_project(REPO)
 LOCALES = i18n.discover_locales(PROJECT)

@@ -13,7 +13,7 @@ from babel.messages.catalog import Catalog, Message
 
 from scarleaflets.i18n.pofile import read_po, write_po
 
-from .conftest import REPO
+from ..conftest import REPO
 
 LOCALES = REPO / "locales"
 SHIPPED = [*sorted(LOCALES.glob("*/LC_MESSAGES/messages.po")), LOCALES / "messages.pot"]
