@@ -1,4 +1,5 @@
-"""i18n/ catalogs, manifest, status, workflow and translator: init, update, compile, status, publication threshold and the Translator, on real catalogs."""
+"""i18n/ catalogs, manifest, status, workflow, translator: init, update, compile, status, publication
+threshold and the Translator, on real catalogs."""
 
 from __future__ import annotations
 
