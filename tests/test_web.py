@@ -15,9 +15,9 @@ from scarleaflets.config import open_project
 from scarleaflets.delivery import open_transport
 from scarleaflets.mailing import EnrollmentRequest, Mailing
 from scarleaflets.signing import unsubscribe_token
-from scarleaflets.signins import FailedSignIns, SignInLimits
 from scarleaflets.store import Store
 from scarleaflets.web import create_app
+from scarleaflets.web.signins import FailedSignIns, SignInLimits
 
 from .conftest import REPO, start_server
 
