@@ -3,8 +3,11 @@ and the real server (waitress) in a subprocess with a real HTTP client."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
+import email
+import email.policy
 import hashlib
 import urllib.error
 import urllib.request
@@ -15,9 +18,10 @@ from scarleaflets.config import open_project
 from scarleaflets.delivery import open_transport
 from scarleaflets.mailing import EnrollmentRequest, Mailing
 from scarleaflets.signing import unsubscribe_token
-from scarleaflets.signins import FailedSignIns, SignInLimits
 from scarleaflets.store import Store
 from scarleaflets.web import create_app
+from scarleaflets.web.pages import parsed_locale
+from scarleaflets.web.signins import FailedSignIns, SignInLimits
 
 from .conftest import REPO, start_server
 
@@ -115,6 +119,98 @@ def test_expired_token_is_refused(mailing):
     old = unsubscribe_token(mailing.secret, enrollment_id, NOW.date() - dt.timedelta(days=500))
     client = create_app(mailing, clock=lambda: NOW).test_client()
     assert client.post(f"/u/{old}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+
+
+# Babel raises ValueError for a malformed identifier and UnknownLocaleError (not a ValueError) for a
+# well-formed one it has no data for: "x" * 300, "zz" and "i-klingon" are the second kind.
+JUNK_LANGUAGE_TAGS = ["*", "en-", "x" * 300, "12", "", "_", "en--US", "zz", "i-klingon", "de\x00"]
+
+
+@pytest.mark.parametrize("tag", JUNK_LANGUAGE_TAGS, ids=lambda tag: repr(tag)[:12])
+def test_junk_language_tags_are_skipped_and_the_next_one_is_used(client, tag):
+    assert parsed_locale(tag) is None
+    response = client.get("/u/v1.1.1.forged", headers={"Accept-Language": f"{tag},de;q=0.5"})
+    assert response.status_code == 404
+    assert '<html lang="de"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("tag", "parsed"), [("de-DE", "de_DE"), ("fr", "fr"), ("sr-Latn", "sr_Latn")])
+def test_language_tags_babel_knows_are_parsed(tag, parsed):
+    assert str(parsed_locale(tag)) == parsed
+
+
+def test_the_mail_service_answers_the_web_without_its_tables(mailing):
+    """The Mailing methods the web goes through: a token's enrollment, the one-click unsubscribe, the
+    clinic-scoped erase (None for "not this clinic's patient", 0 for "erased before") and the preview."""
+    enrollment_id, token = enroll(mailing, "svc@example.org", "ar")
+    found = mailing.enrollment_for_token(token, NOW.date())
+    assert (found.id, found.locale, found.brand) == (enrollment_id, "ar", "riverside")
+    assert mailing.enrollment_for_token(token[:-3], NOW.date()) is None
+    assert mailing.unsubscribe_enrollment(found, NOW) == 1
+    assert mailing.unsubscribe_enrollment(found, NOW) == 0  # idempotent
+    assert mailing.erase_for_clinic("svc@example.org", "harbor", NOW) is None
+    assert mailing.erase_for_clinic("nobody@example.org", "riverside", NOW) is None
+    assert mailing.erase_for_clinic("svc@example.org", "riverside", NOW) == 1
+    assert mailing.erase_for_clinic("svc@example.org", "riverside", NOW) == 0
+    assert mailing.enrollment_for_token(token, NOW.date()) is None  # erased
+    step = mailing.series["acne-education"].steps[0]
+    raw = mailing.preview_email("riverside", "fr", "acne-education", step.id, NOW)
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["To"].addresses[0].addr_spec == "patient@example.org"
+    assert f"<{mailing.project.settings.unsubscribe_url}PREVIEW>" in message["List-Unsubscribe"]
+
+
+WEB_PACKAGE = REPO / "src" / "scarleaflets" / "web"
+# What web/ may import from the store: the 503's reason (app.py), and the sign-in counter's own table.
+STORE_IMPORTS = {"app.py": {"database_problem"}, "signins.py": {"Store", "naive_utc", "sign_in_failures"}}
+NOT_FOR_THE_WEB = {"enrollments", "deliveries", "suppressions", "bounce_events", "_composer"}
+
+
+def _web_modules():
+    return [
+        (path.name, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(WEB_PACKAGE.glob("*.py"))
+    ]
+
+
+def _words(node):
+    """The names a node uses: a variable, an attribute, an imported name."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Attribute):
+        return {node.attr}
+    if isinstance(node, ast.alias):
+        return {node.name.rpartition(".")[2], node.asname or ""}
+    return set()
+
+
+def test_the_web_goes_through_the_mail_service_only():
+    """No module of web/ names the mail tables or the composer, or reaches into another object's private
+    attributes; the store is imported only as STORE_IMPORTS says, SQLAlchemy only by the sign-in counter."""
+    for name, tree in _web_modules():
+        for node in ast.walk(tree):
+            where = f"web/{name}:{getattr(node, 'lineno', '?')}"
+            assert not _words(node) & NOT_FOR_THE_WEB, where
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                assert isinstance(node.value, ast.Name), where
+                assert node.value.id == "self", where  # its own, not the mail service's
+            if isinstance(node, ast.ImportFrom) and (node.module or "").rpartition(".")[2] == "store":
+                assert {alias.name for alias in node.names} <= STORE_IMPORTS.get(name, set()), where
+            if isinstance(node, ast.Import) and name != "signins.py":
+                assert not [alias for alias in node.names if alias.name.startswith("sqlalchemy")], where
+
+
+def test_the_web_package_has_short_functions_and_modules_with_docstrings():
+    for name, tree in _web_modules():
+        assert ast.get_docstring(tree), f"web/{name} has no module docstring"
+        assert max(getattr(node, "end_lineno", 0) for node in ast.walk(tree)) <= 500, f"web/{name}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= 80, f"web/{name}:{node.lineno}: {node.name} is {length} lines"
 
 
 def test_security_headers(client):

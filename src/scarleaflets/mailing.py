@@ -34,6 +34,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from . import drip, i18n
 from .brands import ADDRESS, Brand
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
@@ -46,7 +48,14 @@ from .leaflets.build import load_all
 from .leaflets.pdf import PdfRenderer
 from .leaflets.render import LeafletRenderer, LeafletSource
 from .series import Series, load_series
-from .signing import email_hash, load_secret, message_id, return_path, unsubscribe_token
+from .signing import (
+    email_hash,
+    load_secret,
+    message_id,
+    return_path,
+    unsubscribe_token,
+    verify_unsubscribe_token,
+)
 from .store import (
     ALL_CLINICS,
     BounceEvent,
@@ -56,6 +65,7 @@ from .store import (
     PlannedDelivery,
     Store,
     StoreError,
+    enrollments,
 )
 from .text import BIDI_CONTROL, BIDI_NAMES
 
@@ -92,6 +102,16 @@ class EnrollmentRequest:
     start_date: dt.date | None = None
     consent_at: dt.datetime | None = None  # without an offset: in the patient's time zone
     consent_source: str = ""
+
+
+@dataclass(frozen=True)
+class TokenEnrollment:
+    """The enrollment an unsubscribe token names, as the web service needs it (never the address)."""
+
+    id: int
+    locale: str
+    brand: str
+    email_hash: str
 
 
 @dataclass(frozen=True)
@@ -479,6 +499,63 @@ class Mailing:
         for due in deliveries:
             self.store.postpone(due.id, worker, now)
         report.given_back += len(deliveries)
+
+    # for the web service ---------------------------------------------------------------------------------
+    # (the web package goes through these, never through the store's tables or the composer)
+
+    def check_database(self) -> None:
+        """Raise SQLAlchemyError unless the database answers (the web service's /healthz)."""
+        with self.store.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    def enrollment_for_token(self, token: str, today: dt.date) -> TokenEnrollment | None:
+        """The enrollment a signed unsubscribe token names, or None for a forged, truncated or expired token
+        (or an enrollment since erased)."""
+        enrollment_id = verify_unsubscribe_token(self.secret, token, today)
+        if enrollment_id is None:
+            return None
+        with self.store.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(
+                    enrollments.c.id, enrollments.c.locale, enrollments.c.brand, enrollments.c.email_hash
+                ).where(enrollments.c.id == enrollment_id)
+            ).first()
+        return None if row is None else TokenEnrollment(row.id, row.locale, row.brand, row.email_hash)
+
+    def unsubscribe_enrollment(self, enrollment: TokenEnrollment, now: dt.datetime) -> int:
+        """The one-click unsubscribe: stop every series of the enrollment's clinic for its address, as
+        :meth:`unsubscribe` does for one clinic. Idempotent; returns how many active enrollments stopped."""
+        return self.store.unsubscribe(enrollment.email_hash, enrollment.brand, now)
+
+    def erase_for_clinic(self, address: str, brand: str, now: dt.datetime) -> int | None:
+        """Erase one clinic's patient (the API's DELETE): how many enrollments were erased (0 when they had
+        been erased before), or None when the address is not this clinic's patient, whether it is another
+        clinic's or nobody's, so that the caller can answer both alike."""
+        key = email_hash(self.secret, address)
+        erased = self.store.forget(key, now, brand)
+        if erased or self.store.was_erased(key, brand):
+            return erased
+        return None
+
+    def preview_email(
+        self, brand_id: str, locale: str, series_id: str, step_id: str, now: dt.datetime
+    ) -> bytes:
+        """A step's email exactly as it would be sent, to a sample patient (the staff gallery). The brand,
+        series and step must exist (the caller answers 404 otherwise)."""
+        brand = self.brands[brand_id]
+        series = self.series[series_id]
+        return self._composer.compose(
+            brand=brand,
+            series=series,
+            step=series.step(step_id),
+            recipient=Recipient(0, "patient@example.org", "Alex Example", locale),
+            translator=self.translator(locale),
+            manifest=self.manifests.get(locale, i18n.Manifest("original", "reviewed")),
+            message_id=message_id(self.secret, 0, step_id, brand.email.sender_address.rpartition("@")[2]),
+            unsubscribe_url=self.project.settings.unsubscribe_url + "PREVIEW",
+            now=now,
+            attachments=functools.partial(self.leaflet, brand, locale),
+        )
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:

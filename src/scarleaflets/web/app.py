@@ -1,0 +1,102 @@
+"""The web service's application factory: services in ``app.extensions``, blueprints, and the rules every
+response follows.
+
+Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet; an email
+preview keeps its own inline styles), nosniff, no-referrer and frame-denial headers, and is never cached;
+bodies are size-limited. Errors are JSON: an HTTP error with its status, a database outage a 503 and a bug a
+500, logged with the route pattern, the exception class and the code location, never the path (which may
+hold an address or a token) or the exception's message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from ..leaflets.render import make_environment
+from ..mailing import Mailing
+from ..store import database_problem
+from . import api, gallery, health, unsubscribe
+from .gallery import Thumbnails
+from .services import EXTENSION, WebServices
+from .signins import FailedSignIns, SignInLimits
+
+
+def create_app(
+    mailing: Mailing,
+    clock: Callable[[], dt.datetime] | None = None,
+    leaflets_dir: Path | None = None,
+    sign_ins: FailedSignIns | None = None,
+) -> Flask:
+    """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key).
+
+    ``leaflets_dir`` is where the gallery finds built leaflets (default: output/leaflets of the project);
+    ``sign_ins`` counts failed sign-ins in the database (default: :class:`SignInLimits`' limits, on ``clock``)."""
+    project = mailing.project
+    now: Callable[[], dt.datetime] = clock or (lambda: dt.datetime.now(dt.UTC))
+    app = Flask("scarleaflets", static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = project.settings.max_body_bytes
+    app.extensions[EXTENSION] = WebServices(
+        mailing=mailing,
+        sign_ins=sign_ins or FailedSignIns(mailing.store, mailing.secret, SignInLimits(), clock=now),
+        clock=now,
+        env=make_environment(project),
+        leaflets_dir=(leaflets_dir or project.output_dir / "leaflets").resolve(),
+        thumbnails=Thumbnails(),
+        published=tuple(sorted(mailing.published)),
+    )
+    for module in (health, unsubscribe, api, gallery):
+        app.register_blueprint(module.blueprint)
+    app.before_request(_nonce)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _failure)
+    return app
+
+
+def _nonce() -> None:
+    g.nonce = secrets.token_urlsafe(16)
+
+
+def _security_headers(response: Response) -> Response:
+    nonce = getattr(g, "nonce", "")
+    style = "'unsafe-inline'" if response.headers.pop("X-Email-Preview", None) else f"'nonce-{nonce}'"
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src {style}; img-src data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    response = jsonify({"error": error.name.lower(), "status": error.code})
+    response.status_code = error.code or 500
+    return response
+
+
+def _failure(error: Exception) -> tuple[Response, int]:
+    """A database outage (503) or a bug (500), logged without personal data. Flask's own log line would
+    name the request path (``/api/patients/<e-mail address>``) and the exception's message; this one
+    gives the route pattern, the exception class, the database's reason, and the code location."""
+    rule = request.url_rule.rule if request.url_rule else "?"
+    if isinstance(error, SQLAlchemyError):
+        current_app.logger.error(
+            "%s %s: database unavailable: %s", request.method, rule, database_problem(error)
+        )
+        return jsonify({"error": "service unavailable: the database cannot be reached", "status": 503}), 503
+    where = "".join(traceback.format_tb(error.__traceback__))
+    current_app.logger.error(
+        "%s %s: %s (message withheld)\n%s", request.method, rule, type(error).__name__, where
+    )
+    return jsonify({"error": "internal server error", "status": 500}), 500

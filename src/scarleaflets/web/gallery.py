@@ -1,0 +1,202 @@
+"""The staff gallery at ``/gallery/``, signed in with HTTP basic (the brand id and its API token).
+
+For a brand and language: every leaflet with a thumbnail of its first page (from the built PDFs), and every
+email of each series rendered exactly as it would be sent to a sample patient (by the mail service), shown as
+HTML, text or headers with its MIME structure; a language switcher lists the brand's published languages.
+"""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.policy
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+from flask import Blueprint, Response, g, jsonify, redirect
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..i18n.locales import LocaleInfo
+from .auth import basic_brand, basic_claimed, count_failure, too_many
+from .services import services
+
+blueprint = Blueprint("gallery", __name__)
+VIEWS = ("html", "txt", "headers")
+GUIDE = "complete-guide"
+
+
+class Thumbnails:
+    """PNG data URLs of the first page of built leaflets, kept per file and modification time. PDFium is not
+    thread-safe, so one thumbnail is rendered at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, float], str] = {}
+
+    def of(self, path: Path) -> str:
+        key = (str(path), path.stat().st_mtime)
+        with self._lock:
+            if key not in self._cache:
+                document = pdfium.PdfDocument(str(path))
+                try:
+                    image = document[0].render(scale=0.45).to_pil()
+                finally:
+                    document.close()
+                buffer = io.BytesIO()
+                image.save(buffer, "PNG", optimize=True)
+                self._cache[key] = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+            return self._cache[key]
+
+
+def gallery_guard(brand_id: str, locale: str | None = None) -> Response | None:
+    """None when the signed-in brand may see ``brand_id`` (in ``locale``), else the refusal: 429 after too
+    many failures, 401 with a basic challenge, 403 for another brand, 404 for a language it does not offer."""
+    mailing = services().mailing
+    claimed = basic_claimed()
+    refused = too_many(claimed)
+    if refused is not None:
+        return refused
+    brand = basic_brand()
+    if brand is None:
+        count_failure(claimed)
+        response = jsonify({"error": "sign in with the brand id and its API token"})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Basic realm="scarleaflets preview", charset="UTF-8"'
+        return response
+    if brand != brand_id or brand_id not in mailing.brands:
+        return Response(status=403)
+    if locale is not None and (
+        locale not in mailing.brands[brand_id].locales or locale not in mailing.published
+    ):
+        return Response(status=404)
+    return None
+
+
+@blueprint.get("/gallery/")
+def gallery_home() -> WerkzeugResponse:
+    mailing = services().mailing
+    refused = too_many(basic_claimed())
+    if refused is not None:
+        return refused
+    brand = basic_brand()
+    if brand is None or brand not in mailing.brands:
+        return gallery_guard("") or Response(status=403)
+    return redirect(f"/gallery/{brand}/{mailing.brands[brand].default_locale}/")
+
+
+@blueprint.get("/gallery/<brand_id>/<locale>/")
+def gallery(brand_id: str, locale: str) -> Response:
+    refused = gallery_guard(brand_id, locale)
+    if refused is not None:
+        return refused
+    web = services()
+    brand = web.mailing.brands[brand_id]
+    info = web.mailing.translator(locale).info
+    leaflets = _leaflets(brand_id, locale)
+    languages = [
+        {"code": code, "tag": LocaleInfo(code).language_tag, "name": LocaleInfo(code).native_name}
+        for code in brand.locales
+        if code in web.mailing.published
+    ]
+    html = web.env.get_template("web/gallery.html.j2").render(
+        nonce=g.nonce,
+        primary=brand.primary,
+        clinic=brand.name,
+        brand_id=brand_id,
+        locale_code=locale,
+        language=info.english_name,
+        locale={"tag": info.language_tag, "dir": info.direction},
+        languages=languages,
+        leaflets=leaflets,
+        leaflets_built=any(item["thumbnail"] for item in leaflets),
+        emails=_emails(brand_id, locale),
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
+    """Each topic's leaflet and the complete guide: translated title, link and thumbnail (None: not built)."""
+    web = services()
+    content = web.mailing.content
+    translator = web.mailing.translator(locale)
+    folder = web.leaflets_dir / brand_id / locale
+    leaflets = []
+    for topic_id in [*content.topics, GUIDE]:
+        title = (
+            translator.pgettext("guide/title", content.guide.title.text)
+            if topic_id == GUIDE
+            else translator.pgettext(f"{topic_id}/title", content.topics[topic_id].title.text)
+        )
+        pdf = folder / f"{topic_id}.pdf"
+        leaflets.append(
+            {
+                "title": title,
+                "href": f"/gallery/{brand_id}/{locale}/leaflets/{topic_id}.pdf",
+                "thumbnail": web.thumbnails.of(pdf) if pdf.is_file() else None,
+            }
+        )
+    return leaflets
+
+
+def _emails(brand_id: str, locale: str) -> list[dict[str, Any]]:
+    """Each series with its steps: day, translated subject, and the base of the preview links."""
+    mailing = services().mailing
+    translator = mailing.translator(locale)
+    return [
+        {
+            "name": series.name,
+            "steps": [
+                {
+                    "day": step.day,
+                    "subject": translator.pgettext(f"series/{series.id}/{step.id}", step.subject.text),
+                    "base": f"/gallery/{brand_id}/{locale}/email/{series.id}/{step.id}",
+                }
+                for step in series.steps
+            ],
+        }
+        for series in mailing.series.values()
+    ]
+
+
+@blueprint.get("/gallery/<brand_id>/<locale>/leaflets/<topic_id>.pdf")
+def gallery_leaflet(brand_id: str, locale: str, topic_id: str) -> Response:
+    refused = gallery_guard(brand_id, locale)
+    if refused is not None:
+        return refused
+    if topic_id != GUIDE and topic_id not in services().mailing.content.topics:
+        return Response(status=404)
+    path = services().leaflets_dir / brand_id / locale / f"{topic_id}.pdf"
+    if not path.is_file():
+        return Response("not built yet: run scarleaflets build", status=404, content_type="text/plain")
+    return Response(path.read_bytes(), content_type="application/pdf")
+
+
+@blueprint.get("/gallery/<brand_id>/<locale>/email/<series_id>/<step_id>.<view>")
+def gallery_email(brand_id: str, locale: str, series_id: str, step_id: str, view: str) -> Response:
+    refused = gallery_guard(brand_id, locale)
+    if refused is not None:
+        return refused
+    web = services()
+    series = web.mailing.series.get(series_id)
+    if series is None or step_id not in {s.id for s in series.steps} or view not in VIEWS:
+        return Response(status=404)
+    raw = web.mailing.preview_email(brand_id, locale, series_id, step_id, web.clock())
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    if view == "headers":
+        lines = [f"{key}: {value}" for key, value in message.items()]
+        parts = [f"  {part.get_content_type()}" for part in message.walk()]
+        return Response(
+            "\n".join([*lines, "", "MIME structure:", *parts]) + "\n",
+            content_type="text/plain; charset=utf-8",
+        )
+    body = message.get_body(("html",) if view == "html" else ("plain",))
+    assert body is not None
+    content = body.get_content()
+    if view == "txt":
+        return Response(content, content_type="text/plain; charset=utf-8")
+    response = Response(content, content_type="text/html; charset=utf-8")
+    response.headers["X-Email-Preview"] = "1"  # the email's own inline styles need 'unsafe-inline'
+    return response

@@ -1,0 +1,44 @@
+"""What every blueprint works with, kept in ``app.extensions["scarleaflets"]`` by the app factory.
+
+A frozen dataclass built once per application: the mail service (the only way to the database and the
+composer), the failed sign-in counter, the clock, the one Jinja environment (never changed after it is built:
+translations are passed into each render), the folder of built leaflets and the thumbnail cache. Blueprints read
+it through :func:`services` inside a request; nothing here is module-level state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from jinja2 import Environment
+
+from ..mailing import Mailing
+from .signins import FailedSignIns
+
+if TYPE_CHECKING:
+    from .gallery import Thumbnails
+
+EXTENSION = "scarleaflets"
+
+
+@dataclass(frozen=True)
+class WebServices:
+    mailing: Mailing
+    sign_ins: FailedSignIns
+    clock: Callable[[], dt.datetime]
+    env: Environment
+    leaflets_dir: Path  # where the gallery finds built leaflets: <brand>/<locale>/<topic>.pdf
+    thumbnails: Thumbnails
+    published: tuple[str, ...]  # the published locales, sorted, for Accept-Language negotiation
+
+
+def services() -> WebServices:
+    """The current application's services (inside a request or an application context)."""
+    found = current_app.extensions[EXTENSION]
+    assert isinstance(found, WebServices)
+    return found
