@@ -14,7 +14,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from scarleaflets.bounces import (
+from scarleaflets.cli import cli
+from scarleaflets.config import open_project
+from scarleaflets.mail.bounces import (
     BounceSourceError,
     ImapSource,
     MaildirSource,
@@ -23,12 +25,10 @@ from scarleaflets.bounces import (
     open_source,
     process,
 )
-from scarleaflets.cli import cli
-from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
-from scarleaflets.mailing import EnrollmentRequest, Mailing
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.service import EnrollmentRequest, Mailing
+from scarleaflets.mail.store import ALL_CLINICS, Store, bounce_events, deliveries, enrollments, suppressions
 from scarleaflets.signing import email_hash, return_path, verify_return_path
-from scarleaflets.store import ALL_CLINICS, Store, bounce_events, deliveries, enrollments, suppressions
 
 from .conftest import DATA, REPO
 

@@ -11,10 +11,10 @@ from email.header import decode_header, make_header
 import pytest
 from markupsafe import escape
 
-from scarleaflets.compose import Attachment, EmailComposer, HeaderError, Recipient
 from scarleaflets.config import open_project
-from scarleaflets.mailing import Mailing
-from scarleaflets.store import Store
+from scarleaflets.mail.compose import Attachment, EmailComposer, HeaderError, Recipient
+from scarleaflets.mail.service import Mailing
+from scarleaflets.mail.store import Store
 
 from .conftest import REPO
 

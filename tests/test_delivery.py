@@ -7,8 +7,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from scarleaflets.delivery import MaildirTransport, open_transport
 from scarleaflets.errors import ConfigError
+from scarleaflets.mail.delivery import MaildirTransport, open_transport
 
 from .conftest import free_port
 

@@ -331,7 +331,7 @@ def test_send_due_stopped_by_the_server_exits_3_with_one_line(
 def test_send_due_and_status_show_every_failure_with_its_reason(
     mail_project, tmp_path, monkeypatch, smtp_server
 ):
-    from scarleaflets.store import Store
+    from scarleaflets.mail.store import Store
 
     host, port, _ = smtp_server
     db = _enrolled(

@@ -11,10 +11,10 @@ import pytest
 
 from scarleaflets import i18n
 from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
 from scarleaflets.errors import ScarleafletsError
-from scarleaflets.mailing import EnrollmentRequest, Mailing
-from scarleaflets.store import Store
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.service import EnrollmentRequest, Mailing
+from scarleaflets.mail.store import Store
 
 from .conftest import REPO
 
@@ -315,7 +315,7 @@ def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
 
 @pytest.mark.parametrize("locale", ["hi", "ar", "ru"])
 def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
-    from scarleaflets.compose import Recipient
+    from scarleaflets.mail.compose import Recipient
 
     series = mailing.series["acne-education"]
     data = mailing._composer.compose(
@@ -340,7 +340,7 @@ def delivery_rows(mailing):
     """(enrollment, step index, status, attempts, sent_at) of every delivery, in series order."""
     import sqlalchemy as sa
 
-    from scarleaflets.store import deliveries
+    from scarleaflets.mail.store import deliveries
 
     query = sa.select(
         deliveries.c.enrollment_id,

@@ -9,7 +9,7 @@ import pytest
 from scarleaflets.checks import run_check
 from scarleaflets.config import open_project
 from scarleaflets.content import load_content
-from scarleaflets.series import load_series
+from scarleaflets.content.series import load_series
 
 from .conftest import FIXTURE_TODAY, REPO
 

@@ -12,7 +12,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from scarleaflets.store import (
+from scarleaflets.mail.store import (
     ALL_CLINICS,
     NewEnrollment,
     PlannedDelivery,
@@ -28,7 +28,7 @@ NOW = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
 
 def head_revision() -> str:
     config = AlembicConfig()
-    config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
+    config.set_main_option("script_location", str(resources.files("scarleaflets.mail") / "migrations"))
     return str(ScriptDirectory.from_config(config).get_current_head())
 
 
@@ -350,7 +350,7 @@ def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(pos
 
     postgres_server.psql("CREATE DATABASE started_together;")
     url = postgres_server.get_uri("started_together").replace("postgresql://", "postgresql+psycopg://", 1)
-    code = "import sys; from scarleaflets.store import Store; Store.open(sys.argv[1]).close()"
+    code = "import sys; from scarleaflets.mail.store import Store; Store.open(sys.argv[1]).close()"
     processes = [
         subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True)
         for _ in range(5)

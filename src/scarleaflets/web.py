@@ -44,16 +44,16 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from . import i18n
-from .compose import Recipient
 from .config import Project
 from .errors import ScarleafletsError
 from .locales import SOURCE_LOCALE, LocaleInfo
-from .mailing import CSV_COLUMNS as FIELDS
-from .mailing import EnrollmentRequest, Mailing
+from .mail.compose import Recipient
+from .mail.service import CSV_COLUMNS as FIELDS
+from .mail.service import EnrollmentRequest, Mailing
+from .mail.store import database_problem, enrollments
 from .render import make_environment, translations
 from .signing import email_hash, message_id, verify_unsubscribe_token
 from .signins import FailedSignIns, SignInLimits
-from .store import database_problem, enrollments
 
 
 def create_app(
@@ -62,7 +62,7 @@ def create_app(
     leaflets_dir: Path | None = None,
     sign_ins: FailedSignIns | None = None,
 ) -> Flask:
-    """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key).
+    """The WSGI application over an opened :class:`~scarleaflets.mail.service.Mailing` (settings, store, key).
 
     ``leaflets_dir`` is where the gallery finds built leaflets (default: output/leaflets of the project);
     ``sign_ins`` counts failed sign-ins in the database (default: :class:`SignInLimits`' limits, on ``clock``)."""

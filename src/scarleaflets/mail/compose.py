@@ -29,13 +29,13 @@ import css_inline
 from jinja2 import Environment
 from markupsafe import escape
 
-from .brands import Brand
-from .config import Project
-from .content import ContentSet
-from .errors import ScarleafletsError
-from .i18n import Manifest, Translator
-from .render import make_environment, translations
-from .series import Series, Step
+from ..brands import Brand
+from ..config import Project
+from ..content import ContentSet
+from ..content.series import Series, Step
+from ..errors import ScarleafletsError
+from ..i18n import Manifest, Translator
+from ..render import make_environment, translations
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Stand-ins for the per-patient values in cached bodies: private-use characters no text contains.

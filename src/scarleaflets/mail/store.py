@@ -8,7 +8,7 @@ only, per clinic for unsubscribes and erasures, for every clinic for bounces and
 diagnostic; unique per report) and ``sign_in_failures`` (the web service's failed sign-ins, shared by every
 instance). Ids are never reused (AUTOINCREMENT on SQLite), so a link, Message-ID or return path of an erased
 patient names no one else. The schema is
-managed by Alembic migrations (``src/scarleaflets/migrations``), applied when the store opens, so an upgrade
+managed by Alembic migrations (``src/scarleaflets/mail/migrations``), applied when the store opens, so an upgrade
 never loses data.
 
 Every state change is a short transaction; on SQLite a claim is ``BEGIN IMMEDIATE``, on other databases
@@ -32,7 +32,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Connection, Engine
 
-from .errors import ScarleafletsError
+from ..errors import ScarleafletsError
 
 metadata = sa.MetaData()
 MIGRATION_LOCK = 0x5CA21EAF  # the PostgreSQL advisory lock key that serialises migrations
@@ -275,7 +275,7 @@ def make_engine(url: str) -> Engine:
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default); data is kept (each migration keeps it)."""
     config = AlembicConfig()
-    config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
+    config.set_main_option("script_location", str(resources.files("scarleaflets.mail") / "migrations"))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         # SQLite rebuilds a table to change it; with foreign keys on, dropping the old enrollments table would

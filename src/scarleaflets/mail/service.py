@@ -34,20 +34,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import drip, i18n
-from .brands import ADDRESS, Brand
-from .build import load_all
+from .. import i18n
+from ..brands import ADDRESS, Brand
+from ..build import load_all
+from ..config import Project
+from ..content import ContentSet
+from ..content.series import Series, load_series
+from ..errors import ScarleafletsError
+from ..locales import SOURCE_LOCALE
+from ..pdf import PdfRenderer
+from ..qa import BIDI_CONTROL, BIDI_NAMES
+from ..render import LeafletRenderer, LeafletSource
+from ..signing import email_hash, load_secret, message_id, return_path, unsubscribe_token
+from . import drip
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
-from .config import Project
-from .content import ContentSet
 from .delivery import Outcome, Transport
-from .errors import ScarleafletsError
-from .locales import SOURCE_LOCALE
-from .pdf import PdfRenderer
-from .qa import BIDI_CONTROL, BIDI_NAMES
-from .render import LeafletRenderer, LeafletSource
-from .series import Series, load_series
-from .signing import email_hash, load_secret, message_id, return_path, unsubscribe_token
 from .store import (
     ALL_CLINICS,
     BounceEvent,
