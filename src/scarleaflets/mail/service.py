@@ -57,7 +57,7 @@ from .store import (
     NewEnrollment,
     PlannedDelivery,
     Store,
-    StoreError,
+    SuppressedError,
 )
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -251,7 +251,7 @@ class Mailing:
                 continue
             try:
                 _, created = self.enroll(request, now)
-            except StoreError as exc:
+            except SuppressedError as exc:  # the address, not the database: report it on its row
                 report.errors.append((line, "email", str(exc)))
                 continue
             if created:
