@@ -33,18 +33,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import i18n
 from ..brands import ADDRESS, Brand
-from ..build import load_all
 from ..config import Project
 from ..content import ContentSet
 from ..content.series import Series, load_series
 from ..errors import ScarleafletsError
 from ..locales import SOURCE_LOCALE
-from ..pdf import PdfRenderer
 from ..qa import BIDI_CONTROL, BIDI_NAMES
-from ..render import LeafletRenderer, LeafletSource
+from ..release import load_all
 from ..signing import email_hash, load_secret, message_id, return_path, unsubscribe_token
 from . import drip
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
@@ -59,6 +58,10 @@ from .store import (
     Store,
     SuppressedError,
 )
+
+if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads when a message attaches one
+    from ..pdf import PdfRenderer
+    from ..render import LeafletRenderer
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The fields of an enrollment, as CSV columns and as the web API's JSON keys.
@@ -334,6 +337,10 @@ class Mailing:
         """A topic's leaflet as an attachment, rendered once per process and kept in memory."""
         key = (brand.id, locale, topic_id)
         if key not in self._leaflets:
+            # Imported here, not at the top: a pass that attaches no leaflet never loads the PDF engine.
+            from ..pdf import PdfRenderer
+            from ..render import LeafletRenderer, LeafletSource
+
             if self._html is None or self._pdf is None:
                 self._html = LeafletRenderer(self.project, self.content, self._fonts)
                 self._pdf = PdfRenderer(self.project.root)
