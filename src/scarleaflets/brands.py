@@ -52,6 +52,11 @@ class EmailSettings:
     # per-delivery token after a "+" (signing.return_path). Defaults to the sender's address.
     return_path: str
 
+    @property
+    def sender_domain(self) -> str:
+        """The sender's domain: the right side of Message-IDs and List-Id (the one place it is split off)."""
+        return self.sender_address.rpartition("@")[2]
+
 
 @dataclass(frozen=True)
 class Brand:

@@ -195,7 +195,7 @@ class EmailComposer:
         html = cached.html.encode(escape(name or ""), escape(unsubscribe_url))
         text = cached.text.encode(name or "", unsubscribe_url)
         sender = brand.email
-        domain = sender.sender_address.rpartition("@")[2]
+        domain = sender.sender_domain
         mailto = f"mailto:{sender.reply_to}?subject=unsubscribe"
         headers = [
             ("From", _address(sender.sender_name, sender.sender_address)),
