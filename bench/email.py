@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from aiosmtpd.controller import Controller
 
 from scarleaflets.config import open_project
+from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
-from scarleaflets.mail.service import EnrollmentRequest, Mailing
 from scarleaflets.mail.store import Store, deliveries
 
 START = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)

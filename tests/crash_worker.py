@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from scarleaflets.config import open_project
+from scarleaflets.mail import Mailing
 from scarleaflets.mail.delivery import open_transport
-from scarleaflets.mail.service import Mailing
 from scarleaflets.mail.store import Store
 
 

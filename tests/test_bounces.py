@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from scarleaflets.cli import cli
 from scarleaflets.config import open_project
+from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.bounces import (
     BounceSourceError,
     ImapSource,
@@ -26,7 +27,6 @@ from scarleaflets.mail.bounces import (
     process,
 )
 from scarleaflets.mail.delivery import open_transport
-from scarleaflets.mail.service import EnrollmentRequest, Mailing
 from scarleaflets.mail.store import ALL_CLINICS, Store, bounce_events, deliveries, enrollments, suppressions
 from scarleaflets.signing import email_hash, return_path, verify_return_path
 

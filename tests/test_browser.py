@@ -16,8 +16,8 @@ from PIL import Image
 
 from scarleaflets.build import Selection, build
 from scarleaflets.config import open_project
+from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
-from scarleaflets.mail.service import EnrollmentRequest, Mailing
 from scarleaflets.mail.store import Store
 from scarleaflets.signing import unsubscribe_token
 

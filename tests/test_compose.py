@@ -12,8 +12,8 @@ import pytest
 from markupsafe import escape
 
 from scarleaflets.config import open_project
+from scarleaflets.mail import Mailing
 from scarleaflets.mail.compose import Attachment, EmailComposer, HeaderError, Recipient
-from scarleaflets.mail.service import Mailing
 from scarleaflets.mail.store import Store
 
 from .conftest import REPO

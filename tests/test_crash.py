@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from scarleaflets.config import open_project
-from scarleaflets.mail.service import EnrollmentRequest, Mailing
+from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.store import Store
 
 from .conftest import REPO

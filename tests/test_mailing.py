@@ -12,8 +12,8 @@ import pytest
 from scarleaflets import i18n
 from scarleaflets.config import open_project
 from scarleaflets.errors import ScarleafletsError
+from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
-from scarleaflets.mail.service import EnrollmentRequest, Mailing
 from scarleaflets.mail.store import Store
 
 from .conftest import REPO

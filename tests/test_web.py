@@ -12,8 +12,8 @@ import urllib.request
 import pytest
 
 from scarleaflets.config import open_project
+from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
-from scarleaflets.mail.service import EnrollmentRequest, Mailing
 from scarleaflets.mail.store import Store
 from scarleaflets.signing import unsubscribe_token
 from scarleaflets.signins import FailedSignIns, SignInLimits

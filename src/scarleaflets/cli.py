@@ -29,7 +29,7 @@ from .errors import ConfigError, ContentError, Problem, ScarleafletsError
 from .extract import extract_project
 
 if TYPE_CHECKING:
-    from .mail.service import Mailing
+    from .mail import Mailing
 
 
 class _Failed(click.ClickException):
@@ -351,8 +351,8 @@ TRANSPORT_OPTION = click.option(
 
 
 def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Mailing:
-    # Imported here: the mail stages pull in WeasyPrint (for attached leaflets), slow to import.
-    from .mail.service import open_mailing
+    # Imported here: only the mail commands need the mail stage (it loads no PDF engine until it attaches one).
+    from .mail import open_mailing
     from .mail.store import default_url
 
     project = _project(ctx)
@@ -424,7 +424,7 @@ def enroll(
     enrolling the address again at that clinic needs consent given after it. Nothing about the patient is
     written to the output.
     """
-    from .mail.service import EnrollmentRequest
+    from .mail import EnrollmentRequest
 
     now = _now()
     mailing = _mailing(ctx, db_url, now.date())

@@ -47,9 +47,9 @@ from . import i18n
 from .config import Project
 from .errors import ScarleafletsError
 from .locales import SOURCE_LOCALE, LocaleInfo
+from .mail import CSV_COLUMNS as FIELDS
+from .mail import EnrollmentRequest, Mailing
 from .mail.compose import Recipient
-from .mail.service import CSV_COLUMNS as FIELDS
-from .mail.service import EnrollmentRequest, Mailing
 from .mail.store import database_problem, enrollments
 from .render import make_environment, translations
 from .signing import email_hash, message_id, verify_unsubscribe_token

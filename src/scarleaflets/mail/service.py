@@ -27,7 +27,6 @@ import csv
 import datetime as dt
 import functools
 import io
-import re
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -48,6 +47,16 @@ from ..signing import email_hash, load_secret, message_id, return_path, unsubscr
 from . import drip
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
 from .delivery import Outcome, Transport
+from .enrollment_requests import (
+    CONTROL,
+    CSV_COLUMNS,
+    EnrollmentRequest,
+    FieldError,
+    consent_problems,
+    in_zone,
+    request_from_row,
+    zone_named,
+)
 from .store import (
     ALL_CLINICS,
     BounceEvent,
@@ -63,45 +72,11 @@ if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads
     from ..pdf import PdfRenderer
     from ..render import LeafletRenderer
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# The fields of an enrollment, as CSV columns and as the web API's JSON keys.
-CSV_COLUMNS = (
-    "email",
-    "name",
-    "locale",
-    "brand",
-    "series",
-    "timezone",
-    "start_date",
-    "consent_at",
-    "consent_source",
-)
 LEASE = dt.timedelta(minutes=10)
-# How far ahead of the server's clock a consent time may be (another computer's clock running fast).
-CLOCK_SKEW = dt.timedelta(minutes=5)
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
 # The bounce kinds that stop an address for every clinic, and the suppression reason each records.
 SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class EnrollmentRequest:
-    email: str
-    name: str | None
-    locale: str
-    brand: str
-    series: str
-    timezone: str
-    start_date: dt.date | None = None
-    consent_at: dt.datetime | None = None  # without an offset: in the patient's time zone
-    consent_source: str = ""
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    error: str
 
 
 @dataclass
@@ -178,14 +153,14 @@ class Mailing:
                 errors.append(
                     FieldError("locale", f"not published for {brand.id}; use one of {', '.join(offered)}")
                 )
-        zone = _zone(request.timezone)
+        zone = zone_named(request.timezone)
         if zone is None:
             errors.append(FieldError("timezone", "unknown time zone; use one like Europe/Paris"))
         if request.start_date is not None and not (
             today - dt.timedelta(days=60) <= request.start_date <= today + dt.timedelta(days=365)
         ):
             errors.append(FieldError("start_date", "must be within 60 days before and a year after today"))
-        errors += _consent_problems(request, zone or dt.UTC, now)
+        errors += consent_problems(request, zone or dt.UTC, now)
         return errors
 
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
@@ -202,7 +177,7 @@ class Mailing:
             PlannedDelivery(step.id, index, drip.first_due(start, step.day, brand.email.send_window, zone))
             for index, step in enumerate(series.steps)
         ]
-        domain = brand.email.sender_address.rpartition("@")[2]
+        domain = brand.email.sender_domain
         new = NewEnrollment(
             email=request.email.strip(),
             email_hash=email_hash(self.secret, request.email),
@@ -212,7 +187,7 @@ class Mailing:
             series=request.series,
             timezone=request.timezone,
             start_date=start,
-            consent_at=_in_zone(request.consent_at, zone),
+            consent_at=in_zone(request.consent_at, zone),
             consent_source=request.consent_source.strip(),
         )
         return self.store.enroll(
@@ -241,7 +216,7 @@ class Mailing:
         seen: dict[tuple[str, str, str], int] = {}
         for row in reader:
             line = reader.line_num
-            request, problems = self._request_from_row(row)
+            request, problems = request_from_row(row)
             if request is not None:
                 reported = {p.field for p in problems}
                 problems += [p for p in self.validate(request, now) if p.field not in reported]
@@ -262,41 +237,6 @@ class Mailing:
             else:
                 report.existing += 1
         return report
-
-    @staticmethod
-    def _request_from_row(row: dict[str, str | None]) -> tuple[EnrollmentRequest | None, list[FieldError]]:
-        def value(name: str) -> str:
-            return (row.get(name) or "").strip()
-
-        problems: list[FieldError] = []
-        start: dt.date | None = None
-        consent: dt.datetime | None = None
-        if value("start_date"):
-            try:
-                start = dt.date.fromisoformat(value("start_date"))
-            except ValueError:
-                problems.append(FieldError("start_date", "not a date; write YYYY-MM-DD"))
-        if value("consent_at"):
-            try:
-                consent = dt.datetime.fromisoformat(value("consent_at"))
-            except ValueError:
-                problems.append(
-                    FieldError("consent_at", "not a date and time; write 2026-11-25T10:30:00+01:00")
-                )
-        if None in row:  # more cells than columns
-            problems.append(FieldError("row", "has more cells than the header"))
-        request = EnrollmentRequest(
-            email=value("email"),
-            name=value("name") or None,
-            locale=value("locale"),
-            brand=value("brand"),
-            series=value("series"),
-            timezone=value("timezone"),
-            start_date=start,
-            consent_at=consent,
-            consent_source=value("consent_source"),
-        )
-        return request, problems
 
     def unsubscribe(self, address: str, now: dt.datetime, brand: str | None) -> int:
         """Stop this clinic's series for the address and write to it no more from that clinic (every clinic
@@ -487,38 +427,6 @@ class Mailing:
         for due in deliveries:
             self.store.postpone(due.id, worker, now)
         report.given_back += len(deliveries)
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo | None:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _in_zone(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    """A time written without an offset is the patient's local time."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
-def _consent_problems(request: EnrollmentRequest, zone: dt.tzinfo, now: dt.datetime) -> list[FieldError]:
-    """Consent is never assumed: when it was given (not in the future) and how, on every path."""
-    problems = []
-    if request.consent_at is None:
-        problems.append(
-            FieldError(
-                "consent_at",
-                "required: when the patient gave consent, like 2026-11-25T10:30:00+01:00 (without an offset: "
-                "the patient's time zone)",
-            )
-        )
-    elif _in_zone(request.consent_at, zone) > now + CLOCK_SKEW:
-        problems.append(FieldError("consent_at", "is in the future; give the time consent was given"))
-    if not request.consent_source.strip():
-        problems.append(FieldError("consent_source", "required: how consent was given (e.g. signed form)"))
-    elif CONTROL.search(request.consent_source) or len(request.consent_source) > 200:
-        problems.append(FieldError("consent_source", "must be one line of at most 200 characters"))
-    return problems
 
 
 def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:
