@@ -1,4 +1,4 @@
-"""store.py: migrations keep data, the models match the migrations, deliveries are unique per step."""
+"""mail/store: migrations keep data, the models match the migrations, deliveries are unique per step."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""drip.py: due times, send windows, one step a day, catch-up and daylight saving — pure functions, explicit now."""
+"""mail/drip.py: due times, send windows, one step a day, catch-up and daylight saving — pure functions, explicit now."""
 
 from __future__ import annotations
 

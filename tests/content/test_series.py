@@ -1,4 +1,4 @@
-"""series.py: the shipped series is valid; bad series files get file-and-line errors."""
+"""content/series.py: the shipped series is valid; bad series files get file-and-line errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scarleaflets.config import open_project
 from scarleaflets.content import load_content
 from scarleaflets.content.series import load_series
 
-from .conftest import FIXTURE_TODAY, REPO
+from ..conftest import FIXTURE_TODAY, REPO
 
 GOOD = """\
 id: s

@@ -1,4 +1,4 @@
-"""mailing.py end to end on the shipped project: enroll, compose, send over real SMTP (aiosmtpd), retry,
+"""mail/service.py end to end on the shipped project: enroll, compose, send over real SMTP (aiosmtpd), retry,
 fail, unsubscribe, forget, CSV import and catch-up — with a real SQLite database file."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
 from scarleaflets.mail.store import Store
 
-from .conftest import REPO
+from ..conftest import REPO
 
 START = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
 PROJECT = open_project(REPO)
@@ -379,7 +379,7 @@ def test_sender_or_server_problems_stop_the_pass_and_harm_no_patient(
 ):
     """A refusal that is not about one recipient stops the pass: nobody is suppressed, no attempt is charged,
     every delivery stays due and goes out once the problem is fixed."""
-    from .conftest import free_port
+    from ..conftest import free_port
 
     mailing.enroll(request("ann@example.org"), START)
     mailing.enroll(request("bob@example.org"), START)
@@ -442,7 +442,7 @@ def test_a_421_mid_pass_costs_the_other_patients_nothing(mailing, smtp_server):
 def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mailing, smtp_factory):
     """The server is unreachable for three days, then answers 451 for a morning: nothing is lost, each
     patient gets every step, in series order, at most one a day (retries count from the first failure)."""
-    from .conftest import free_port
+    from ..conftest import free_port
 
     patients = ("ann@example.org", "bob@example.org", "cy@example.org")
     for address in patients:
