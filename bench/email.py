@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from aiosmtpd.controller import Controller
 
 from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
-from scarleaflets.mailing import EnrollmentRequest, Mailing
-from scarleaflets.store import Store, deliveries
+from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.store import Store, deliveries
 
 START = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 SEND_AT = dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC)  # step 2 (no attachment) is due, inside the window
@@ -111,7 +111,7 @@ def sending(work: Path, deliveries: int) -> tuple[float, float, float]:
 
 def _rebuild(mailing: Mailing, count: int) -> list[bytes]:
     """Compose the same step for the same patients, outside the timed section."""
-    from scarleaflets.compose import Recipient
+    from scarleaflets.mail.compose import Recipient
     from scarleaflets.signing import unsubscribe_token
 
     series = mailing.series["acne-education"]
@@ -244,7 +244,7 @@ def peak_memory(path: Path) -> float:
     """(c): peak RSS (MB) of a process that runs one claim pass of 500 on the database."""
     code = (
         f"import datetime as dt, resource, sys; sys.path.insert(0, {str(ROOT / 'src')!r});"
-        f"from scarleaflets.store import Store; s = Store.open({f'sqlite:///{path}'!r});"
+        f"from scarleaflets.mail.store import Store; s = Store.open({f'sqlite:///{path}'!r});"
         "rows = s.claim_due(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), 500, 'm', dt.timedelta(minutes=10));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
-from scarleaflets.mailing import Mailing
-from scarleaflets.store import Store
+from scarleaflets.mail import Mailing
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.store import Store
 
 
 def main() -> None:

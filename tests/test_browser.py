@@ -15,11 +15,11 @@ import pytest
 from PIL import Image
 
 from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
 from scarleaflets.leaflets.build import Selection, build
-from scarleaflets.mailing import EnrollmentRequest, Mailing
+from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.store import Store
 from scarleaflets.signing import unsubscribe_token
-from scarleaflets.store import Store
 
 from .conftest import REPO, start_server
 
@@ -205,7 +205,7 @@ def test_every_email_reads_at_phone_and_desktop_widths_in_light_and_dark_mode(br
     import email
     from email import policy
 
-    from scarleaflets.compose import Recipient
+    from scarleaflets.mail.compose import Recipient
 
     today = dt.date(2026, 12, 1)
     mailing = Mailing(open_project(REPO), Store.open("sqlite://"), SECRET.encode(), today)

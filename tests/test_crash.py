@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from scarleaflets.config import open_project
-from scarleaflets.mailing import EnrollmentRequest, Mailing
-from scarleaflets.store import Store
+from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail.store import Store
 
 from .conftest import REPO
 

@@ -330,7 +330,7 @@ def test_send_due_stopped_by_the_server_exits_3_with_one_line(
 def test_send_due_and_status_show_every_failure_with_its_reason(
     mail_project, tmp_path, monkeypatch, smtp_server
 ):
-    from scarleaflets.store import Store
+    from scarleaflets.mail.store import Store
 
     host, port, _ = smtp_server
     db = _enrolled(
@@ -370,3 +370,50 @@ def test_send_due_and_status_show_every_failure_with_its_reason(
         "problems"
     ]
     assert sorted(p["status"] for p in problems) == ["claimed", "deferred", "failed"]
+
+
+# Run in a fresh interpreter: the command's own entry point, then the names of every module it loaded.
+_IMPORTS_OF_A_PASS = """\
+import runpy, sys
+sys.argv = ["scarleaflets", *sys.argv[1:]]
+try:
+    runpy.run_module("scarleaflets", run_name="__main__")
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("MODULES", *sorted(sys.modules))
+"""
+
+
+def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
+    """Sending never loads the PDF engine: an idle `send-due` pass (nothing due) over the shipped project loads
+    the mail service and its store, and neither WeasyPrint nor the leaflet PDF and build modules."""
+    from .conftest import REPO
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _IMPORTS_OF_A_PASS,
+            "--project",
+            str(REPO),
+            "send-due",
+            "--transport",
+            f"maildir://{tmp_path / 'maildir'}",
+            "--db",
+            f"sqlite:///{tmp_path / 'mail.db'}",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "SCARLEAFLETS_SECRET_FILE"},
+            "SCARLEAFLETS_SECRET": "0" * 64,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "0 sent" in result.stdout
+    loaded = set(result.stdout.rpartition("MODULES ")[2].split())
+    assert {"scarleaflets.mail.service", "scarleaflets.mail.store"} <= loaded
+    assert sorted(m for m in loaded if m == "weasyprint" or m.startswith("weasyprint.")) == []
+    assert {"scarleaflets.pdf", "scarleaflets.build"}.isdisjoint(loaded)

@@ -41,8 +41,8 @@ from email import policy
 import pytest
 import sqlalchemy as sa
 
+from scarleaflets.mail.store import Store, deliveries, enrollments
 from scarleaflets.signing import unsubscribe_token
-from scarleaflets.store import Store, deliveries, enrollments
 
 from .conftest import REPO, _Sink, start_server, start_smtp
 

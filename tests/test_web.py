@@ -15,10 +15,10 @@ import urllib.request
 import pytest
 
 from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
-from scarleaflets.mailing import EnrollmentRequest, Mailing
+from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.store import Store
 from scarleaflets.signing import unsubscribe_token
-from scarleaflets.store import Store
 from scarleaflets.web import create_app
 from scarleaflets.web.pages import parsed_locale
 from scarleaflets.web.signins import FailedSignIns, SignInLimits
@@ -612,7 +612,7 @@ def test_failed_sign_ins_are_counted_in_the_database_shared_by_every_instance(ma
     the table holds a keyed hash of the client's address, never the address; old rows are pruned."""
     import sqlalchemy as sa
 
-    from scarleaflets.store import sign_in_failures
+    from scarleaflets.mail.store import sign_in_failures
 
     moment = [NOW]
     limits = SignInLimits(per_address=4, per_brand=50, window_seconds=60)

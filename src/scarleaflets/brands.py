@@ -52,6 +52,11 @@ class EmailSettings:
     # per-delivery token after a "+" (signing.return_path). Defaults to the sender's address.
     return_path: str
 
+    @property
+    def sender_domain(self) -> str:
+        """The sender's domain: the right side of Message-IDs and List-Id (the one place it is split off)."""
+        return self.sender_address.rpartition("@")[2]
+
 
 @dataclass(frozen=True)
 class Brand:
@@ -105,6 +110,24 @@ def load_brands(project_root: Path, available_locales: list[str]) -> dict[str, B
     return brands
 
 
+# The keys of a brand file, all required, in the order they are read (and their problems reported).
+BRAND_KEYS = (
+    "id",
+    "name",
+    "logo",
+    "colors",
+    "paper",
+    "address",
+    "phone",
+    "website",
+    "booking_url",
+    "locales",
+    "default_locale",
+    "legal",
+    "email",
+)
+
+
 class _BrandReader(Reader):
     def __init__(self, file: str, problems: list[Problem], content_dir: Path, locales: list[str]) -> None:
         super().__init__(file, problems)
@@ -113,25 +136,7 @@ class _BrandReader(Reader):
 
     def brand(self, root: Node, stem: str) -> Brand | None:
         before = len(self.problems)
-        keys = self.mapping(
-            root,
-            "",
-            required=(
-                "id",
-                "name",
-                "logo",
-                "colors",
-                "paper",
-                "address",
-                "phone",
-                "website",
-                "booking_url",
-                "locales",
-                "default_locale",
-                "legal",
-                "email",
-            ),
-        )
+        keys = self.mapping(root, "", required=BRAND_KEYS)
         if keys is None or len(self.problems) > before:
             return None
         brand_id = self.slug(keys["id"], "id")

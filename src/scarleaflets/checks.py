@@ -19,10 +19,10 @@ from .brands import load_brands
 from .config import Project
 from .content import ContentSet, Topic, load_content
 from .content.readability import Readability, measure_topic
+from .content.series import load_series
 from .errors import ConfigError, ContentError, Problem
 from .i18n import extract_project
 from .leaflets.fonts import load_fonts, missing_characters
-from .series import load_series
 
 
 @dataclass(frozen=True)

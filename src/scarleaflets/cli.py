@@ -29,7 +29,7 @@ from .errors import ConfigError, ContentError, Problem, ScarleafletsError
 from .i18n import extract_project
 
 if TYPE_CHECKING:
-    from .mailing import Mailing
+    from .mail import Mailing
 
 
 class _Failed(click.ClickException):
@@ -61,7 +61,7 @@ class _Group(click.Group):
             errors = sys.modules.get("sqlalchemy.exc")
             if errors is None or not isinstance(exc, errors.SQLAlchemyError):
                 raise
-            from .store import database_problem
+            from .mail.store import database_problem
 
             raise _Failed(
                 f"database error: {database_problem(exc)}; each change is its own transaction, so none is "
@@ -351,9 +351,9 @@ TRANSPORT_OPTION = click.option(
 
 
 def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Mailing:
-    # Imported here: the mail stages pull in WeasyPrint (for attached leaflets), slow to import.
-    from .mailing import open_mailing
-    from .store import default_url
+    # Imported here: only the mail commands need the mail stage (it loads no PDF engine until it attaches one).
+    from .mail import open_mailing
+    from .mail.store import default_url
 
     project = _project(ctx)
     return open_mailing(project, db_url or default_url(project.root), today)
@@ -424,7 +424,7 @@ def enroll(
     enrolling the address again at that clinic needs consent given after it. Nothing about the patient is
     written to the output.
     """
-    from .mailing import EnrollmentRequest
+    from .mail import EnrollmentRequest
 
     now = _now()
     mailing = _mailing(ctx, db_url, now.date())
@@ -569,7 +569,7 @@ def send_due(
     address. A sender or server problem (connection, login, sender or message refused) stops the pass with
     exit code 3, suppressing nobody and keeping every email due.
     """
-    from .delivery import open_transport
+    from .mail.delivery import open_transport
 
     now = _parse_now(now_text)
     project = _project(ctx)
@@ -610,8 +610,8 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     import schedule
     import sqlalchemy.exc
 
-    from .delivery import open_transport
-    from .store import database_problem
+    from .mail.delivery import open_transport
+    from .mail.store import database_problem
 
     project = _project(ctx)
     mailing = _mailing(ctx, db_url, _now().date())
@@ -685,7 +685,7 @@ def bounces_command(ctx: click.Context, source: str, dry_run: bool, db_url: str 
     Processed messages move to the mailbox's "processed" folder, so running this again (from cron, every few
     minutes) never counts one twice. Prints the counts and each distinct reason, never an address.
     """
-    from .bounces import open_source, process
+    from .mail.bounces import open_source, process
 
     now = _now()
     project = _project(ctx)
@@ -711,7 +711,7 @@ def mail_status(
     """Per series and step: how many emails are pending, sent, deferred, failed or cancelled; next due time.
     Then each failing delivery with its last error, and each claimed one with its age (ids, never addresses).
     One clinic's (--brand ID), or every clinic's together (--all-brands)."""
-    from .store import Store, default_url
+    from .mail.store import Store, default_url
 
     clinic = _chosen_brand(ctx, brand, all_brands)
     project = _project(ctx)
@@ -836,7 +836,7 @@ def simulate(
 
     The same passes as `send-due`, with `now` advanced by the simulation instead of the clock.
     """
-    from .delivery import open_transport
+    from .mail.delivery import open_transport
 
     project = _project(ctx)
     start = _parse_now(start_text)

@@ -26,7 +26,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from .. import __version__
 from ..config import Project
 from ..content import ContentSet, Msg, file_messages, load_content
-from ..series import SERIES_FOLDER, Series, load_series, series_messages
+from ..content.series import SERIES_FOLDER, Series, load_series, series_messages
 
 MAPPING_FILE = "babel.cfg"
 # Used when a project folder has no babel.cfg of its own: the same mapping the repository ships.

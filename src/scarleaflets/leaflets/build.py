@@ -16,7 +16,7 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -27,14 +27,12 @@ from babel.core import get_cldr_version
 from weasyprint.text.ffi import pango
 
 from .. import __version__, i18n
-from ..brands import Brand, load_brands
 from ..config import Project
-from ..content import ContentSet, Topic, load_content
-from ..errors import ContentError, Problem, ScarleafletsError
-from ..i18n.extract import extract_project
-from ..i18n.locales import SOURCE_LOCALE, cldr_source
+from ..content import Topic
+from ..errors import ScarleafletsError
+from ..i18n.locales import SOURCE_LOCALE
 from ..output import atomic_write
-from .fonts import FontSet, load_fonts
+from ..release import Loaded, catalog_digest, files_digest, load_all, parts_digest
 from .pdf import PdfRenderer
 from .render import LeafletRenderer, LeafletSource
 
@@ -85,82 +83,6 @@ class Selection:
     allow_incomplete: bool = False
 
 
-def _sha256(*parts: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest()
-
-
-def _files_digest(paths: Iterable[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-@dataclass
-class Loaded:
-    """Everything a build needs, loaded and validated before anything is rendered."""
-
-    project: Project
-    content: ContentSet
-    brands: dict[str, Brand]
-    fonts: FontSet
-    manifests: dict[str, i18n.Manifest]
-    statuses: dict[str, i18n.LocaleStatus]
-    catalog_cache: dict[str, Any]
-
-
-def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
-    """Load content, brands, fonts and every catalog; raise one error listing every problem in every file.
-
-    A catalog that passed the quality gate in an earlier build, byte for byte and against the same messages,
-    is not checked again: ``cache`` (kept in the output manifest) remembers its digest and completeness.
-    """
-    problems: list[Problem] = []
-    content: ContentSet | None = None
-    brands: dict[str, Brand] = {}
-    try:
-        content = load_content(project.root, today)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-    try:
-        brands = load_brands(project.root, i18n.discover_locales(project))
-    except ContentError as exc:
-        problems.extend(exc.problems)
-    fonts = load_fonts(project)
-    if problems or content is None:
-        raise ContentError(problems)
-    template = extract_project(project, dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), content)
-    keys = sorted(f"{m.context}\x04{m.id if isinstance(m.id, str) else m.id[0]}" for m in template if m.id)
-    template_digest = _sha256("\n".join(keys).encode())
-    manifests: dict[str, i18n.Manifest] = {SOURCE_LOCALE: i18n.Manifest("original", "reviewed")}
-    statuses: dict[str, i18n.LocaleStatus] = {}
-    fresh_cache: dict[str, Any] = {}
-    for locale in i18n.discover_locales(project):
-        manifests[locale] = i18n.read_manifest(project, locale, problems)
-        digest = _catalog_digest(project, locale)
-        known = cache.get(locale)
-        gate = [__version__, cldr_source(), digest, template_digest]  # the gate's verdict depends on all
-        if isinstance(known, dict) and known.get("key") == gate:
-            status = i18n.LocaleStatus(**{**known["status"], "manifest": manifests[locale]})
-        else:
-            loaded = i18n.read_catalog(project, locale)
-            problems.extend(loaded.problems)
-            status = i18n.locale_status(project, locale, template, loaded)
-        statuses[locale] = status
-        fresh_cache[locale] = {
-            "key": gate,
-            "status": {k: v for k, v in vars(status).items() if k != "manifest"},
-        }
-    if problems:
-        raise ContentError(problems)
-    return Loaded(project, content, brands, fonts, manifests, statuses, fresh_cache)
-
-
 def choose_locales(project: Project, selection: Selection, loaded: Loaded) -> tuple[list[str], BuildResult]:
     """The locales to build: every catalog at or above min_completeness, plus those asked for by name."""
     result = BuildResult(out_dir=Path())
@@ -196,11 +118,11 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
         )
     common = {
         "toolchain": toolchain(),
-        "fonts": _files_digest([*root.joinpath("fonts").glob("*")], root),
-        "guide": _files_digest([root / "content" / "guide.yaml"], root),
+        "fonts": files_digest([*root.joinpath("fonts").glob("*")], root),
+        "guide": files_digest([root / "content" / "guide.yaml"], root),
     }
     topic_digest = {t.id: _topic_digest(t, root) for t in loaded.content}
-    catalog_digest = {loc: _catalog_digest(project, loc) for loc in locales}
+    catalogs = {loc: catalog_digest(project, loc) for loc in locales}
     documents: list[str | None] = [t.id for t in loaded.content]
     documents.append(None)
     if selection.topics:
@@ -209,8 +131,8 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
     for brand in loaded.brands.values():
         if selection.brands and brand.id not in selection.brands:
             continue
-        brand_digest = _files_digest([root / brand.file, brand.logo], root)
-        templates = _files_digest(
+        brand_digest = files_digest([root / brand.file, brand.logo], root)
+        templates = files_digest(
             [
                 *project.templates_dir.glob("leaflet/*"),
                 *project.templates_dir.joinpath("brands", brand.id).rglob("*"),
@@ -224,10 +146,10 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
                     **common,
                     "brand": brand_digest,
                     "templates": templates,
-                    "catalog": catalog_digest[locale],
+                    "catalog": catalogs[locale],
                     "content": topic_digest[topic_id]
                     if topic_id
-                    else _sha256(*(bytes.fromhex(d) for d in topic_digest.values())),
+                    else parts_digest(*(bytes.fromhex(d) for d in topic_digest.values())),
                 }
                 key = json.dumps([brand.id, locale, document, inputs], sort_keys=True).encode()
                 jobs.append(
@@ -237,7 +159,7 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
                         topic_id,
                         f"{brand.id}/{locale}/{document}.pdf",
                         inputs,
-                        _sha256(key),
+                        parts_digest(key),
                     )
                 )
     return jobs
@@ -274,14 +196,7 @@ def toolchain() -> str:
 
 
 def _topic_digest(topic: Topic, root: Path) -> str:
-    return _files_digest([root / topic.file, *(f.path for f in topic.figures)], root)
-
-
-def _catalog_digest(project: Project, locale: str) -> str:
-    if locale == SOURCE_LOCALE:
-        return "source"
-    folder = project.locales_dir / locale
-    return _files_digest([i18n.catalog_path(project, locale), folder / i18n.MANIFEST], project.root)
+    return files_digest([root / topic.file, *(f.path for f in topic.figures)], root)
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ..errors import ScarleafletsError
-from ..mailing import CSV_COLUMNS as FIELDS
-from ..mailing import EnrollmentRequest
+from ..mail import CSV_COLUMNS as FIELDS
+from ..mail import EnrollmentRequest
 from .auth import bearer_brand, count_failure, too_many
 from .pages import json_body
 from .services import services

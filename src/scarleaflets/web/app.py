@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..leaflets.render import make_environment
-from ..mailing import Mailing
-from ..store import database_problem
+from ..mail import Mailing
+from ..mail.store import database_problem
 from . import api, gallery, health, unsubscribe
 from .gallery import Thumbnails
 from .services import EXTENSION, WebServices

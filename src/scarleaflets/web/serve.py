@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..mailing import Mailing
+from ..mail import Mailing
 from .app import create_app
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 from jinja2 import Environment
 
-from ..mailing import Mailing
+from ..mail import Mailing
 from .signins import FailedSignIns
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..mail.store import Store, naive_utc, sign_in_failures
 from ..signing import client_key
-from ..store import Store, naive_utc, sign_in_failures
 
 
 @dataclass(frozen=True)

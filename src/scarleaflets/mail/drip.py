@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from .brands import SendWindow
+from ..brands import SendWindow
 
 MAX_DAYS_AHEAD = 14  # a window open at least one day a week always opens within this many days
 

@@ -1,4 +1,4 @@
-"""store.py: migrations keep data, the models match the migrations, deliveries are unique per step."""
+"""mail/store: migrations keep data, the models match the migrations, deliveries are unique per step."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from scarleaflets.store import (
+from scarleaflets.errors import ScarleafletsError
+from scarleaflets.mail.store import (
     ALL_CLINICS,
     NewEnrollment,
     PlannedDelivery,
     Store,
     StoreError,
+    SuppressedError,
     make_engine,
     metadata,
     migrate,
@@ -28,7 +30,7 @@ NOW = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
 
 def head_revision() -> str:
     config = AlembicConfig()
-    config.set_main_option("script_location", str(resources.files("scarleaflets") / "migrations"))
+    config.set_main_option("script_location", str(resources.files("scarleaflets.mail") / "migrations"))
     return str(ScriptDirectory.from_config(config).get_current_head())
 
 
@@ -147,16 +149,24 @@ def test_an_unsubscribe_stops_one_clinic_and_a_bounce_every_clinic(db_url):
     assert store.unsubscribe("hash-a@example.org", "riverside", NOW) == 0  # idempotent
     assert store.enrollment_counts("riverside") == {"unsubscribed": 1}
     assert store.enrollment_counts("harbor") == {"active": 1}
-    with pytest.raises(StoreError, match="for this clinic"):  # the same old consent cannot re-enroll
+    with pytest.raises(SuppressedError, match="for this clinic"):  # the same old consent cannot re-enroll
         enroll(store, patient("a@example.org", "riverside"))
     assert store.suppress("hash-a@example.org", "bounced", NOW, ALL_CLINICS) == 1
     assert store.enrollment_counts() == {"unsubscribed": 1, "suppressed": 1}
     assert rows(store, "SELECT DISTINCT status FROM deliveries") == [("cancelled",)]
-    with pytest.raises(StoreError, match=r"bounced .* cannot be enrolled"):
+    with pytest.raises(SuppressedError, match=r"bounced .* cannot be enrolled"):
         enroll(
             store, patient("a@example.org", "harbor", NOW + dt.timedelta(days=1)), NOW + dt.timedelta(days=1)
         )
     store.close()
+
+
+def test_a_suppressed_address_is_not_a_database_failure():
+    """Callers treat the two differently: an import reports a suppressed address on its row and goes on, while a
+    database that cannot be used stops the command."""
+    assert issubclass(SuppressedError, ScarleafletsError)
+    assert not issubclass(SuppressedError, StoreError)
+    assert not issubclass(StoreError, SuppressedError)
 
 
 def test_enrolling_again_after_an_unsubscribe_needs_consent_given_after_it(db_url):
@@ -164,7 +174,7 @@ def test_enrolling_again_after_an_unsubscribe_needs_consent_given_after_it(db_ur
     old, _ = enroll(store, patient("a@example.org"))
     later = NOW + dt.timedelta(days=3)
     store.unsubscribe("hash-a@example.org", "riverside", NOW + dt.timedelta(days=1))
-    with pytest.raises(StoreError, match="needs consent given after that"):
+    with pytest.raises(SuppressedError, match="needs consent given after that"):
         enroll(store, patient("a@example.org", consent=NOW + dt.timedelta(hours=1)), later)
     new, created = enroll(store, patient("a@example.org", consent=NOW + dt.timedelta(days=2)), later)
     assert created
@@ -350,7 +360,7 @@ def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(pos
 
     postgres_server.psql("CREATE DATABASE started_together;")
     url = postgres_server.get_uri("started_together").replace("postgresql://", "postgresql+psycopg://", 1)
-    code = "import sys; from scarleaflets.store import Store; Store.open(sys.argv[1]).close()"
+    code = "import sys; from scarleaflets.mail.store import Store; Store.open(sys.argv[1]).close()"
     processes = [
         subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True)
         for _ in range(5)

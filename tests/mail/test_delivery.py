@@ -1,4 +1,4 @@
-"""delivery.py: real SMTP (aiosmtpd) including a misbehaving server, and the Maildir transport."""
+"""mail/delivery.py: real SMTP (aiosmtpd) including a misbehaving server, and the Maildir transport."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from email.message import EmailMessage
 
 import pytest
 
-from scarleaflets.delivery import MaildirTransport, open_transport
 from scarleaflets.errors import ConfigError
+from scarleaflets.mail.delivery import MaildirTransport, open_transport
 
-from .conftest import free_port
+from ..conftest import free_port
 
 
 def _message(to: str) -> bytes:
@@ -240,7 +240,7 @@ def _tls_server(certificate, implicit: bool):
 
     from aiosmtpd.controller import Controller
 
-    from .conftest import _Sink
+    from ..conftest import _Sink
 
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

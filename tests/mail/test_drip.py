@@ -1,4 +1,4 @@
-"""drip.py: due times, send windows, one step a day, catch-up and daylight saving — pure functions, explicit now."""
+"""mail/drip.py: due times, send windows, one step a day, catch-up and daylight saving — pure functions, explicit now."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from scarleaflets.brands import SendWindow
-from scarleaflets.drip import Send, Wait, backoff, decide, first_due, in_window, may_retry, next_opening
+from scarleaflets.mail.drip import Send, Wait, backoff, decide, first_due, in_window, may_retry, next_opening
 
 WEEKDAYS = SendWindow(dt.time(9), dt.time(18), (1, 2, 3, 4, 5))
 LONDON = ZoneInfo("Europe/London")

@@ -27,34 +27,44 @@ import csv
 import datetime as dt
 import functools
 import io
-import re
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from . import drip, i18n
-from .brands import ADDRESS, Brand
-from .compose import Attachment, EmailComposer, HeaderError, Recipient
-from .config import Project
-from .content import ContentSet
-from .delivery import Outcome, Transport
-from .errors import ScarleafletsError
-from .i18n.locales import SOURCE_LOCALE
-from .leaflets.build import load_all
-from .leaflets.pdf import PdfRenderer
-from .leaflets.render import LeafletRenderer, LeafletSource
-from .series import Series, load_series
-from .signing import (
+from .. import i18n
+from ..brands import ADDRESS, Brand
+from ..config import Project
+from ..content import ContentSet
+from ..content.series import Series, load_series
+from ..errors import ScarleafletsError
+from ..i18n.locales import SOURCE_LOCALE
+from ..release import load_all
+from ..signing import (
     email_hash,
     load_secret,
     message_id,
     return_path,
     unsubscribe_token,
     verify_unsubscribe_token,
+)
+from ..text import BIDI_CONTROL, BIDI_NAMES
+from . import drip
+from .compose import Attachment, EmailComposer, HeaderError, Recipient
+from .delivery import Outcome, Transport
+from .enrollment_requests import (
+    CONTROL,
+    CSV_COLUMNS,
+    EnrollmentRequest,
+    FieldError,
+    consent_problems,
+    in_zone,
+    request_from_row,
+    zone_named,
 )
 from .store import (
     ALL_CLINICS,
@@ -64,44 +74,19 @@ from .store import (
     NewEnrollment,
     PlannedDelivery,
     Store,
-    StoreError,
+    SuppressedError,
     enrollments,
 )
-from .text import BIDI_CONTROL, BIDI_NAMES
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# The fields of an enrollment, as CSV columns and as the web API's JSON keys.
-CSV_COLUMNS = (
-    "email",
-    "name",
-    "locale",
-    "brand",
-    "series",
-    "timezone",
-    "start_date",
-    "consent_at",
-    "consent_source",
-)
+if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads when a message attaches one
+    from ..leaflets.pdf import PdfRenderer
+    from ..leaflets.render import LeafletRenderer
+
 LEASE = dt.timedelta(minutes=10)
-# How far ahead of the server's clock a consent time may be (another computer's clock running fast).
-CLOCK_SKEW = dt.timedelta(minutes=5)
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
 # The bounce kinds that stop an address for every clinic, and the suppression reason each records.
 SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class EnrollmentRequest:
-    email: str
-    name: str | None
-    locale: str
-    brand: str
-    series: str
-    timezone: str
-    start_date: dt.date | None = None
-    consent_at: dt.datetime | None = None  # without an offset: in the patient's time zone
-    consent_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,12 +97,6 @@ class TokenEnrollment:
     locale: str
     brand: str
     email_hash: str
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    error: str
 
 
 @dataclass
@@ -194,14 +173,14 @@ class Mailing:
                 errors.append(
                     FieldError("locale", f"not published for {brand.id}; use one of {', '.join(offered)}")
                 )
-        zone = _zone(request.timezone)
+        zone = zone_named(request.timezone)
         if zone is None:
             errors.append(FieldError("timezone", "unknown time zone; use one like Europe/Paris"))
         if request.start_date is not None and not (
             today - dt.timedelta(days=60) <= request.start_date <= today + dt.timedelta(days=365)
         ):
             errors.append(FieldError("start_date", "must be within 60 days before and a year after today"))
-        errors += _consent_problems(request, zone or dt.UTC, now)
+        errors += consent_problems(request, zone or dt.UTC, now)
         return errors
 
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
@@ -218,7 +197,7 @@ class Mailing:
             PlannedDelivery(step.id, index, drip.first_due(start, step.day, brand.email.send_window, zone))
             for index, step in enumerate(series.steps)
         ]
-        domain = brand.email.sender_address.rpartition("@")[2]
+        domain = brand.email.sender_domain
         new = NewEnrollment(
             email=request.email.strip(),
             email_hash=email_hash(self.secret, request.email),
@@ -228,7 +207,7 @@ class Mailing:
             series=request.series,
             timezone=request.timezone,
             start_date=start,
-            consent_at=_in_zone(request.consent_at, zone),
+            consent_at=in_zone(request.consent_at, zone),
             consent_source=request.consent_source.strip(),
         )
         return self.store.enroll(
@@ -257,7 +236,7 @@ class Mailing:
         seen: dict[tuple[str, str, str], int] = {}
         for row in reader:
             line = reader.line_num
-            request, problems = self._request_from_row(row)
+            request, problems = request_from_row(row)
             if request is not None:
                 reported = {p.field for p in problems}
                 problems += [p for p in self.validate(request, now) if p.field not in reported]
@@ -270,7 +249,7 @@ class Mailing:
                 continue
             try:
                 _, created = self.enroll(request, now)
-            except StoreError as exc:
+            except SuppressedError as exc:  # the address, not the database: report it on its row
                 report.errors.append((line, "email", str(exc)))
                 continue
             if created:
@@ -278,41 +257,6 @@ class Mailing:
             else:
                 report.existing += 1
         return report
-
-    @staticmethod
-    def _request_from_row(row: dict[str, str | None]) -> tuple[EnrollmentRequest | None, list[FieldError]]:
-        def value(name: str) -> str:
-            return (row.get(name) or "").strip()
-
-        problems: list[FieldError] = []
-        start: dt.date | None = None
-        consent: dt.datetime | None = None
-        if value("start_date"):
-            try:
-                start = dt.date.fromisoformat(value("start_date"))
-            except ValueError:
-                problems.append(FieldError("start_date", "not a date; write YYYY-MM-DD"))
-        if value("consent_at"):
-            try:
-                consent = dt.datetime.fromisoformat(value("consent_at"))
-            except ValueError:
-                problems.append(
-                    FieldError("consent_at", "not a date and time; write 2026-11-25T10:30:00+01:00")
-                )
-        if None in row:  # more cells than columns
-            problems.append(FieldError("row", "has more cells than the header"))
-        request = EnrollmentRequest(
-            email=value("email"),
-            name=value("name") or None,
-            locale=value("locale"),
-            brand=value("brand"),
-            series=value("series"),
-            timezone=value("timezone"),
-            start_date=start,
-            consent_at=consent,
-            consent_source=value("consent_source"),
-        )
-        return request, problems
 
     def unsubscribe(self, address: str, now: dt.datetime, brand: str | None) -> int:
         """Stop this clinic's series for the address and write to it no more from that clinic (every clinic
@@ -353,6 +297,10 @@ class Mailing:
         """A topic's leaflet as an attachment, rendered once per process and kept in memory."""
         key = (brand.id, locale, topic_id)
         if key not in self._leaflets:
+            # Imported here, not at the top: a pass that attaches no leaflet never loads the PDF engine.
+            from ..leaflets.pdf import PdfRenderer
+            from ..leaflets.render import LeafletRenderer, LeafletSource
+
             if self._html is None or self._pdf is None:
                 self._html = LeafletRenderer(self.project, self.content, self._fonts)
                 self._pdf = PdfRenderer(self.project.root)
@@ -551,43 +499,11 @@ class Mailing:
             recipient=Recipient(0, "patient@example.org", "Alex Example", locale),
             translator=self.translator(locale),
             manifest=self.manifests.get(locale, i18n.Manifest("original", "reviewed")),
-            message_id=message_id(self.secret, 0, step_id, brand.email.sender_address.rpartition("@")[2]),
+            message_id=message_id(self.secret, 0, step_id, brand.email.sender_domain),
             unsubscribe_url=self.project.settings.unsubscribe_url + "PREVIEW",
             now=now,
             attachments=functools.partial(self.leaflet, brand, locale),
         )
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo | None:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _in_zone(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    """A time written without an offset is the patient's local time."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
-def _consent_problems(request: EnrollmentRequest, zone: dt.tzinfo, now: dt.datetime) -> list[FieldError]:
-    """Consent is never assumed: when it was given (not in the future) and how, on every path."""
-    problems = []
-    if request.consent_at is None:
-        problems.append(
-            FieldError(
-                "consent_at",
-                "required: when the patient gave consent, like 2026-11-25T10:30:00+01:00 (without an offset: "
-                "the patient's time zone)",
-            )
-        )
-    elif _in_zone(request.consent_at, zone) > now + CLOCK_SKEW:
-        problems.append(FieldError("consent_at", "is in the future; give the time consent was given"))
-    if not request.consent_source.strip():
-        problems.append(FieldError("consent_source", "required: how consent was given (e.g. signed form)"))
-    elif CONTROL.search(request.consent_source) or len(request.consent_source) > 200:
-        problems.append(FieldError("consent_source", "must be one line of at most 200 characters"))
-    return problems
 
 
 def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:

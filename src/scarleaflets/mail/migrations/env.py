@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from scarleaflets.store import metadata
+from scarleaflets.mail.store.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - always given by store.migrate

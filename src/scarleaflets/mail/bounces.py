@@ -54,9 +54,9 @@ from urllib.parse import unquote, urlsplit
 
 from flufl.bounce import all_failures
 
-from .errors import ScarleafletsError
-from .mailing import Mailing
-from .signing import email_hash, verify_return_path
+from ..errors import ScarleafletsError
+from ..signing import email_hash, verify_return_path
+from .service import Mailing
 from .store import ADDRESS_LIKE, BounceEvent, BounceTarget
 
 Kind = Literal["hard", "soft", "complaint", "none", "malformed"]

@@ -29,13 +29,13 @@ import css_inline
 from jinja2 import Environment
 from markupsafe import escape
 
-from .brands import Brand
-from .config import Project
-from .content import ContentSet
-from .errors import ScarleafletsError
-from .i18n import Manifest, Translator
-from .leaflets.render import make_environment, translations
-from .series import Series, Step
+from ..brands import Brand
+from ..config import Project
+from ..content import ContentSet
+from ..content.series import Series, Step
+from ..errors import ScarleafletsError
+from ..i18n import Manifest, Translator
+from ..leaflets.render import make_environment, translations
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Stand-ins for the per-patient values in cached bodies: private-use characters no text contains.
@@ -195,7 +195,7 @@ class EmailComposer:
         html = cached.html.encode(escape(name or ""), escape(unsubscribe_url))
         text = cached.text.encode(name or "", unsubscribe_url)
         sender = brand.email
-        domain = sender.sender_address.rpartition("@")[2]
+        domain = sender.sender_domain
         mailto = f"mailto:{sender.reply_to}?subject=unsubscribe"
         headers = [
             ("From", _address(sender.sender_name, sender.sender_address)),

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 OutcomeKind = Literal["sent", "retry", "fail", "halt"]
 # Enhanced status codes (RFC 3463) that name the destination mailbox: at DATA they are the recipient's.

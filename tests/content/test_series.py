@@ -1,4 +1,4 @@
-"""series.py: the shipped series is valid; bad series files get file-and-line errors."""
+"""content/series.py: the shipped series is valid; bad series files get file-and-line errors."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from scarleaflets.checks import run_check
 from scarleaflets.config import open_project
 from scarleaflets.content import load_content
-from scarleaflets.series import load_series
+from scarleaflets.content.series import load_series
 
-from .conftest import FIXTURE_TODAY, REPO
+from ..conftest import FIXTURE_TODAY, REPO
 
 GOOD = """\
 id: s

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from yaml.nodes import Node
 
-from .content import ContentSet, Msg
-from .content.yamldoc import Reader, line_of, parse
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
+from .model import ContentSet
+from .validation import Msg
+from .yamldoc import Reader, line_of, parse
 
 SERIES_FOLDER = "series"
 MAX_SUBJECT = 90

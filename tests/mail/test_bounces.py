@@ -1,4 +1,4 @@
-"""bounces.py: real bounce reports (a real Postfix's DSNs, flufl.bounce's collected samples, RFC 5965's feedback
+"""mail/bounces.py: real bounce reports (a real Postfix's DSNs, flufl.bounce's collected samples, RFC 5965's feedback
 reports) classified; re-addressed to deliveries really sent over SMTP (aiosmtpd) and applied to the real store
 on SQLite and PostgreSQL: exactly the bounced address is suppressed, for every clinic, and nobody else."""
 
@@ -14,7 +14,10 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from scarleaflets.bounces import (
+from scarleaflets.cli import cli
+from scarleaflets.config import open_project
+from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail.bounces import (
     BounceSourceError,
     ImapSource,
     MaildirSource,
@@ -23,14 +26,11 @@ from scarleaflets.bounces import (
     open_source,
     process,
 )
-from scarleaflets.cli import cli
-from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
-from scarleaflets.mailing import EnrollmentRequest, Mailing
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.store import ALL_CLINICS, Store, bounce_events, deliveries, enrollments, suppressions
 from scarleaflets.signing import email_hash, return_path, verify_return_path
-from scarleaflets.store import ALL_CLINICS, Store, bounce_events, deliveries, enrollments, suppressions
 
-from .conftest import DATA, REPO
+from ..conftest import DATA, REPO
 
 SAMPLES = DATA / "bounces"
 SECRET = b"k" * 32
@@ -573,7 +573,7 @@ def dovecot():
     import tempfile
     import time
 
-    from .conftest import free_port
+    from ..conftest import free_port
 
     program = shutil.which("dovecot")
     if program is None or os.geteuid() != 0:

@@ -1,4 +1,4 @@
-"""mailing.py end to end on the shipped project: enroll, compose, send over real SMTP (aiosmtpd), retry,
+"""mail/service.py end to end on the shipped project: enroll, compose, send over real SMTP (aiosmtpd), retry,
 fail, unsubscribe, forget, CSV import and catch-up — with a real SQLite database file."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import pytest
 
 from scarleaflets import i18n
 from scarleaflets.config import open_project
-from scarleaflets.delivery import open_transport
 from scarleaflets.errors import ScarleafletsError
-from scarleaflets.mailing import EnrollmentRequest, Mailing
-from scarleaflets.store import Store
+from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail.delivery import open_transport
+from scarleaflets.mail.store import Store
 
-from .conftest import REPO
+from ..conftest import REPO
 
 START = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
 PROJECT = open_project(REPO)
@@ -315,7 +315,7 @@ def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
 
 @pytest.mark.parametrize("locale", ["hi", "ar", "ru"])
 def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
-    from scarleaflets.compose import Recipient
+    from scarleaflets.mail.compose import Recipient
 
     series = mailing.series["acne-education"]
     data = mailing._composer.compose(
@@ -340,7 +340,7 @@ def delivery_rows(mailing):
     """(enrollment, step index, status, attempts, sent_at) of every delivery, in series order."""
     import sqlalchemy as sa
 
-    from scarleaflets.store import deliveries
+    from scarleaflets.mail.store import deliveries
 
     query = sa.select(
         deliveries.c.enrollment_id,
@@ -379,7 +379,7 @@ def test_sender_or_server_problems_stop_the_pass_and_harm_no_patient(
 ):
     """A refusal that is not about one recipient stops the pass: nobody is suppressed, no attempt is charged,
     every delivery stays due and goes out once the problem is fixed."""
-    from .conftest import free_port
+    from ..conftest import free_port
 
     mailing.enroll(request("ann@example.org"), START)
     mailing.enroll(request("bob@example.org"), START)
@@ -442,7 +442,7 @@ def test_a_421_mid_pass_costs_the_other_patients_nothing(mailing, smtp_server):
 def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mailing, smtp_factory):
     """The server is unreachable for three days, then answers 451 for a morning: nothing is lost, each
     patient gets every step, in series order, at most one a day (retries count from the first failure)."""
-    from .conftest import free_port
+    from ..conftest import free_port
 
     patients = ("ann@example.org", "bob@example.org", "cy@example.org")
     for address in patients:

@@ -1,4 +1,4 @@
-"""compose.py: bodies cached per brand, step and language give exactly the message a fresh render gives, for
+"""mail/compose.py: bodies cached per brand, step and language give exactly the message a fresh render gives, for
 every patient; header values with line breaks are refused."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from email.header import decode_header, make_header
 import pytest
 from markupsafe import escape
 
-from scarleaflets.compose import Attachment, EmailComposer, HeaderError, Recipient
 from scarleaflets.config import open_project
-from scarleaflets.mailing import Mailing
-from scarleaflets.store import Store
+from scarleaflets.mail import Mailing
+from scarleaflets.mail.compose import Attachment, EmailComposer, HeaderError, Recipient
+from scarleaflets.mail.store import Store
 
-from .conftest import REPO
+from ..conftest import REPO
 
 NOW = dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC)
 NAMES = [None, "Ann Lee", "Lucía <b>García</b> & co", "José Núñez-O'Brien " * 4, "王小明", "محمد علي"]

@@ -1,0 +1,290 @@
+"""Enrollments and suppressions: enroll (refusing a suppressed address with :class:`SuppressedError`),
+unsubscribe, suppress, forget (erasure, with SQLite's ``secure_delete`` on, so data is overwritten, not just
+unlinked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ...errors import ScarleafletsError
+from .database import Database
+from .schema import (
+    ACTIVE,
+    ALL_CLINICS,
+    CANCELLED,
+    COMPLETED,
+    DEFERRED,
+    LIFTED_BY_CONSENT,
+    PENDING,
+    SUPPRESSED,
+    UNSUBSCRIBED,
+    deliveries,
+    enrollments,
+    naive_utc,
+    suppressions,
+)
+
+
+@dataclass(frozen=True)
+class NewEnrollment:
+    email: str
+    email_hash: str
+    name: str | None
+    locale: str
+    brand: str
+    series: str
+    timezone: str
+    start_date: dt.date
+    consent_at: dt.datetime
+    consent_source: str
+
+
+@dataclass(frozen=True)
+class PlannedDelivery:
+    step: str
+    step_index: int
+    due_at: dt.datetime
+
+
+EARLIEST = dt.datetime(1970, 1, 1)
+
+
+class SuppressedError(ScarleafletsError):
+    """This address may not be enrolled at this clinic: it is suppressed for good (a hard bounce, a complaint),
+    or it was unsubscribed or erased and the enrollment's consent is not newer than that. The patient's state,
+    not a failure of the database (:class:`~.database.StoreError`): an import reports it on the row and goes on.
+    """
+
+
+def _refuse_unless_consented(row: Any, consent: dt.datetime) -> None:  # noqa: ANN401 (a database row)
+    """Raise SuppressedError for a suppression that this enrollment's consent does not lift."""
+    when = f"{row.created_at:%Y-%m-%d %H:%M} UTC"
+    where = "for every clinic" if row.scope == ALL_CLINICS else "for this clinic"
+    if row.reason not in LIFTED_BY_CONSENT:
+        raise SuppressedError(
+            f"this address is on the suppression list {where} ({row.reason} on {when}): it cannot be enrolled"
+        )
+    if consent <= row.created_at:
+        raise SuppressedError(
+            f"this address is on the suppression list {where} ({row.reason} on {when}); enrolling it again "
+            "needs consent given after that (consent_at)"
+        )
+
+
+class Enrollments(Database):
+    """Enrollments, suppressions and erasure."""
+
+    def _suppressions(self, connection: Connection, email_hash: str, brand: str) -> list[Any]:
+        """The suppressions that apply to this address at this clinic: the clinic's own and every clinic's."""
+        return list(
+            connection.execute(
+                sa.select(suppressions.c.scope, suppressions.c.reason, suppressions.c.created_at).where(
+                    suppressions.c.email_hash == email_hash,
+                    suppressions.c.scope.in_((brand, ALL_CLINICS)),
+                )
+            )
+        )
+
+    def enroll(
+        self,
+        new: NewEnrollment,
+        planned: Sequence[PlannedDelivery],
+        now: dt.datetime,
+        message_id: Callable[[int, str], str],
+    ) -> tuple[int, bool]:
+        """Create the enrollment and its deliveries; an identical repeat returns the existing one unchanged.
+
+        Returns (enrollment id, created). Raises SuppressedError for a suppressed address: for good after a hard
+        bounce or a complaint; after an unsubscribe or an erasure, unless consent was given after it (then the
+        clinic's suppression is lifted and a new enrollment, with a new id, is made)."""
+        try:
+            return self._enroll(new, planned, now, message_id)
+        except sa.exc.IntegrityError:
+            # The same request, at the same moment, through another server or thread (PostgreSQL does not
+            # serialise the two as SQLite does): the other one made the enrollment, and this is a repeat.
+            with self.engine.connect() as connection:
+                existing = connection.execute(
+                    sa.select(enrollments.c.id).where(
+                        enrollments.c.email_hash == new.email_hash,
+                        enrollments.c.brand == new.brand,
+                        enrollments.c.series == new.series,
+                        enrollments.c.status == ACTIVE,
+                    )
+                ).first()
+            if existing is None:
+                raise
+            return int(existing.id), False
+
+    def _enroll(
+        self,
+        new: NewEnrollment,
+        planned: Sequence[PlannedDelivery],
+        now: dt.datetime,
+        message_id: Callable[[int, str], str],
+    ) -> tuple[int, bool]:
+        stamp = naive_utc(now)
+        consent = naive_utc(new.consent_at)
+        with self.transaction() as connection:
+            blocking = self._suppressions(connection, new.email_hash, new.brand)
+            for row in blocking:
+                _refuse_unless_consented(row, consent)
+            existing = connection.execute(
+                sa.select(enrollments.c.id)
+                .where(
+                    enrollments.c.email_hash == new.email_hash,
+                    enrollments.c.brand == new.brand,
+                    enrollments.c.series == new.series,
+                    enrollments.c.status.in_((ACTIVE, COMPLETED)),
+                    enrollments.c.created_at >= max((row.created_at for row in blocking), default=EARLIEST),
+                )
+                .order_by(enrollments.c.id.desc())
+            ).first()
+            if existing is not None:
+                return int(existing.id), False
+            connection.execute(  # fresh consent lifts this clinic's unsubscribe or erasure
+                suppressions.delete().where(
+                    suppressions.c.email_hash == new.email_hash, suppressions.c.scope == new.brand
+                )
+            )
+            enrollment_id = self._insert_enrollment(connection, new, stamp)
+            if planned:
+                connection.execute(
+                    deliveries.insert(),
+                    [
+                        {
+                            "enrollment_id": enrollment_id,
+                            "step": item.step,
+                            "step_index": item.step_index,
+                            "due_at": naive_utc(item.due_at),
+                            "status": PENDING,
+                            "attempts": 0,
+                            "next_attempt_at": naive_utc(item.due_at),
+                            "message_id": message_id(enrollment_id, item.step),
+                        }
+                        for item in planned
+                    ],
+                )
+            return enrollment_id, True
+
+    @staticmethod
+    def _insert_enrollment(connection: Connection, new: NewEnrollment, stamp: dt.datetime) -> int:
+        result = connection.execute(
+            enrollments.insert().values(
+                email=new.email,
+                email_hash=new.email_hash,
+                name=new.name,
+                locale=new.locale,
+                brand=new.brand,
+                series=new.series,
+                timezone=new.timezone,
+                start_date=new.start_date,
+                consent_at=naive_utc(new.consent_at),
+                consent_source=new.consent_source,
+                status=ACTIVE,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def _patient_ids(self, connection: Connection, email_hash: str, brand: str | None) -> list[int]:
+        """This address's enrollments at one clinic (every clinic for None)."""
+        query = sa.select(enrollments.c.id).where(enrollments.c.email_hash == email_hash)
+        if brand is not None:
+            query = query.where(enrollments.c.brand == brand)
+        return [int(r.id) for r in connection.execute(query)]
+
+    def enrollment_ids(self, email_hash: str, brand: str | None) -> list[int]:
+        with self.engine.connect() as connection:
+            return self._patient_ids(connection, email_hash, brand)
+
+    def brands_of(self, email_hash: str) -> list[str]:
+        """The clinics where this address is (or was) enrolled."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(enrollments.c.brand).where(enrollments.c.email_hash == email_hash).distinct()
+            )
+            return sorted(str(r.brand) for r in rows)
+
+    def unsubscribe(self, email_hash: str, brand: str, now: dt.datetime) -> int:
+        """Stop every series of this clinic for this address, and write to it no more from this clinic.
+        Idempotent. Returns how many active enrollments were stopped."""
+        return self.suppress(email_hash, "unsubscribed", now, brand)
+
+    def suppress(self, email_hash: str, reason: str, now: dt.datetime, brand: str = ALL_CLINICS) -> int:
+        """Put the address on the suppression list of one clinic (``brand``) or of every clinic (ALL_CLINICS),
+        stop its active enrollments there and cancel their pending steps. Returns how many were stopped."""
+        with self.transaction() as connection:
+            return self._suppress(connection, email_hash, reason, now, brand)
+
+    def _suppress(
+        self, connection: Connection, email_hash: str, reason: str, now: dt.datetime, brand: str
+    ) -> int:
+        key = (suppressions.c.email_hash == email_hash, suppressions.c.scope == brand)
+        if connection.execute(sa.select(suppressions.c.reason).where(*key)).first() is None:
+            connection.execute(
+                suppressions.insert().values(
+                    email_hash=email_hash, scope=brand, reason=reason, created_at=naive_utc(now)
+                )
+            )
+        else:
+            connection.execute(suppressions.update().where(*key).values(reason=reason))
+        ids = self._patient_ids(connection, email_hash, None if brand == ALL_CLINICS else brand)
+        stopped = connection.execute(
+            enrollments.update()
+            .where(enrollments.c.id.in_(ids), enrollments.c.status == ACTIVE)
+            .values(
+                status=UNSUBSCRIBED if reason == "unsubscribed" else SUPPRESSED, updated_at=naive_utc(now)
+            )
+        ).rowcount
+        connection.execute(
+            deliveries.update()
+            .where(deliveries.c.enrollment_id.in_(ids), deliveries.c.status.in_([PENDING, DEFERRED]))
+            .values(status=CANCELLED, last_error=reason)
+        )
+        return int(stopped or 0)
+
+    def forget(self, email_hash: str, now: dt.datetime, brand: str | None) -> int:
+        """Erase this address's enrollments and deliveries at one clinic (every clinic for None); a keyed hash
+        stays on the suppression list of each clinic where it was a patient, and nowhere else. Returns how many
+        enrollments were erased."""
+        with self.transaction() as connection:
+            rows = connection.execute(
+                sa.select(enrollments.c.id, enrollments.c.brand).where(
+                    enrollments.c.email_hash == email_hash,
+                    *([enrollments.c.brand == brand] if brand is not None else []),
+                )
+            ).all()
+            for clinic in sorted({str(r.brand) for r in rows}):
+                self._suppress(connection, email_hash, "forgotten", now, clinic)
+            ids = [r.id for r in rows]
+            connection.execute(deliveries.delete().where(deliveries.c.enrollment_id.in_(ids)))
+            connection.execute(enrollments.delete().where(enrollments.c.id.in_(ids)))
+        if rows and self.engine.dialect.name == "sqlite":  # move overwritten pages out of the write-ahead log
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
+        return len(rows)
+
+    def was_erased(self, email_hash: str, brand: str) -> bool:
+        """Whether this clinic erased this address (so a repeated erasure request can say it is done)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(suppressions.c.reason).where(
+                    suppressions.c.email_hash == email_hash, suppressions.c.scope == brand
+                )
+            ).first()
+            return row is not None and row.reason == "forgotten"

@@ -1,0 +1,86 @@
+"""What ``scarleaflets status`` shows: deliveries by series, step and status, the ones in trouble, enrollments by
+status. Ids, counts, times and errors only — no address or name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from .database import Database
+from .schema import ADDRESS_LIKE, CLAIMED, DEFERRED, FAILED, deliveries, enrollments
+
+
+class Reporting(Database):
+    """Counts and trouble for ``scarleaflets status``."""
+
+    def status_rows(self, brand: str | None) -> list[dict[str, Any]]:
+        """Per series, step and status: how many deliveries, and the next due time (one clinic, or all)."""
+        query = (
+            sa.select(
+                enrollments.c.series,
+                deliveries.c.step_index,
+                deliveries.c.step,
+                deliveries.c.status,
+                sa.func.count().label("count"),
+                sa.func.min(deliveries.c.next_attempt_at).label("next_at"),
+            )
+            .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .where(*_of_clinic(brand))
+            .group_by(enrollments.c.series, deliveries.c.step_index, deliveries.c.step, deliveries.c.status)
+            .order_by(enrollments.c.series, deliveries.c.step_index)
+        )
+        with self.engine.connect() as connection:
+            return [dict(r._mapping) for r in connection.execute(query)]
+
+    def trouble_rows(self, brand: str | None, limit: int = 50) -> list[dict[str, Any]]:
+        """Deliveries that failed (for good or for now), newest problem first, and claims with their age: ids,
+        step, status, attempts, times and last error — no address or name."""
+        query = (
+            sa.select(
+                deliveries.c.id,
+                deliveries.c.enrollment_id,
+                enrollments.c.series,
+                deliveries.c.step_index,
+                deliveries.c.step,
+                deliveries.c.status,
+                deliveries.c.attempts,
+                deliveries.c.first_failed_at,
+                deliveries.c.next_attempt_at,
+                deliveries.c.claimed_at,
+                deliveries.c.claimed_by,
+                deliveries.c.last_error,
+            )
+            .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
+            .where(
+                *_of_clinic(brand),
+                sa.or_(
+                    deliveries.c.status == CLAIMED,
+                    sa.and_(
+                        deliveries.c.status.in_((DEFERRED, FAILED)), deliveries.c.last_error.is_not(None)
+                    ),
+                ),
+            )
+            .order_by(deliveries.c.status, deliveries.c.first_failed_at.desc(), deliveries.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            rows = [dict(r._mapping) for r in connection.execute(query)]
+        for row in rows:  # errors stored by older versions may quote the address
+            row["last_error"] = ADDRESS_LIKE.sub("<address>", row["last_error"] or "")
+        return rows
+
+    def enrollment_counts(self, brand: str | None = None) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(enrollments.c.status, sa.func.count())
+                .where(*_of_clinic(brand))
+                .group_by(enrollments.c.status)
+            )
+            return {str(status): int(count) for status, count in rows}
+
+
+def _of_clinic(brand: str | None) -> list[sa.ColumnElement[bool]]:
+    """The condition for one clinic's enrollments (none: every clinic's)."""
+    return [] if brand is None else [enrollments.c.brand == brand]
