@@ -13,10 +13,10 @@ the transports and the bounce reader are imported from their own modules.
 
 from __future__ import annotations
 
+from .csv_import import ImportReport as ImportReport
 from .enrollment_requests import CSV_COLUMNS as CSV_COLUMNS
 from .enrollment_requests import EnrollmentRequest as EnrollmentRequest
 from .enrollment_requests import FieldError as FieldError
-from .service import ImportReport as ImportReport
 from .service import Mailing as Mailing
 from .service import PassReport as PassReport
 from .service import TokenEnrollment as TokenEnrollment

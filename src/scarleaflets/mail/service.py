@@ -23,10 +23,8 @@ bounce is only recorded.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -55,15 +53,14 @@ from ..signing import (
 from ..text import BIDI_CONTROL, BIDI_NAMES
 from . import drip
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
+from .csv_import import ImportReport, import_csv
 from .delivery import Outcome, Transport
 from .enrollment_requests import (
     CONTROL,
-    CSV_COLUMNS,
     EnrollmentRequest,
     FieldError,
     consent_problems,
     in_zone,
-    request_from_row,
     zone_named,
 )
 from .store import (
@@ -74,7 +71,6 @@ from .store import (
     NewEnrollment,
     PlannedDelivery,
     Store,
-    SuppressedError,
     enrollments,
 )
 
@@ -97,13 +93,6 @@ class TokenEnrollment:
     locale: str
     brand: str
     email_hash: str
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    existing: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
 
 
 @dataclass
@@ -216,47 +205,7 @@ class Mailing:
 
     def import_csv(self, path: Path, now: dt.datetime) -> ImportReport:
         """Validate every row; import the good ones (idempotently); report each bad one with its line."""
-        report = ImportReport()
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScarleafletsError(
-                f"{path}: cannot be read as UTF-8 text ({exc.__class__.__name__})"
-            ) from None
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [
-            c
-            for c in ("email", "locale", "brand", "series", "timezone", "consent_at", "consent_source")
-            if c not in (reader.fieldnames or [])
-        ]
-        if missing:
-            raise ScarleafletsError(
-                f"{path}:1: missing column(s) {', '.join(missing)}; the header is: {','.join(CSV_COLUMNS)}"
-            )
-        seen: dict[tuple[str, str, str], int] = {}
-        for row in reader:
-            line = reader.line_num
-            request, problems = request_from_row(row)
-            if request is not None:
-                reported = {p.field for p in problems}
-                problems += [p for p in self.validate(request, now) if p.field not in reported]
-                key = (request.email.strip().lower(), request.brand, request.series)
-                if not problems and key in seen:
-                    problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
-                seen.setdefault(key, line)
-            if problems or request is None:
-                report.errors.extend((line, p.field, p.error) for p in problems)
-                continue
-            try:
-                _, created = self.enroll(request, now)
-            except SuppressedError as exc:  # the address, not the database: report it on its row
-                report.errors.append((line, "email", str(exc)))
-                continue
-            if created:
-                report.created += 1
-            else:
-                report.existing += 1
-        return report
+        return import_csv(path, now, validate=self.validate, enroll=self.enroll)
 
     def unsubscribe(self, address: str, now: dt.datetime, brand: str | None) -> int:
         """Stop this clinic's series for the address and write to it no more from that clinic (every clinic

@@ -1,0 +1,77 @@
+"""Enrolling many patients from a spreadsheet saved as CSV (UTF-8): every row is checked as the command line
+and the API check one request; the good rows are enrolled (a repeat changes nothing, so a file can be imported
+again), and each bad row is reported with its line and field. A file without the required columns (consent
+among them: consent is never assumed) imports nobody and is reported at line 1."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ScarleafletsError
+from .enrollment_requests import CSV_COLUMNS, EnrollmentRequest, FieldError, request_from_row
+from .store import SuppressedError
+
+REQUIRED_COLUMNS = ("email", "locale", "brand", "series", "timezone", "consent_at", "consent_source")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    existing: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
+
+
+def read_rows(path: Path) -> csv.DictReader[str]:
+    """The file's rows, after checking it is UTF-8 text with every required column."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScarleafletsError(f"{path}: cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ScarleafletsError(
+            f"{path}:1: missing column(s) {', '.join(missing)}; the header is: {','.join(CSV_COLUMNS)}"
+        )
+    return reader
+
+
+def import_csv(
+    path: Path,
+    now: dt.datetime,
+    *,
+    validate: Callable[[EnrollmentRequest, dt.datetime], list[FieldError]],
+    enroll: Callable[[EnrollmentRequest, dt.datetime], tuple[int, bool]],
+) -> ImportReport:
+    """Validate every row; enroll the good ones (idempotently); report each bad one with its line."""
+    report = ImportReport()
+    reader = read_rows(path)
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in reader:
+        line = reader.line_num
+        request, problems = request_from_row(row)
+        if request is not None:
+            reported = {p.field for p in problems}
+            problems += [p for p in validate(request, now) if p.field not in reported]
+            key = (request.email.strip().lower(), request.brand, request.series)
+            if not problems and key in seen:
+                problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
+            seen.setdefault(key, line)
+        if problems or request is None:
+            report.errors.extend((line, p.field, p.error) for p in problems)
+            continue
+        try:
+            _, created = enroll(request, now)
+        except SuppressedError as exc:  # the address, not the database: report it on its row
+            report.errors.append((line, "email", str(exc)))
+            continue
+        if created:
+            report.created += 1
+        else:
+            report.existing += 1
+    return report
