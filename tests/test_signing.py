@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import stat
 
@@ -10,6 +11,7 @@ import pytest
 
 from scarleaflets.errors import ConfigError
 from scarleaflets.signing import (
+    _create_key,
     email_hash,
     load_secret,
     message_id,
@@ -83,3 +85,33 @@ def test_a_shared_key_file_is_read_as_is_and_never_created(tmp_path, monkeypatch
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "s" * 40)
     with pytest.raises(ConfigError, match="not both"):
         load_secret(tmp_path / "project")
+
+
+def test_a_key_made_by_another_process_meanwhile_is_kept_not_replaced(tmp_path):
+    """Two commands starting at once both find no key: the second to write must not fail, nor replace the
+    first one's key (patients' hashes and links are made with it), and no draft file is left behind."""
+    path = tmp_path / "var" / "secret.key"
+    _create_key(path)
+    first = path.read_bytes()
+    _create_key(path)  # the one that lost the race
+    assert path.read_bytes() == first
+    assert len(first) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["secret.key"]
+
+
+def test_commands_starting_at_once_all_get_the_same_key(tmp_path):
+    import subprocess
+    import sys
+
+    code = "import sys, pathlib; from scarleaflets.signing import load_secret; print(load_secret(pathlib.Path(sys.argv[1])).hex())"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCARLEAFLETS_SECRET")}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(8)
+    ]
+    keys = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert [run.returncode for run in runs] == [0] * 8
+    assert keys == {(tmp_path / "var" / "secret.key").read_bytes().hex()}

@@ -22,6 +22,7 @@ from .content.readability import Readability, measure_topic
 from .content.series import load_series
 from .errors import ConfigError, ContentError, Problem
 from .i18n import extract_project
+from .i18n.locales import SOURCE_LOCALE
 from .leaflets.fonts import load_fonts, missing_characters
 
 
@@ -128,8 +129,8 @@ def check_fonts(project: Project, report: CheckReport) -> None:
     except ContentError as exc:
         report.errors.extend(exc.problems)
     english = list(_english_texts(project))
-    for locale in ["en", *i18n.discover_locales(project)]:
-        if locale == "en":
+    for locale in [SOURCE_LOCALE, *i18n.discover_locales(project)]:
+        if locale == SOURCE_LOCALE:
             texts, file = english, "content/"
         else:
             loaded = i18n.read_catalog(project, locale)

@@ -43,14 +43,30 @@ def load_secret(project_root: Path) -> bytes:
         return _read_shared_key(Path(named))
     path = project_root / "var" / "secret.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(secrets.token_bytes(32))
+        _create_key(path)
     data = path.read_bytes()
     if len(data) < 32:
         raise ConfigError(f"{path}: the key is too short; delete it only if no patient was ever enrolled")
     return data
+
+
+def _create_key(path: Path) -> None:
+    """Make the key file once, even when several commands start at the same moment: the key is written in
+    full to a file of this process's own, then linked into place, which succeeds for one process only; the
+    others read the winner's key. Nobody ever sees a half-written key, nor replaces one already there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another process made it first: theirs is the key
+    finally:
+        draft.unlink(missing_ok=True)
 
 
 def _read_shared_key(path: Path) -> bytes:

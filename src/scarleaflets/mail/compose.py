@@ -35,6 +35,7 @@ from ..content import ContentSet
 from ..content.series import Series, Step
 from ..errors import ScarleafletsError
 from ..i18n import Manifest, Translator
+from ..i18n.locales import SOURCE_LOCALE
 from ..leaflets.render import make_environment, translations
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -133,7 +134,7 @@ class EmailComposer:
             "step_total": len(series.steps),
             "unsubscribe_url": LINK,
             "translation": {
-                "show": locale != "en",
+                "show": locale != SOURCE_LOCALE,
                 "reviewed": manifest.reviewed,
                 "reviewed_on": info.date(manifest.reviewed_on) if manifest.reviewed_on else "",
             },
