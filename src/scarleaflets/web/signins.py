@@ -20,9 +20,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from ..mail.store import Store, naive_utc, sign_in_failures
+from ..mail.store import Store, naive_utc
 from ..signing import client_key
 
 
@@ -62,37 +60,21 @@ class FailedSignIns:
 
     def retry_after(self, address: str, brand: str | None) -> int:
         """Seconds until this address and brand may try again (0: they may now)."""
-        now = naive_utc(self.clock())
+        now = self.clock()
         window = dt.timedelta(seconds=self.limits.window_seconds)
         wait = 0.0
-        with self.store.engine.connect() as connection:
-            for kind, key, limit in self._keys(address, brand):
-                # The limit-th newest failure inside the window: the key is locked until it leaves the window.
-                oldest_counted = connection.execute(
-                    sa.select(sign_in_failures.c.at)
-                    .where(
-                        sign_in_failures.c.key_kind == kind,
-                        sign_in_failures.c.key == key,
-                        sign_in_failures.c.at > now - window,
-                    )
-                    .order_by(sign_in_failures.c.at.desc())
-                    .offset(limit - 1)
-                    .limit(1)
-                ).scalar()
-                if oldest_counted is not None:
-                    wait = max(wait, (oldest_counted + window - now).total_seconds())
+        for kind, key, limit in self._keys(address, brand):
+            # The limit-th newest failure inside the window: the key is locked until it leaves the window.
+            oldest_counted = self.store.nth_newest_failure(kind, key, now - window, limit)
+            if oldest_counted is not None:
+                wait = max(wait, (oldest_counted + window - naive_utc(now)).total_seconds())
         return math.ceil(wait)
 
     def failed(self, address: str, brand: str | None) -> None:
         """Count one failure for the address and the brand named; drop failures that left the window."""
-        now = naive_utc(self.clock())
-        with self.store.transaction() as connection:
-            connection.execute(
-                sign_in_failures.delete().where(
-                    sign_in_failures.c.at <= now - dt.timedelta(seconds=self.limits.window_seconds)
-                )
-            )
-            connection.execute(
-                sign_in_failures.insert(),
-                [{"key_kind": kind, "key": key, "at": now} for kind, key, _ in self._keys(address, brand)],
-            )
+        now = self.clock()
+        self.store.record_sign_in_failures(
+            [(kind, key) for kind, key, _ in self._keys(address, brand)],
+            now,
+            forget_before=now - dt.timedelta(seconds=self.limits.window_seconds),
+        )

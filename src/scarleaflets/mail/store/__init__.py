@@ -4,7 +4,8 @@ PostgreSQL).
 The store is one class, :class:`Store`, put together from its parts, each in its own module:
 :mod:`.schema` (the tables and status values), :mod:`.database` (URLs, the engine, migrations, transactions),
 :mod:`.enrollments` (enroll, unsubscribe, suppress, forget), :mod:`.sending` (the due query, claims,
-outcomes), :mod:`.bounces` (bounce reports matched to deliveries) and :mod:`.reporting` (``status``). The
+outcomes), :mod:`.bounces` (bounce reports matched to deliveries), :mod:`.reporting` (``status``) and
+:mod:`.signins` (the web service's failed sign-ins). The
 schema is managed by Alembic migrations (``src/scarleaflets/mail/migrations``), applied when the store opens,
 so an upgrade never loses data.
 
@@ -42,7 +43,8 @@ from .schema import sign_in_failures as sign_in_failures
 from .schema import suppressions as suppressions
 from .sending import DueDelivery as DueDelivery
 from .sending import Sending
+from .signins import SignInRecords
 
 
-class Store(Enrollments, Sending, BounceRecords, Reporting):
+class Store(Enrollments, Sending, BounceRecords, Reporting, SignInRecords):
     """The mail store: open it with :meth:`Store.open` (which migrates the schema), close it with :meth:`close`."""
