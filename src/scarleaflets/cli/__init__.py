@@ -20,16 +20,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, i18n
-from .checks import CheckReport, run_check
-from .config import Project, open_project
-from .content import load_content
-from .content.readability import measure_topic
-from .errors import ConfigError, ContentError, Problem, ScarleafletsError
-from .i18n import extract_project
+from .. import __version__, i18n
+from ..checks import CheckReport, run_check
+from ..config import Project, open_project
+from ..content import load_content
+from ..content.readability import measure_topic
+from ..errors import ConfigError, ContentError, Problem, ScarleafletsError
+from ..i18n import extract_project
 
 if TYPE_CHECKING:
-    from .mail import Mailing
+    from ..mail import Mailing
 
 
 class _Failed(click.ClickException):
@@ -61,7 +61,7 @@ class _Group(click.Group):
             errors = sys.modules.get("sqlalchemy.exc")
             if errors is None or not isinstance(exc, errors.SQLAlchemyError):
                 raise
-            from .mail.store import database_problem
+            from ..mail.store import database_problem
 
             raise _Failed(
                 f"database error: {database_problem(exc)}; each change is its own transaction, so none is "
@@ -271,8 +271,8 @@ def build(
     A locale below min_completeness is skipped unless named with --locale or --allow-incomplete is given.
     """
     # Imported here: WeasyPrint takes a while to import, and the other commands do not need it.
-    from .leaflets.build import Selection
-    from .leaflets.build import build as run_build
+    from ..leaflets.build import Selection
+    from ..leaflets.build import build as run_build
 
     project = _project(ctx)
     selection = Selection(brands, locales, topics, allow_incomplete)
@@ -352,8 +352,8 @@ TRANSPORT_OPTION = click.option(
 
 def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Mailing:
     # Imported here: only the mail commands need the mail stage (it loads no PDF engine until it attaches one).
-    from .mail import open_mailing
-    from .mail.store import default_url
+    from ..mail import open_mailing
+    from ..mail.store import default_url
 
     project = _project(ctx)
     return open_mailing(project, db_url or default_url(project.root), today)
@@ -424,7 +424,7 @@ def enroll(
     enrolling the address again at that clinic needs consent given after it. Nothing about the patient is
     written to the output.
     """
-    from .mail import EnrollmentRequest
+    from ..mail import EnrollmentRequest
 
     now = _now()
     mailing = _mailing(ctx, db_url, now.date())
@@ -490,7 +490,7 @@ def _clinic_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def _chosen_brand(ctx: click.Context, brand: str | None, all_brands: bool) -> str | None:
     """The clinic a patient-data command acts for (None: every clinic, asked for with --all-brands)."""
-    from .brands import brand_files
+    from ..brands import brand_files
 
     if (brand is None) == (not all_brands):
         raise click.UsageError("say which clinic: --brand ID, or --all-brands for every clinic")
@@ -569,7 +569,7 @@ def send_due(
     address. A sender or server problem (connection, login, sender or message refused) stops the pass with
     exit code 3, suppressing nobody and keeping every email due.
     """
-    from .mail.delivery import open_transport
+    from ..mail.delivery import open_transport
 
     now = _parse_now(now_text)
     project = _project(ctx)
@@ -610,8 +610,8 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     import schedule
     import sqlalchemy.exc
 
-    from .mail.delivery import open_transport
-    from .mail.store import database_problem
+    from ..mail.delivery import open_transport
+    from ..mail.store import database_problem
 
     project = _project(ctx)
     mailing = _mailing(ctx, db_url, _now().date())
@@ -685,7 +685,7 @@ def bounces_command(ctx: click.Context, source: str, dry_run: bool, db_url: str 
     Processed messages move to the mailbox's "processed" folder, so running this again (from cron, every few
     minutes) never counts one twice. Prints the counts and each distinct reason, never an address.
     """
-    from .mail.bounces import open_source, process
+    from ..mail.bounces import open_source, process
 
     now = _now()
     project = _project(ctx)
@@ -711,7 +711,7 @@ def mail_status(
     """Per series and step: how many emails are pending, sent, deferred, failed or cancelled; next due time.
     Then each failing delivery with its last error, and each claimed one with its age (ids, never addresses).
     One clinic's (--brand ID), or every clinic's together (--all-brands)."""
-    from .mail.store import Store, default_url
+    from ..mail.store import Store, default_url
 
     clinic = _chosen_brand(ctx, brand, all_brands)
     project = _project(ctx)
@@ -804,7 +804,7 @@ def serve(ctx: click.Context, host: str, port: int, leaflets_dir: Path | None, d
     It listens on plain HTTP for a reverse proxy in front of it to terminate HTTPS (see docs/web-guide.md).
     It reads the same settings, database and key as the other commands.
     """
-    from .web import serve as run_server
+    from ..web import serve as run_server
 
     mailing = _mailing(ctx, db_url, _now().date())
     click.echo(f"serving on http://{host}:{port}/ (put an HTTPS reverse proxy in front); Ctrl-C to stop")
@@ -836,7 +836,7 @@ def simulate(
 
     The same passes as `send-due`, with `now` advanced by the simulation instead of the clock.
     """
-    from .mail.delivery import open_transport
+    from ..mail.delivery import open_transport
 
     project = _project(ctx)
     start = _parse_now(start_text)
