@@ -18,7 +18,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.header import Header
@@ -37,8 +36,8 @@ from ..errors import ScarleafletsError
 from ..i18n import Manifest, Translator
 from ..i18n.locales import SOURCE_LOCALE
 from ..leaflets.render import make_environment, translations
+from ..text import CONTROL
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Stand-ins for the per-patient values in cached bodies: private-use characters no text contains.
 NAME = "\ue000name\ue000"
 LINK = "\ue000link\ue000"

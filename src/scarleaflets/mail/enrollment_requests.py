@@ -6,11 +6,11 @@ checks against the loaded brands, series and catalogs are the service's (``Maili
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zoneinfo
 from dataclasses import dataclass
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from ..text import CONTROL
+
 # The fields of an enrollment, as CSV columns and as the web API's JSON keys.
 CSV_COLUMNS = (
     "email",

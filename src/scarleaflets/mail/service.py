@@ -50,13 +50,12 @@ from ..signing import (
     unsubscribe_token,
     verify_unsubscribe_token,
 )
-from ..text import BIDI_CONTROL, BIDI_NAMES
+from ..text import BIDI_CONTROL, BIDI_NAMES, CONTROL
 from . import drip
 from .compose import Attachment, EmailComposer, HeaderError, Recipient
 from .csv_import import ImportReport, import_csv
 from .delivery import Outcome, Transport
 from .enrollment_requests import (
-    CONTROL,
     EnrollmentRequest,
     FieldError,
     consent_problems,
