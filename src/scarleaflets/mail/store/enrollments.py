@@ -203,10 +203,6 @@ class Enrollments(Database):
             query = query.where(enrollments.c.brand == brand)
         return [int(r.id) for r in connection.execute(query)]
 
-    def enrollment_ids(self, email_hash: str, brand: str | None) -> list[int]:
-        with self.engine.connect() as connection:
-            return self._patient_ids(connection, email_hash, brand)
-
     def brands_of(self, email_hash: str) -> list[str]:
         """The clinics where this address is (or was) enrolled."""
         with self.engine.connect() as connection:
