@@ -60,10 +60,20 @@ class Source:
     year: int
     url: str | None
     doi: str | None
+    authors: str | None = None
+    volume: str | None = None
+    pages: str | None = None
 
     @property
     def by(self) -> str:
         return self.journal or self.publisher or ""
+
+    @property
+    def citation(self) -> str:
+        """The reference as a list of sources prints it: Vancouver style for an article, else title and publisher."""
+        if self.journal:
+            return f"{self.authors}. {self.title}. {self.journal}. {self.year};{self.volume}:{self.pages}."
+        return f"{self.title}. {self.by}, {self.year}."
 
     @property
     def link(self) -> str:
