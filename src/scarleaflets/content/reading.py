@@ -171,7 +171,15 @@ def _topic(doc: TopicDocument, shown: str, lines: LineMap, content_dir: Path) ->
         related=doc.related,
         sources=tuple(
             Source(
-                " ".join(s.title.split()), s.publisher, s.journal, s.year, s.url, s.doi, s.authors, s.volume, s.pages
+                " ".join(s.title.split()),
+                s.publisher,
+                s.journal,
+                s.year,
+                s.url,
+                s.doi,
+                s.authors,
+                s.volume,
+                s.pages,
             )
             for s in doc.sources
         ),
