@@ -20,7 +20,7 @@ from scarleaflets.content.blocks import (
 )
 from scarleaflets.content.readability import prose_texts
 from scarleaflets.content.validation import Msg, Text
-from scarleaflets.leaflets import render
+from scarleaflets.views import templating, topic
 
 from ..conftest import FIXTURE_TODAY
 
@@ -39,24 +39,24 @@ def test_todays_kinds_in_the_order_messages_name_them():
     assert BLOCKS.names == ("paragraph", "list", "callout", "table", "figure")
 
 
-def test_every_registered_kind_has_a_leaflet_view():
-    check_handled(render.BLOCK_VIEWS, who="leaflet renderer")  # does not raise
-    assert set(render.BLOCK_VIEWS) == set(BLOCKS.names)
+def test_every_registered_kind_has_a_view():
+    check_handled(topic.BLOCK_VIEWS, who="topic view model")  # does not raise
+    assert set(topic.BLOCK_VIEWS) == set(BLOCKS.names)
 
 
-def test_a_new_kind_without_a_renderer_handler_fails_when_the_renderer_starts(mini_project, monkeypatch):
+def test_a_new_kind_without_a_view_fails_when_a_renderer_starts(mini_project, monkeypatch):
     monkeypatch.setattr(blocks, "BLOCKS", BLOCKS.with_kind(VIDEO))
     with pytest.raises(UnhandledBlockKindError) as info:
-        render.make_environment(open_project(mini_project))
+        templating.make_environment(open_project(mini_project))
     assert str(info.value) == (
-        "the leaflet renderer does not match the block registry: no handler for the block kinds video; "
+        "the topic view model does not match the block registry: no handler for the block kinds video; "
         "every kind in scarleaflets.content.blocks.BLOCKS needs exactly one handler"
     )
 
 
 def test_a_handler_for_a_kind_that_is_not_registered_is_an_error():
     with pytest.raises(UnhandledBlockKindError, match="handlers for unregistered kinds video"):
-        check_handled({**render.BLOCK_VIEWS, "video": object()}, who="leaflet renderer")
+        check_handled({**topic.BLOCK_VIEWS, "video": object()}, who="topic view model")
 
 
 def test_a_new_kind_is_validated_extracted_and_read_through_its_entry():

@@ -5,8 +5,9 @@ optional ``note`` for translators. Each :class:`BlockKind` names its key, the ty
 value is validated (a pydantic type), which messages it gives the catalog (extraction, in reading order) and
 which of them are prose a patient reads (the readability measure). The extractor and the readability measure
 work through :data:`BLOCKS`, so they handle every kind it holds; anything else that dispatches on the kind of
-a block — a renderer — keeps its own handlers by kind name and calls :func:`check_handled` when it starts,
-so a kind added here without a handler there is an error at start-up, never a block silently dropped.
+a block — the translated view model (``scarleaflets.views.topic``) — keeps its own handlers by kind name
+and calls :func:`check_handled` when a renderer starts, so a kind added here without a handler there is an
+error at start-up, never a block silently dropped.
 """
 
 from __future__ import annotations

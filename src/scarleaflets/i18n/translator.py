@@ -15,7 +15,7 @@ class Translator:
 
     Fuzzy and empty entries are left out, so those messages fall back to English, one message at a time;
     every fallback is counted so the build can report it. Templates get it through
-    :func:`scarleaflets.leaflets.render.translations`, passed to each render, which escapes translations in HTML.
+    :func:`scarleaflets.views.translations`, passed to each render, which escapes translations in HTML.
     """
 
     def __init__(self, locale: str, catalog: Catalog | None) -> None:

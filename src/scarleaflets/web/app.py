@@ -20,9 +20,9 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from ..leaflets.render import make_environment
 from ..mail import Mailing
 from ..mail.store import database_problem
+from ..views import make_environment
 from . import api, gallery, health, unsubscribe
 from .gallery import Thumbnails
 from .services import EXTENSION, WebServices
