@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .clinic_details import first_uses
 from .blocks import Block, block_messages
 from .validation import Msg
 
@@ -164,3 +165,7 @@ class ContentSet:
 
     def __iter__(self) -> Iterator[Topic]:
         return iter(self.topics.values())
+
+    def clinic_details_used(self) -> dict[str, tuple[str, int]]:
+        """Each clinic detail the topics name (``{crisis_line}``), with the file and line that first names it."""
+        return first_uses((topic.file, msg.line, msg.text) for topic in self for _, msg in topic.messages())
