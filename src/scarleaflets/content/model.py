@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .clinic_details import first_uses
 from .blocks import Block, block_messages
+from .clinic_details import first_uses
 from .validation import Msg
 
 Category = Literal["understanding", "prevention", "treatment", "planning"]
