@@ -12,13 +12,16 @@ same texts can be looked up in a translation catalog.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 
 from ..blocks import block_prose
 from ..model import Topic
 from ..validation import Msg
+from .sentences import Unit
 
 TERMINAL = (".", "!", "?", ":", "…")
+SOURCE_SPAN = 40  # lines of the source searched for the sentences of one text, at most
 
 
 def prose_messages(topic: Topic) -> Iterator[tuple[str, Msg]]:
@@ -54,3 +57,17 @@ def as_sentence(text: str) -> str:
 def prose(topic: Topic) -> str:
     """The topic's patient-facing English text, one unit per line, each ending like a sentence."""
     return "\n".join(as_sentence(msg.text) for msg in prose_texts(topic))
+
+
+def topic_units(topic: Topic, lines: Sequence[str]) -> list[Unit]:
+    """The topic's English prose as measured units, each with its YAML line and the source lines up to the
+    next text (``lines`` are the lines of the topic's file)."""
+    msgs = list(prose_texts(topic))
+    starts = sorted({msg.line for msg in msgs})
+    units = []
+    for msg in msgs:
+        following = bisect_right(starts, msg.line)
+        end = starts[following] if following < len(starts) else msg.line + SOURCE_SPAN
+        source = tuple(lines[msg.line - 1 : min(end, msg.line + SOURCE_SPAN) - 1]) if msg.line else ()
+        units.append(Unit(msg.text, topic.file, msg.line, source))
+    return units
