@@ -65,6 +65,18 @@ def _percent(part: int, c: Counts) -> float:
     return 100.0 * part / c.words
 
 
+# Flesch's own reading-ease levels (1948), which Kandel–Moles and Oborneva keep for their scales.
+FLESCH_BANDS = (
+    (90.0, "very easy"),
+    (80.0, "easy"),
+    (70.0, "fairly easy"),
+    (60.0, "standard"),
+    (50.0, "fairly difficult"),
+    (30.0, "difficult"),
+    (float("-inf"), "very confusing"),
+)
+
+
 @dataclass(frozen=True)
 class Formula:
     id: str  # as written in scarleaflets.toml
@@ -122,10 +134,9 @@ KANDEL_MOLES = Formula(
     "K-Moles",
     "ease",
     lambda c: 207.0 - 1.015 * _asl(c) - 73.6 * _asw(c),
-    ((90, "très facile"), (80, "facile"), (70, "assez facile"), (60, "standard"), (50, "assez difficile"),
-     (30, "difficile"), (float("-inf"), "très difficile")),
+    FLESCH_BANDS,
     60.0,
-)  # fmt: skip
+)
 WIENER_SACHTEXTFORMEL = Formula(
     "wiener-sachtextformel",
     "Wiener Sachtextformel (1st form)",
@@ -156,10 +167,9 @@ OBORNEVA = Formula(
     "Oborneva",
     "ease",
     lambda c: 206.835 - 1.3 * _asl(c) - 60.1 * _asw(c),
-    ((80, "очень легко"), (70, "легко"), (60, "довольно легко"), (50, "нормально"), (30, "трудно"),
-     (float("-inf"), "очень трудно")),
+    FLESCH_BANDS,
     60.0,
-)  # fmt: skip
+)
 FLESCH_PORTUGUESE = Formula(
     "flesch-martins",
     "Flesch reading ease for Portuguese (Martins et al.)",
