@@ -309,7 +309,9 @@ def check_translated_readability(project: Project, report: CheckReport) -> None:
         for item in report.topics:
             units, missing = prose.units(item.topic)
             score = measure_units(units, target.language, target.formula, missing)
-            title = (units[0].file, units[0].line) if units else (prose.file, 0)
+            title = (
+                (units[0].file, units[0].line) if units else (prose.file, 0)
+            )  # the title's msgstr, if translated
             verdict = judge(target, score, report.targets.settings, at=title, topic=item.topic.id)
             _add(report, item, locale, verdict)
 

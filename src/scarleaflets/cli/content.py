@@ -27,7 +27,7 @@ from .app import DATE, _count, _project, _today, cli
     "--max-grade",
     type=click.FloatRange(1.0, 18.0),
     default=None,
-    help="Highest Flesch–Kincaid grade a topic may read at (default: max_grade in scarleaflets.toml, or 8.0).",
+    help="Highest Flesch–Kincaid grade a topic's English may read at (default: max_grade in scarleaflets.toml, or 8.0).",
 )
 @click.option("--today", type=DATE, default=None, help="Check review dates as if today were this date.")
 @click.pass_context
