@@ -18,7 +18,8 @@ claimed once the step before it was delivered or failed for good, and temporary 
 Each message's envelope sender is its own return path, ``bounces+d<delivery>-<signature>@clinic`` (signing), so a
 bounce or complaint that arrives later names the delivery it is about (see ``bounces``); ``apply_bounce`` is
 where its effect is decided: a hard bounce or a complaint suppresses the address for every clinic, a soft
-bounce is only recorded.
+bounce is only recorded. Each delivery records the release its email was composed from
+(``release.Loaded.release_id``).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class Mailing:
         published, _ = i18n.split_by_completeness(loaded.statuses.values(), project.settings.min_completeness)
         self.published = {status.locale for status in published} | {SOURCE_LOCALE}
         self.manifests = loaded.manifests
+        self.release_id = loaded.release_id  # recorded on every delivery composed from this content
         self._fonts = loaded.fonts
         self._translators: dict[str, i18n.Translator] = {}
         self._composer = EmailComposer(project, self.content)
@@ -346,7 +348,7 @@ class Mailing:
         """Store one outcome; a hard bounce also puts the address on the suppression list."""
         settings = self.project.settings
         if outcome.kind == "sent":
-            self.store.record_sent(due.id, worker, now)
+            self.store.record_sent(due.id, worker, now, self.release_id)
             report.sent += 1
             return
         if outcome.kind == "retry" and drip.may_retry(
@@ -357,11 +359,11 @@ class Mailing:
             settings.max_attempts,
         ):
             retry_at = drip.backoff(due.attempts + 1, now, RETRY_BASE, dt.timedelta(hours=6))
-            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now)
+            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now, self.release_id)
             report.retried += 1
             report.reasons["retry", outcome.detail] += 1
             return
-        self.store.record_failed(due.id, worker, outcome.detail, now)
+        self.store.record_failed(due.id, worker, outcome.detail, now, self.release_id)
         if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
             self.store.suppress(email_hash(self.secret, due.email), "bounced", now, ALL_CLINICS)
         report.failed += 1

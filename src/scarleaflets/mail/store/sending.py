@@ -1,5 +1,5 @@
 """Sending, as the store sees it: the due query, claims, and each outcome recorded on a claim this worker
-still holds.
+still holds, with the release the email was composed from.
 
 Every state change is a short transaction; on SQLite a claim is ``BEGIN IMMEDIATE``, on other databases
 ``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery.
@@ -56,7 +56,11 @@ def _finishing(**values: Any) -> sa.Update:  # noqa: ANN401 (column values)
 
 
 _RECORD_SENT = _finishing(
-    status=SENT, sent_at=sa.bindparam("at"), last_error=None, attempts=deliveries.c.attempts + 1
+    status=SENT,
+    sent_at=sa.bindparam("at"),
+    last_error=None,
+    attempts=deliveries.c.attempts + 1,
+    release=sa.bindparam("release"),
 )
 # The retry period counts from the first failure, kept from then on.
 _FIRST_FAILED = sa.func.coalesce(deliveries.c.first_failed_at, sa.bindparam("at"))
@@ -66,12 +70,14 @@ _RECORD_RETRY = _finishing(
     next_attempt_at=sa.bindparam("until"),
     attempts=deliveries.c.attempts + 1,
     first_failed_at=_FIRST_FAILED,
+    release=sa.bindparam("release"),
 )
 _RECORD_FAILED = _finishing(
     status=FAILED,
     last_error=sa.bindparam("error"),
     attempts=deliveries.c.attempts + 1,
     first_failed_at=_FIRST_FAILED,
+    release=sa.bindparam("release"),
 )
 # Given back unsent, and uncharged: a delivery that had failed before stays "deferred".
 _POSTPONE = _finishing(
@@ -233,18 +239,38 @@ class Sending(Database):
         the ones before, so without this an unsubscribe could be followed by an email a whole pass later."""
         return self._finish(_CANCEL_IF_STOPPED, delivery_id, worker) == 0
 
-    def record_sent(self, delivery_id: int, worker: str, now: dt.datetime) -> None:
-        self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now))
+    # ``release``: the release the email was composed from (None: not known, as for rows of older versions).
+
+    def record_sent(
+        self, delivery_id: int, worker: str, now: dt.datetime, release: str | None = None
+    ) -> None:
+        self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now), release=release)
 
     def record_retry(
-        self, delivery_id: int, worker: str, error: str, next_at: dt.datetime, now: dt.datetime
+        self,
+        delivery_id: int,
+        worker: str,
+        error: str,
+        next_at: dt.datetime,
+        now: dt.datetime,
+        release: str | None = None,
     ) -> None:
         self._finish(
-            _RECORD_RETRY, delivery_id, worker, error=error[:500], until=naive_utc(next_at), at=naive_utc(now)
+            _RECORD_RETRY,
+            delivery_id,
+            worker,
+            error=error[:500],
+            until=naive_utc(next_at),
+            at=naive_utc(now),
+            release=release,
         )
 
-    def record_failed(self, delivery_id: int, worker: str, error: str, now: dt.datetime) -> None:
-        self._finish(_RECORD_FAILED, delivery_id, worker, error=error[:500], at=naive_utc(now))
+    def record_failed(
+        self, delivery_id: int, worker: str, error: str, now: dt.datetime, release: str | None = None
+    ) -> None:
+        self._finish(
+            _RECORD_FAILED, delivery_id, worker, error=error[:500], at=naive_utc(now), release=release
+        )
 
     def postpone(self, delivery_id: int, worker: str, until: dt.datetime) -> None:
         """Give a claim back unsent and uncharged, to be tried at ``until`` (outside the send window, one step
