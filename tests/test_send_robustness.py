@@ -1,52 +1,72 @@
 """Field trials of sending when the content changes under enrolled patients (issue 12, item 3): a renamed step,
-a brand or language taken out, a template that fails. Only the deliveries that need what is missing wait, with
-the reason in `status`; every other patient keeps getting their emails; nothing is left claimed."""
+a language taken out, a template that fails for one language. Only the deliveries that need what is missing
+wait, with the reason in `status`; every other patient keeps getting their emails; nothing is left claimed;
+`worker` never dies."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import mailbox
+import os
+import shutil
+import signal
+import sys
+import time
 
 import pytest
 
 from .test_mail_cli import (
     enroll_args,
-    mail_project,  # noqa: F401 (a fixture: the mini project with a two-step series)
+    mail_project,  # noqa: F401 (a fixture: the mini project with a two-step series, and Spanish)
     run,
+    start_worker,
 )
 
 SECRET = "r" * 40
 
 
 @pytest.fixture
-def project(request):
-    """A scratch copy of the mini project with its two-step series, free to be edited by the test."""
-    return request.getfixturevalue("mail_project")
-
-
-def series_file(project):
-    return project.root / "content" / "series" / "mini-series.yaml"
+def project(request, monkeypatch):
+    """A scratch copy of the mini project with its two-step series, free to be edited by the test. Its first
+    email attaches no leaflet here: these trials are about the send path, not the PDF engine."""
+    monkeypatch.setenv("SCARLEAFLETS_SECRET", SECRET)
+    copy = request.getfixturevalue("mail_project")
+    path = copy.root / "content" / "series" / "mini-series.yaml"
+    path.write_text(path.read_text().replace("    attach: [sample]\n", ""))
+    return copy
 
 
 def rename_step(project, old: str, new: str) -> None:
     """What an editor did in the issue: a step's id changed after patients were enrolled."""
-    path = series_file(project)
+    path = project.root / "content" / "series" / "mini-series.yaml"
     path.write_text(path.read_text().replace(f"id: {old}\n", f"id: {new}\n"))
+
+
+def break_spanish_template(project) -> None:
+    """A brand's own text template that fails to render in Spanish only (an undefined name)."""
+    folder = project.root / "templates" / "brands" / "mini" / "email"
+    folder.mkdir(parents=True)
+    text = (project.root / "templates" / "email" / "step.txt.j2").read_text()
+    (folder / "step.txt.j2").write_text(text + '{% if locale.tag == "es" %}{{ no_such_value }}{% endif %}\n')
 
 
 def recipients(box) -> list[str]:
     return sorted(str(message["To"]) for message in mailbox.Maildir(str(box), create=False))
 
 
-@pytest.mark.xfail(raises=StopIteration, strict=True, reason="issue 12: send-due crashes on a renamed step")
-def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_path, monkeypatch):
-    monkeypatch.setenv("SCARLEAFLETS_SECRET", SECRET)
+def days() -> tuple[dt.date, dt.date]:
+    today = dt.datetime.now(dt.UTC).date()
+    return today, today + dt.timedelta(days=1)
+
+
+def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_path):
+    """The issue's crash (a raw StopIteration, the delivery left claimed): now the email waits, blocked, with
+    its reason in `status`; the other patient's email goes; when the step is back, the blocked one goes."""
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
     send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
-    today = dt.datetime.now(dt.UTC).date()
-    tomorrow = today + dt.timedelta(days=1)
+    today, tomorrow = days()
     run(project, *enroll_args("early@example.org"), "--start", today.isoformat(), "--db", db)
     assert run(project, *send, "--now", f"{today}T12:00:00Z").stdout.startswith("1 sent")
     run(project, *enroll_args("late@example.org"), "--start", tomorrow.isoformat(), "--db", db)
@@ -61,12 +81,96 @@ def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_pat
     assert "claimed" not in status
     assert (
         "mini-series / 1 first): blocked: step 'first' not in the current content (series mini-series, "
-        "release working-tree); tried again from " in status
+        f"release working-tree); tried again from {tomorrow} 12:15 UTC" in status
     )
     problems = json.loads(run(project, "status", "--json", "--brand", "mini", "--db", db).stdout)["problems"]
-    assert [(p["step"], p["status"]) for p in problems] == [("first", "blocked")]
+    assert [(p["step"], p["status"], p["attempts"]) for p in problems] == [("first", "blocked", 0)]
 
+    early = run(project, *send, "--now", f"{tomorrow}T12:10:00Z")  # not yet tried again: nothing to do
+    assert early.stdout == "0 sent, 0 to retry, 0 failed, 0 waiting\n"
     rename_step(project, "opening", "first")  # the content comes back: the blocked email goes
-    run(project, *send, "--now", f"{tomorrow}T12:20:00Z")
+    assert run(project, *send, "--now", f"{tomorrow}T12:20:00Z").stdout.startswith("1 sent")
     assert recipients(box) == ["early@example.org", "early@example.org", "late@example.org"]
-    assert "blocked" not in run(project, "status", "--brand", "mini", "--db", db).stdout
+    assert "blocked deliveries" not in run(project, "status", "--brand", "mini", "--db", db).stdout
+
+
+def test_a_language_taken_out_and_a_failing_template_stop_only_their_own_emails(project, tmp_path):
+    """Spanish taken out of the brand and its catalog deleted: the Spanish patient's email is blocked. A
+    template that fails in one language is that email's temporary failure, with where it failed; the pass goes
+    on and the English patient gets theirs."""
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    box = tmp_path / "box"
+    send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
+    today, _ = days()
+    for address, locale in (("es@example.org", "es"), ("en@example.org", "en")):
+        run(project, *enroll_args(address, locale), "--start", today.isoformat(), "--db", db)
+    break_spanish_template(project)
+    out = run(project, *send, "--now", f"{today}T12:00:00Z").stdout.splitlines()
+    assert out[0] == "1 sent, 1 to retry, 0 failed, 0 waiting"
+    assert out[1].startswith(
+        "  1 to retry: cannot compose or send: UndefinedError: 'no_such_value' is undefined (at "
+    )
+    assert recipients(box) == ["en@example.org"]
+
+    brand = project.root / "content" / "brands" / "mini.yaml"
+    brand.write_text(brand.read_text().replace("locales: [en, es]", "locales: [en]"))
+    shutil.rmtree(project.root / "locales" / "es")
+    later = run(project, *send, "--now", f"{today}T13:00:00Z").stdout.splitlines()
+    assert later == [
+        "0 sent, 0 to retry, 0 failed, 0 waiting, 1 blocked",
+        "  1 blocked: language 'es' not in the current content (release working-tree)",
+    ]
+    status = run(project, "status", "--brand", "mini", "--db", db).stdout
+    assert "blocked: language 'es' not in the current content (release working-tree)" in status
+    assert "example.org" not in status
+
+
+@pytest.mark.slow
+def test_a_worker_over_content_with_a_renamed_step_keeps_sending_every_other_patient(
+    project, tmp_path, smtp_server
+):
+    """`worker` in its own process, started after a step was renamed and a template broken for Spanish: the
+    email of the renamed step is blocked, the Spanish one is retried later, and every other patient's email
+    goes; the worker keeps passing, prints each reason, and stops cleanly without a traceback."""
+    host, port, sink = smtp_server
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    run(project, *enroll_args("before@example.org"), "--start", yesterday.isoformat(), "--db", db)
+    run(
+        project,
+        "send-due",
+        "--transport",
+        f"maildir://{tmp_path / 'box'}",
+        "--now",
+        f"{yesterday}T12:00:00Z",
+        "--db",
+        db,
+    )
+    for address, locale in (("one@example.org", "en"), ("two@example.org", "en"), ("tres@example.org", "es")):
+        run(project, *enroll_args(address, locale), "--db", db)
+    rename_step(project, "second", "follow-up")  # before@'s next email
+    break_spanish_template(project)
+    env = {**os.environ, "SCARLEAFLETS_SECRET": SECRET}
+    worker = start_worker(
+        [sys.executable, "-m", "scarleaflets", "--project", str(project.root)], host, port, db, env
+    )
+    deadline = time.monotonic() + 90
+    while len(sink.messages) < 2 and time.monotonic() < deadline and worker.poll() is None:
+        time.sleep(0.2)
+    time.sleep(2)  # a pass or two more: the worker goes on
+    worker.send_signal(signal.SIGTERM)
+    stdout, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 0, stderr
+    assert sorted(to[0] for _, to, _ in sink.messages) == ["one@example.org", "two@example.org"]
+    assert " pass: 2 sent, 1 to retry, 0 failed, 0 waiting, 1 blocked" in stdout
+    assert (
+        "  1 blocked: step 'second' not in the current content (series mini-series, release working-tree)"
+        in stdout
+    )
+    assert "  1 to retry: cannot compose or send: UndefinedError: 'no_such_value' is undefined" in stdout
+    assert "worker stopped cleanly" in stdout
+    assert "Traceback" not in stderr
+    status = run(project, "status", "--brand", "mini", "--db", db).stdout
+    assert "claimed" not in status
+    assert "blocked: step 'second' not in the current content" in status
+    assert "deferred after 1 attempt(s)" in status

@@ -397,3 +397,30 @@ def test_0008_adds_the_release_to_every_delivery_and_keeps_the_old_ones_unknown(
     store.record_sent(due.id, "w", dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC), "12")
     assert [row[-1] for row in rows(store, query)] == [None, "12"]
     store.close()
+
+
+def test_a_blocked_delivery_waits_uncharged_and_is_reported_until_it_gets_past_the_content(db_url):
+    store = Store.open(db_url)
+    enroll(store, patient("a@example.org"))
+    lease = dt.timedelta(minutes=10)
+    (claimed,) = store.claim_due(NOW, 10, "w", lease)
+    later = NOW + dt.timedelta(minutes=15)
+    store.record_blocked(claimed.id, "w", "step 'welcome' not in the current content (release 3)", later)
+    assert (
+        store.claim_due(NOW + dt.timedelta(minutes=5), 10, "w", lease) == []
+    )  # not before it is tried again
+    assert [(r["step"], r["status"]) for r in store.status_rows(None)] == [
+        ("welcome", "blocked"),
+        ("types", "pending"),
+    ]
+    (trouble,) = store.trouble_rows("riverside")
+    assert (trouble["status"], trouble["attempts"]) == ("blocked", 0)
+    assert trouble["last_error"] == "blocked: step 'welcome' not in the current content (release 3)"
+    (again,) = store.claim_due(later, 10, "w", lease)  # the next step still waits for it
+    store.postpone(again.id, "w", later + dt.timedelta(hours=1))  # past the content check: no longer blocked
+    assert store.trouble_rows("riverside") == []
+    assert [(r["step"], r["status"]) for r in store.status_rows(None)] == [
+        ("welcome", "pending"),
+        ("types", "pending"),
+    ]
+    store.close()

@@ -1,7 +1,7 @@
 """The patient-data commands of the mail stage: ``enroll`` (one patient, or many from a CSV file),
 ``unsubscribe`` and ``forget`` (per clinic, or every clinic with --all-brands) and ``status`` (deliveries per
-series and step, failing and claimed ones). The mail stage is imported inside the commands, and loads no PDF
-engine.
+series and step; failing, blocked and claimed ones). The mail stage is imported inside the commands, and loads
+no PDF engine; ``status`` loads no content.
 """
 
 from __future__ import annotations
@@ -174,9 +174,11 @@ def forget(ctx: click.Context, email: str, brand: str | None, all_brands: bool, 
 def mail_status(
     ctx: click.Context, as_json: bool, brand: str | None, all_brands: bool, db_url: str | None
 ) -> None:
-    """Per series and step: how many emails are pending, sent, deferred, failed or cancelled; next due time.
-    Then each failing delivery with its last error, and each claimed one with its age (ids, never addresses).
-    One clinic's (--brand ID), or every clinic's together (--all-brands)."""
+    """Per series and step: how many emails are pending, sent, deferred, failed or blocked; next due time.
+    Then each failing delivery with its last error, each blocked one with the reason (its step, series,
+    brand or language is not in the current content: it is tried again until it is), and each claimed one
+    with its age (ids, never addresses). One clinic's (--brand ID), or every clinic's together
+    (--all-brands)."""
     from ..mail.store import Store, default_url
 
     clinic = _chosen_brand(ctx, brand, all_brands)
@@ -200,18 +202,20 @@ def mail_status(
     for row in rows:
         item = steps.setdefault((row["series"], row["step_index"], row["step"]), {"next": None})
         item[row["status"]] = row["count"]
-        if row["status"] in ("pending", "deferred") and (
+        if row["status"] in ("pending", "deferred", "blocked") and (
             item["next"] is None or row["next_at"] < item["next"]
         ):
             item["next"] = row["next_at"]
     click.echo(
-        f"{'series / step':<40} {'pending':>8} {'sent':>6} {'deferred':>9} {'failed':>7}  next due (UTC)"
+        f"{'series / step':<40} {'pending':>8} {'sent':>6} {'deferred':>9} {'failed':>7} {'blocked':>8}  "
+        "next due (UTC)"
     )
     for (series_id, index, step), item in steps.items():
         next_due = item["next"].strftime("%Y-%m-%d %H:%M") if item["next"] else "-"
         click.echo(
             f"{series_id + ' / ' + str(index + 1) + ' ' + step:<40} {item.get('pending', 0):>8} "
-            f"{item.get('sent', 0):>6} {item.get('deferred', 0):>9} {item.get('failed', 0):>7}  {next_due}"
+            f"{item.get('sent', 0):>6} {item.get('deferred', 0):>9} {item.get('failed', 0):>7} "
+            f"{item.get('blocked', 0):>8}  {next_due}"
         )
     click.echo("enrollments: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"))
     if bounces:  # recorded by `scarleaflets bounces`
@@ -220,9 +224,9 @@ def mail_status(
 
 
 def _echo_trouble(rows: list[dict[str, Any]], now: dt.datetime) -> None:
-    """Failing deliveries with their last error, and claims with their age."""
-    failing = [r for r in rows if r["status"] != "claimed"]
-    claimed = [r for r in rows if r["status"] == "claimed"]
+    """Failing deliveries with their last error, blocked ones with the reason, and claims with their age."""
+    failing = [r for r in rows if r["status"] in ("deferred", "failed")]
+    blocked = [r for r in rows if r["status"] == "blocked"]
     if failing:
         click.echo("failing deliveries (last error):")
     for row in failing:
@@ -232,6 +236,17 @@ def _echo_trouble(rows: list[dict[str, Any]], now: dt.datetime) -> None:
             f"  {_delivery_name(row)}: {row['status']} after {row['attempts']} attempt(s), first failed "
             f"{first}{retry}: {row['last_error']}"
         )
+    if blocked:
+        click.echo(
+            "blocked deliveries (the content they need is missing; each is tried again until it is back, and "
+            "the later emails of its enrollment wait for it):"
+        )
+    for row in blocked:
+        click.echo(
+            f"  {_delivery_name(row)}: {row['last_error']}; tried again from "
+            f"{row['next_attempt_at']:%Y-%m-%d %H:%M} UTC"
+        )
+    claimed = [r for r in rows if r["status"] == "claimed"]
     if claimed:
         click.echo("claimed deliveries:")
     for row in claimed:

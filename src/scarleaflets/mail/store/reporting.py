@@ -1,5 +1,8 @@
-"""What ``scarleaflets status`` shows: deliveries by series, step and status, the ones in trouble, enrollments by
-status. Ids, counts, times and errors only — no address or name.
+"""What ``scarleaflets status`` shows: deliveries by series, step and status, the ones in trouble (failing,
+blocked, claimed), enrollments by status. Ids, counts, times and errors only — no address or name.
+
+A blocked delivery is stored as pending (or deferred) with a ``blocked: …`` reason; it is reported with the
+status ``blocked``.
 """
 
 from __future__ import annotations
@@ -9,7 +12,24 @@ from typing import Any
 import sqlalchemy as sa
 
 from .database import Database
-from .schema import ADDRESS_LIKE, CLAIMED, DEFERRED, FAILED, deliveries, enrollments
+from .schema import (
+    ADDRESS_LIKE,
+    BLOCKED,
+    BLOCKED_PREFIX,
+    CLAIMED,
+    DEFERRED,
+    FAILED,
+    PENDING,
+    deliveries,
+    enrollments,
+)
+
+_IS_BLOCKED = sa.and_(
+    deliveries.c.status.in_((PENDING, DEFERRED)),
+    deliveries.c.last_error.startswith(BLOCKED_PREFIX, autoescape=True),
+)
+# The status as reported: the stored one, or "blocked".
+_SHOWN_STATUS = sa.case((_IS_BLOCKED, BLOCKED), else_=deliveries.c.status)
 
 
 class Reporting(Database):
@@ -17,26 +37,27 @@ class Reporting(Database):
 
     def status_rows(self, brand: str | None) -> list[dict[str, Any]]:
         """Per series, step and status: how many deliveries, and the next due time (one clinic, or all)."""
+        shown = _SHOWN_STATUS.label("status")
         query = (
             sa.select(
                 enrollments.c.series,
                 deliveries.c.step_index,
                 deliveries.c.step,
-                deliveries.c.status,
+                shown,
                 sa.func.count().label("count"),
                 sa.func.min(deliveries.c.next_attempt_at).label("next_at"),
             )
             .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
             .where(*_of_clinic(brand))
-            .group_by(enrollments.c.series, deliveries.c.step_index, deliveries.c.step, deliveries.c.status)
+            .group_by(enrollments.c.series, deliveries.c.step_index, deliveries.c.step, shown)
             .order_by(enrollments.c.series, deliveries.c.step_index)
         )
         with self.engine.connect() as connection:
             return [dict(r._mapping) for r in connection.execute(query)]
 
     def trouble_rows(self, brand: str | None, limit: int = 50) -> list[dict[str, Any]]:
-        """Deliveries that failed (for good or for now), newest problem first, and claims with their age: ids,
-        step, status, attempts, times and last error — no address or name."""
+        """Deliveries that failed (for good or for now) or are blocked, newest problem first, and claims with
+        their age: ids, step, status, attempts, times and last error — no address or name."""
         query = (
             sa.select(
                 deliveries.c.id,
@@ -44,7 +65,7 @@ class Reporting(Database):
                 enrollments.c.series,
                 deliveries.c.step_index,
                 deliveries.c.step,
-                deliveries.c.status,
+                _SHOWN_STATUS.label("status"),
                 deliveries.c.attempts,
                 deliveries.c.first_failed_at,
                 deliveries.c.next_attempt_at,
@@ -57,6 +78,7 @@ class Reporting(Database):
                 *_of_clinic(brand),
                 sa.or_(
                     deliveries.c.status == CLAIMED,
+                    _IS_BLOCKED,
                     sa.and_(
                         deliveries.c.status.in_((DEFERRED, FAILED)), deliveries.c.last_error.is_not(None)
                     ),

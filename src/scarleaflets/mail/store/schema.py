@@ -132,6 +132,10 @@ PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
     "cancelled",
 )
 ACTIVE, UNSUBSCRIBED, COMPLETED, SUPPRESSED = "active", "unsubscribed", "completed", "suppressed"
+# A pending (or deferred) delivery whose last error starts so is blocked: its step, series, brand or language is
+# not in the content the sender loaded. It is tried again later, uncharged, and `status` shows it as "blocked".
+BLOCKED = "blocked"
+BLOCKED_PREFIX = "blocked: "
 
 
 def naive_utc(moment: dt.datetime) -> dt.datetime:

@@ -2,7 +2,9 @@
 still holds, with the release the email was composed from.
 
 Every state change is a short transaction; on SQLite a claim is ``BEGIN IMMEDIATE``, on other databases
-``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery.
+``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery. A delivery whose content
+is missing is *blocked*:
+given back uncharged with the reason, and tried again later (see ``schema.BLOCKED_PREFIX``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sqlalchemy as sa
 from .database import Database
 from .schema import (
     ACTIVE,
+    BLOCKED_PREFIX,
     CANCELLED,
     CLAIMED,
     COMPLETED,
@@ -79,10 +82,20 @@ _RECORD_FAILED = _finishing(
     first_failed_at=_FIRST_FAILED,
     release=sa.bindparam("release"),
 )
-# Given back unsent, and uncharged: a delivery that had failed before stays "deferred".
+# Given back unsent, and uncharged: a delivery that had failed before stays "deferred". It is no longer blocked
+# (it got past the content check), so a reason for blocking is cleared.
+_GIVEN_BACK = sa.case((~_ENROLLMENT_ACTIVE, CANCELLED), (deliveries.c.attempts > 0, DEFERRED), else_=PENDING)
 _POSTPONE = _finishing(
-    status=sa.case((~_ENROLLMENT_ACTIVE, CANCELLED), (deliveries.c.attempts > 0, DEFERRED), else_=PENDING),
+    status=_GIVEN_BACK,
     next_attempt_at=sa.bindparam("until"),
+    last_error=sa.case(
+        (deliveries.c.last_error.startswith(BLOCKED_PREFIX, autoescape=True), None),
+        else_=deliveries.c.last_error,
+    ),
+)
+# Given back uncharged because the content it needs is missing, with the reason, to be tried again at ``until``.
+_BLOCK = _finishing(
+    status=_GIVEN_BACK, next_attempt_at=sa.bindparam("until"), last_error=sa.bindparam("error")
 )
 # A claim whose enrollment stopped (unsubscribed, suppressed) after it was claimed: cancelled, never sent.
 _CANCEL_IF_STOPPED = _finishing(status=CANCELLED, last_error=_ENROLLMENT_STATUS).where(~_ENROLLMENT_ACTIVE)
@@ -270,6 +283,13 @@ class Sending(Database):
     ) -> None:
         self._finish(
             _RECORD_FAILED, delivery_id, worker, error=error[:500], at=naive_utc(now), release=release
+        )
+
+    def record_blocked(self, delivery_id: int, worker: str, reason: str, until: dt.datetime) -> None:
+        """Give a claim back uncharged because the content it needs (its step, series, brand or language) is
+        not in the content this sender loaded; stored as ``blocked: <reason>`` and tried again at ``until``."""
+        self._finish(
+            _BLOCK, delivery_id, worker, error=(BLOCKED_PREFIX + reason)[:500], until=naive_utc(until)
         )
 
     def postpone(self, delivery_id: int, worker: str, until: dt.datetime) -> None:
