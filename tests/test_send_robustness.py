@@ -125,6 +125,48 @@ def test_a_language_taken_out_and_a_failing_template_stop_only_their_own_emails(
     assert "example.org" not in status
 
 
+def test_status_says_what_becomes_of_a_claim_whose_sender_died(project, tmp_path):
+    """A claim is a lease: younger than ten minutes it is a sender at work; older, its sender is gone and the
+    next pass takes it over — or cancels it, when the patient unsubscribed meanwhile (before, such a claim
+    was never taken over and showed as claimed for ever)."""
+    from scarleaflets.mail.store import Store
+
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    today, _ = days()
+    for address in ("a@example.org", "b@example.org", "c@example.org"):
+        run(project, *enroll_args(address), "--start", today.isoformat(), "--db", db)
+    now = dt.datetime.now(dt.UTC)
+    store = Store.open(db)
+    lease = dt.timedelta(minutes=10)
+    (young,) = store.claim_due(now - dt.timedelta(minutes=2, seconds=30), 1, "worker-busy", lease)
+    old = store.claim_due(now - dt.timedelta(minutes=30, seconds=30), 2, "worker-dead", lease)
+    store.close()
+    run(project, "unsubscribe", "c@example.org", "--brand", "mini", "--db", db)
+    stopped = next(d for d in old if d.email == "c@example.org")
+    taken = next(d for d in old if d.email != "c@example.org")
+    status = run(project, "status", "--brand", "mini", "--db", db).stdout
+    assert "claimed deliveries (held by a sender while it sends; a claim lapses after 10 min):" in status
+    assert (
+        f"delivery {young.id} (enrollment {young.enrollment_id}, mini-series / 1 first): claimed by "
+        in status
+    )
+    assert "claimed by worker-busy 2 min ago\n" in status
+    assert (
+        f"delivery {taken.id} (enrollment {taken.enrollment_id}, mini-series / 1 first): claimed by worker-dead "
+        "30 min ago: lapsed, its sender stopped; the next pass takes it over" in status
+    )
+    assert (
+        f"enrollment {stopped.enrollment_id}, mini-series / 1 first): claimed by worker-dead 30 min ago: "
+        in status
+    )
+    assert "the next pass cancels it (the series stopped)" in status
+    out = run(project, "send-due", "--transport", f"maildir://{tmp_path / 'box'}", "--db", db).stdout
+    assert out.startswith("1 sent")  # the dead worker's claim; the young one is left to its sender
+    after = run(project, "status", "--brand", "mini", "--db", db).stdout
+    assert after.count("claimed by") == 1
+    assert "claimed by worker-busy" in after
+
+
 @pytest.mark.slow
 def test_a_worker_over_content_with_a_renamed_step_keeps_sending_every_other_patient(
     project, tmp_path, smtp_server

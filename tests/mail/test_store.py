@@ -424,3 +424,20 @@ def test_a_blocked_delivery_waits_uncharged_and_is_reported_until_it_gets_past_t
         ("types", "pending"),
     ]
     store.close()
+
+
+def test_a_lapsed_claim_of_a_patient_who_unsubscribed_is_cancelled_not_kept_for_ever(db_url):
+    store = Store.open(db_url)
+    enroll(store, patient("a@example.org"))
+    lease = dt.timedelta(minutes=10)
+    assert len(store.claim_due(NOW, 10, "died", lease)) == 1
+    store.unsubscribe("hash-a@example.org", "riverside", NOW + dt.timedelta(minutes=1))
+    assert store.claim_due(NOW + dt.timedelta(minutes=5), 10, "w", lease) == []
+    assert [r["status"] for r in store.trouble_rows(None)] == ["claimed"]  # its sender may still be at work
+    assert store.claim_due(NOW + dt.timedelta(minutes=11), 10, "w", lease) == []
+    assert store.trouble_rows(None) == []
+    assert rows(store, "SELECT status, last_error, claimed_by FROM deliveries ORDER BY id") == [
+        ("cancelled", "unsubscribed", None),
+        ("cancelled", "unsubscribed", None),
+    ]
+    store.close()

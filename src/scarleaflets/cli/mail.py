@@ -177,8 +177,8 @@ def mail_status(
     """Per series and step: how many emails are pending, sent, deferred, failed or blocked; next due time.
     Then each failing delivery with its last error, each blocked one with the reason (its step, series,
     brand or language is not in the current content: it is tried again until it is), and each claimed one
-    with its age (ids, never addresses). One clinic's (--brand ID), or every clinic's together
-    (--all-brands)."""
+    with its age (a claim older than 10 minutes belongs to a sender that stopped: the next pass takes it
+    over). Ids, never addresses. One clinic's (--brand ID), or every clinic's together (--all-brands)."""
     from ..mail.store import Store, default_url
 
     clinic = _chosen_brand(ctx, brand, all_brands)
@@ -246,14 +246,29 @@ def _echo_trouble(rows: list[dict[str, Any]], now: dt.datetime) -> None:
             f"  {_delivery_name(row)}: {row['last_error']}; tried again from "
             f"{row['next_attempt_at']:%Y-%m-%d %H:%M} UTC"
         )
-    claimed = [r for r in rows if r["status"] == "claimed"]
-    if claimed:
-        click.echo("claimed deliveries:")
-    for row in claimed:
+    _echo_claims([r for r in rows if r["status"] == "claimed"], now)
+
+
+def _echo_claims(rows: list[dict[str, Any]], now: dt.datetime) -> None:
+    """Claims with their age. A claim is a lease (CLAIM_LEASE): once it lapses its sender is taken to have
+    died, and the next pass of any sender takes the delivery over (or cancels it, when the patient's series
+    stopped meanwhile)."""
+    from ..mail.store import CLAIM_LEASE
+
+    lease = int(CLAIM_LEASE.total_seconds() // 60)
+    if rows:
+        click.echo(f"claimed deliveries (held by a sender while it sends; a claim lapses after {lease} min):")
+    for row in rows:
         age = now.replace(tzinfo=None) - row["claimed_at"]
+        minutes = int(age.total_seconds() // 60)
+        lapsed = ""
+        if age >= CLAIM_LEASE:
+            then = (
+                "cancels it (the series stopped)" if row["enrollment_status"] != "active" else "takes it over"
+            )
+            lapsed = f": lapsed, its sender stopped; the next pass {then}"
         click.echo(
-            f"  {_delivery_name(row)}: claimed by {row['claimed_by'] or '?'} "
-            f"{int(age.total_seconds() // 60)} min ago"
+            f"  {_delivery_name(row)}: claimed by {row['claimed_by'] or '?'} {minutes} min ago{lapsed}"
         )
 
 

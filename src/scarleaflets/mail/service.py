@@ -72,6 +72,7 @@ from .enrollment_requests import (
 from .passes import BLOCKED_RETRY, Blocked, PassReport, described, missing_content
 from .store import (
     ALL_CLINICS,
+    CLAIM_LEASE,
     BounceEvent,
     BounceTarget,
     DueDelivery,
@@ -85,7 +86,7 @@ if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads
     from ..leaflets.pdf import PdfRenderer
     from ..leaflets.render import LeafletRenderer
 
-LEASE = dt.timedelta(minutes=10)
+LEASE = CLAIM_LEASE
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
 # The bounce kinds that stop an address for every clinic, and the suppression reason each records.
 SUPPRESSING = {"hard": "bounced", "complaint": "complained"}

@@ -41,6 +41,7 @@ from .schema import metadata as metadata
 from .schema import naive_utc as naive_utc
 from .schema import sign_in_failures as sign_in_failures
 from .schema import suppressions as suppressions
+from .sending import CLAIM_LEASE as CLAIM_LEASE
 from .sending import DueDelivery as DueDelivery
 from .sending import Sending
 from .signins import SignInRecords

@@ -72,6 +72,7 @@ class Reporting(Database):
                 deliveries.c.claimed_at,
                 deliveries.c.claimed_by,
                 deliveries.c.last_error,
+                enrollments.c.status.label("enrollment_status"),
             )
             .join(enrollments, enrollments.c.id == deliveries.c.enrollment_id)
             .where(

@@ -2,8 +2,9 @@
 still holds, with the release the email was composed from.
 
 Every state change is a short transaction; on SQLite a claim is ``BEGIN IMMEDIATE``, on other databases
-``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery. A delivery whose content
-is missing is *blocked*:
+``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery. A claim is a lease: one
+older than ``CLAIM_LEASE`` belongs to a sender that died (or hangs), and the next pass of any sender takes it
+over, or cancels it when its enrollment stopped meanwhile. A delivery whose content is missing is *blocked*:
 given back uncharged with the reason, and tried again later (see ``schema.BLOCKED_PREFIX``).
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from .database import Database
 from .schema import (
@@ -31,6 +33,10 @@ from .schema import (
     enrollments,
     naive_utc,
 )
+
+# How long a claim is held before another sender may take it over: longer than any one email takes to compose
+# and hand over (SMTP timeouts are 30 s by default), so only a sender that died or hangs loses its claims.
+CLAIM_LEASE = dt.timedelta(minutes=10)
 
 # Whether a delivery's enrollment still wants emails, and its status (correlated to the delivery updated). A
 # claim taken back (retry, postpone) after an unsubscribe is cancelled, not reopened: `unsubscribe` cancels only
@@ -99,6 +105,26 @@ _BLOCK = _finishing(
 )
 # A claim whose enrollment stopped (unsubscribed, suppressed) after it was claimed: cancelled, never sent.
 _CANCEL_IF_STOPPED = _finishing(status=CANCELLED, last_error=_ENROLLMENT_STATUS).where(~_ENROLLMENT_ACTIVE)
+
+
+def _cancel_lapsed_claims_of_stopped(connection: Connection, expired: dt.datetime, limit: int) -> None:
+    """Cancel claims older than the lease whose enrollment stopped (unsubscribed, suppressed) meanwhile: the due
+    query takes over only active enrollments' claims, so these would stay claimed for ever. Rows another
+    sender has locked are skipped (PostgreSQL), so two passes never wait on each other here."""
+    lapsed = (
+        sa.select(deliveries.c.id)
+        .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= expired, ~_ENROLLMENT_ACTIVE)
+        .limit(limit)
+    )
+    if connection.dialect.name != "sqlite":
+        lapsed = lapsed.with_for_update(skip_locked=True, of=deliveries)
+    ids = [row.id for row in connection.execute(lapsed)]
+    if ids:
+        connection.execute(
+            deliveries.update()
+            .where(deliveries.c.id.in_(ids), deliveries.c.status == CLAIMED)
+            .values(status=CANCELLED, claimed_by=None, last_error=_ENROLLMENT_STATUS)
+        )
 
 
 @dataclass(frozen=True)
@@ -194,10 +220,14 @@ class Sending(Database):
         )
 
     def claim_due(self, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta) -> list[DueDelivery]:
-        """Claim up to ``limit`` due deliveries of active enrollments (and claims older than ``lease``)."""
+        """Claim up to ``limit`` due deliveries of active enrollments (and claims older than ``lease``).
+
+        A claim older than ``lease`` whose enrollment stopped meanwhile (unsubscribed, suppressed) is cancelled
+        here: nobody would ever take it over, and it would show as claimed for ever."""
         stamp = naive_utc(now)
         query = self.due_query(now, limit, lease)
         with self.transaction() as connection:
+            _cancel_lapsed_claims_of_stopped(connection, naive_utc(now - lease), limit)
             if connection.dialect.name != "sqlite":
                 query = query.with_for_update(skip_locked=True, of=deliveries)
             rows = connection.execute(query).all()
