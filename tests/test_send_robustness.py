@@ -1,7 +1,7 @@
 """Field trials of sending when the content changes under enrolled patients (issue 12, item 3): a renamed step,
 a language taken out, a template that fails for one language. Only the deliveries that need what is missing
 wait, with the reason in `status`; every other patient keeps getting their emails; nothing is left claimed;
-`worker` never dies."""
+`worker` never dies. And `history`: what one clinic sent one patient, from which release."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import shutil
 import signal
 import sys
 import time
+import zoneinfo
 
 import pytest
 
@@ -85,6 +86,8 @@ def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_pat
     )
     problems = json.loads(run(project, "status", "--json", "--brand", "mini", "--db", db).stdout)["problems"]
     assert [(p["step"], p["status"], p["attempts"]) for p in problems] == [("first", "blocked", 0)]
+    late = run(project, "history", "late@example.org", "--brand", "mini", "--db", db).stdout
+    assert "blocked: step 'first' not in the current content" in late
 
     early = run(project, *send, "--now", f"{tomorrow}T12:10:00Z")  # not yet tried again: nothing to do
     assert early.stdout == "0 sent, 0 to retry, 0 failed, 0 waiting\n"
@@ -123,6 +126,69 @@ def test_a_language_taken_out_and_a_failing_template_stop_only_their_own_emails(
     status = run(project, "status", "--brand", "mini", "--db", db).stdout
     assert "blocked: language 'es' not in the current content (release working-tree)" in status
     assert "example.org" not in status
+
+
+def test_history_shows_one_clinics_emails_to_one_patient_and_nothing_of_anyone_else(
+    project, tmp_path, monkeypatch
+):
+    from scarleaflets import release
+
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    box = tmp_path / "box"
+    send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
+    today, tomorrow = days()
+    other = project.root / "content" / "brands" / "other.yaml"
+    other.write_text(
+        (project.root / "content" / "brands" / "mini.yaml").read_text().replace("id: mini", "id: other")
+    )
+    paris = [*enroll_args("ann@example.org", "es", "Europe/Paris"), "--name", "Ann Secret"]
+    run(project, *paris, "--start", today.isoformat(), "--db", db)
+    elsewhere = [a if a != "mini" else "other" for a in enroll_args("bob@example.org")]
+    run(project, *elsewhere, "--start", today.isoformat(), "--db", db)
+    run(project, *send, "--now", f"{today}T12:00:00Z")
+    loader = release.load_all  # the other release number, as the release loader will set it
+    monkeypatch.setattr(
+        "scarleaflets.mail.service.load_all",
+        lambda *a: release.Loaded(**{**vars(loader(*a)), "release_id": "7"}),
+    )
+    run(project, *send, "--now", f"{tomorrow}T12:00:00Z")
+
+    out = run(project, "history", "ANN@example.org", "--brand", "mini", "--db", db).stdout
+    lines = out.splitlines()
+    assert lines[0].startswith(f"enrollment 1: mini-series, started {today}, time zone Europe/Paris, ")
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
+    local = noon.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
+    assert lines[2].split() == [
+        *f"{local:%Y-%m-%d %H:%M %Z}".split(),
+        *f"{noon:%Y-%m-%d %H:%M}".split(),
+        "1",
+        "first",
+        "es",
+        "working-tree",
+        "sent",
+    ]
+    assert lines[3].split()[-4:] == ["second", "es", "7", "sent"]
+    assert "ann@" not in out.lower()
+    assert "Ann Secret" not in out
+    as_json = json.loads(
+        run(project, "history", "ann@example.org", "--brand", "mini", "--json", "--db", db).stdout
+    )
+    assert [(e["step"], e["state"], e["release"]) for e in as_json["enrollments"][0]["emails"]] == [
+        ("1 first", "sent", "working-tree"),
+        ("2 second", "sent", "7"),
+    ]
+
+    unknown = "no emails: the address is not a patient of clinic mini\n"
+    assert run(project, "history", "bob@example.org", "--brand", "mini", "--db", db).stdout == unknown
+    assert run(project, "history", "nobody@example.org", "--brand", "mini", "--db", db).stdout == unknown
+    assert "1 first" in run(project, "history", "bob@example.org", "--brand", "other", "--db", db).stdout
+    typo = run(project, "history", "ann@example.org", "--brand", "mnii", "--db", db, ok=False)
+    assert typo.exit_code == 2
+    assert "unknown brand 'mnii'; brands: mini, other" in typo.stderr
+    assert run(project, "history", "ann@example.org", "--db", db, ok=False).exit_code == 2
+    run(project, "forget", "ann@example.org", "--brand", "mini", "--db", db)
+    erased = run(project, "history", "ann@example.org", "--brand", "mini", "--db", db).stdout
+    assert erased == "no emails: the clinic erased this patient's data (only a keyed hash remains)\n"
 
 
 def test_status_says_what_becomes_of_a_claim_whose_sender_died(project, tmp_path):
@@ -165,6 +231,8 @@ def test_status_says_what_becomes_of_a_claim_whose_sender_died(project, tmp_path
     after = run(project, "status", "--brand", "mini", "--db", db).stdout
     assert after.count("claimed by") == 1
     assert "claimed by worker-busy" in after
+    history = run(project, "history", "c@example.org", "--brand", "mini", "--db", db).stdout
+    assert "suppressed: unsubscribed" in history
 
 
 @pytest.mark.slow
