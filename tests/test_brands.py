@@ -1,4 +1,4 @@
-"""brands.py: the demo brands load; every bad brand file gets its message with file and line."""
+"""brands.py: the demo brands load; every bad brand file gets exactly its messages, with file and line."""
 
 from __future__ import annotations
 
@@ -38,15 +38,16 @@ def test_demo_brands_differ_in_colour_paper_and_locales():
 
 @pytest.mark.parametrize("bad_file", BAD, ids=[p.stem for p in BAD])
 def test_bad_brand_is_reported_precisely(mini_project, bad_file):
-    expected = next(
+    """Each `# expect:` line of the file is one problem, in the order they are reported; there are no others."""
+    expected = [
         line.removeprefix("# expect: ")
         for line in bad_file.read_text().splitlines()
         if line.startswith("# expect: ")
-    )
+    ]
     shutil.copyfile(bad_file, mini_project / "content" / "brands" / "mini.yaml")
     with pytest.raises(ContentError) as info:
         load_brands(mini_project, ["es"])
-    assert expected in [str(p) for p in info.value.problems]
+    assert [str(p) for p in info.value.problems] == expected
 
 
 def test_no_brand_at_all_is_reported(mini_project):
