@@ -133,7 +133,7 @@ def test_no_import_from_an_earlier_stage_to_a_later_one():
 
 def test_the_resolver_sees_relative_and_lazy_imports():
     known = modules()
-    assert {"errors", "i18n.locales", "content"} <= imported("brands", known["brands"], set(known))
+    assert {"errors", "i18n.locales", "content.assets"} <= imported("brands", known["brands"], set(known))
     assert "leaflets.build" in imported("cli.leaflets", known["cli.leaflets"], set(known))  # inside a command
     assert {"cli.app", "cli.mail", "cli.i18n"} <= imported("cli", known["cli"], set(known))
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .content import asset_file
+from .content.assets import asset_path
 from .content.yamldoc import Reader, parse
 from .errors import ContentError, Problem
 from .i18n.locales import SOURCE_LOCALE, UnknownLocale, parse_locale
@@ -264,7 +264,14 @@ class _BrandReader(Reader):
         return value
 
     def logo(self, node: Node, path: str) -> Path | None:
-        return asset_file(self, node, path, self.content_dir, what="logo", suffixes=(".svg", ".png"))
+        value = self.scalar(node, path, "a file path inside content/")
+        if value is None:
+            return None
+        found = asset_path(value, self.content_dir, what="logo", suffixes=(".svg", ".png"))
+        if isinstance(found, str):
+            self.error(node, path, found)
+            return None
+        return found
 
     def legal(self, node: Node, default: str | None, locales: list[str] | None) -> dict[str, str] | None:
         if isinstance(node, ScalarNode):
