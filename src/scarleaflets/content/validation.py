@@ -226,7 +226,7 @@ def items(minimum: int = 0, maximum: int | None = None, *, empty: str | None = N
         try:
             handler(value)
         except ValidationError as exc:
-            errors += [_again(error) for error in exc.errors()]
+            errors += [again(error) for error in exc.errors()]
         raise ValidationError.from_exception_data("items", errors)
 
     return WrapValidator(check)
@@ -295,7 +295,7 @@ class Document(BaseModel):
             document = handler(known)
         except ValidationError as exc:
             # pydantic's report of a missing key is replaced by the one message of key_flags
-            errors = [_again(error) for error in exc.errors() if not _own_missing(error)]
+            errors = [again(error) for error in exc.errors() if not _own_missing(error)]
         else:
             flags.extend(document.checks(context))
         if document is not None and not flags:
@@ -331,7 +331,7 @@ def _own_missing(error: Any) -> bool:  # noqa: ANN401 (pydantic's ErrorDetails)
     return bool(error["type"] == "missing" and len(error["loc"]) == 1)
 
 
-def _again(error: Any) -> InitErrorDetails:  # noqa: ANN401 (pydantic's ErrorDetails)
+def again(error: Any) -> InitErrorDetails:  # noqa: ANN401 (pydantic's ErrorDetails)
     """An error of a value inside a document, raised again with the document's own."""
     context = dict(error.get("ctx") or {"message": error["msg"]})
     return {
