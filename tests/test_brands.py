@@ -54,3 +54,39 @@ def test_no_brand_at_all_is_reported(mini_project):
     shutil.rmtree(mini_project / "content" / "brands")
     with pytest.raises(ContentError, match="no brand files"):
         load_brands(mini_project, [])
+
+
+def test_mangled_brand_files_never_crash_the_loader(mini_project):
+    """Random damage to a valid brand (lines dropped, doubled, re-indented; characters swapped) gives either a
+    valid brand or problems with file and line, never an exception of another kind."""
+    import random
+
+    brand = mini_project / "content" / "brands" / "mini.yaml"
+    original = brand.read_text().splitlines()
+    rng = random.Random(20261201)
+    for _ in range(300):
+        lines = list(original)
+        for _ in range(rng.randint(1, 3)):
+            index = rng.randrange(len(lines))
+            line = lines[index]
+            action = rng.choice(["drop", "double", "indent", "dedent", "char", "colon"])
+            if action == "drop":
+                del lines[index]
+            elif action == "double":
+                lines.insert(index, line)
+            elif action == "indent":
+                lines[index] = "  " + line
+            elif action == "dedent":
+                lines[index] = line[2:]
+            elif action == "char" and line:
+                at = rng.randrange(len(line))
+                lines[index] = line[:at] + rng.choice("[]{}:-'\"&*!|>%@`#\t ") + line[at + 1 :]
+            else:
+                lines[index] = line + ": x"
+        brand.write_text("\n".join(lines) + "\n")
+        problems = []
+        try:
+            load_brands(mini_project, ["es"])
+        except ContentError as exc:
+            problems = exc.problems
+        assert all(p.file.startswith("content/brands") for p in problems)

@@ -43,8 +43,11 @@ EMPTY_SECTION = "the section is empty; add at least one block (for example a par
 
 
 def _https_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or " " in url:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # brackets that do not hold an IPv6 address
+        parts = None
+    if parts is None or parts.scheme != "https" or not parts.netloc or " " in url:
         return f"'{url}' is not an https:// web address"
     return None
 

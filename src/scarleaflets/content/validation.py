@@ -27,6 +27,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     PlainValidator,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
@@ -57,6 +58,7 @@ TOP_LEVEL = "(top level)"
 KEY_PROBLEMS = frozenset({"not_a_word", "unknown_key", "duplicate_key", "missing_keys"})
 MISSING_KEYS = frozenset({"missing_keys"})
 D = TypeVar("D", bound="Document")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,15 @@ def items(minimum: int = 0, maximum: int | None = None, *, empty: str | None = N
     return WrapValidator(check)
 
 
+def valid_or_none(adapter: TypeAdapter[T], value: object, context: dict[str, Any]) -> T | None:
+    """A value of the raw mapping validated on its own, for a rule that needs it (None when it is not valid:
+    its own field reports why)."""
+    try:
+        return adapter.validate_python(value, context=context)
+    except ValidationError:
+        return None
+
+
 def count_rule(data: Mapping[str, Any], key: str, minimum: int, maximum: int | None = None) -> Iterator[Flag]:
     """The length of the list under ``key``, as a rule of the document (for its :meth:`Document.rules`).
 
@@ -327,13 +338,14 @@ def key_flags(data: dict[str, Any], fields: Mapping[str, FieldInfo] | None = Non
 
 
 def _own_missing(error: Any) -> bool:  # noqa: ANN401 (pydantic's ErrorDetails)
-    """pydantic's own report of a missing key of this document: :meth:`Document._key_flags` made a better one."""
+    """pydantic's own report of a missing key of this document: :func:`key_flags` made a better one."""
     return bool(error["type"] == "missing" and len(error["loc"]) == 1)
 
 
 def again(error: Any) -> InitErrorDetails:  # noqa: ANN401 (pydantic's ErrorDetails)
-    """An error of a value inside a document, raised again with the document's own."""
-    context = dict(error.get("ctx") or {"message": error["msg"]})
+    """An error of a value inside a document, raised again with the document's own (an error that is not the
+    project's, such as a ValueError of a library, keeps pydantic's message)."""
+    context = {"message": error["msg"], **(error.get("ctx") or {})}
     return {
         "type": PydanticCustomError(error["type"], "{message}", context),
         "loc": error["loc"],
