@@ -40,6 +40,7 @@ from ..content.blocks import BLOCKS, check_handled
 from ..content.readability import prose
 from ..i18n import Manifest, Translator
 from ..i18n.locales import SOURCE_LOCALE
+from .block_templates import UNHANDLED, check_templates, unhandled_block
 from .css import css_string
 from .fonts import FontSet
 
@@ -53,6 +54,8 @@ def autoescape(name: str | None) -> bool:
 
 
 def make_environment(project: Project, brand_id: str | None = None) -> Environment:
+    """The environment of one brand (its overrides first), checked against the block registry: a kind of
+    block without a view here or without a branch in a template that renders blocks stops it from starting."""
     check_handled(BLOCK_VIEWS, who="leaflet renderer")
     folders = [project.templates_dir / "brands" / brand_id] if brand_id else []
     folders.append(project.templates_dir)
@@ -66,6 +69,8 @@ def make_environment(project: Project, brand_id: str | None = None) -> Environme
     )
     env.filters["css_string"] = css_string
     env.filters["page_counter_css"] = page_counter_css
+    env.globals[UNHANDLED] = unhandled_block
+    check_templates(env)
     # New-style gettext ({% trans %} blocks call gettext with their variables), with no gettext installed:
     # each render passes its own (see translations()); a render that forgets them fails on StrictUndefined.
     env.newstyle_gettext = True  # type: ignore[attr-defined]
@@ -168,8 +173,9 @@ def _table_view(block: Table, t: Callable[[str], str], figure: Callable[[str], F
     )
 
 
-# One view per kind of block (the `kind ==` branches of leaflet/_topic_body.html.j2), checked against the block
-# registry when an environment is made: a kind without a view here is an error, never a dropped block.
+# One view per kind of block (the `kind ==` branches of leaflet/_topic_body.html.j2, checked by block_templates),
+# checked against the block registry when an environment is made: a kind without a view here is an error, never
+# a dropped block.
 BLOCK_VIEWS: dict[str, Callable[[Any, Callable[[str], str], Callable[[str], FigureView]], BlockView]] = {
     "paragraph": lambda b, t, figure: BlockView("paragraph", text=t(b.text.text)),
     "list": lambda b, t, figure: BlockView("list", items=tuple(t(m.text) for m in b.items)),
