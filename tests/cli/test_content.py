@@ -1,4 +1,5 @@
-"""cli.py: exit codes 0/1/2, the JSON shape, help texts, and never a traceback."""
+"""cli/content.py (check, topics) and the group in cli/app.py: exit codes 0/1/2, the JSON shape, help texts,
+and never a traceback."""
 
 from __future__ import annotations
 

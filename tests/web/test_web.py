@@ -1,4 +1,4 @@
-"""web.py: one-click unsubscribe (RFC 8058), the enrollment API and hardening, through Flask's test client,
+"""web/: one-click unsubscribe (RFC 8058), the enrollment API and hardening, through Flask's test client,
 and the real server (waitress) in a subprocess with a real HTTP client."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from scarleaflets.web import create_app
 from scarleaflets.web.pages import parsed_locale
 from scarleaflets.web.signins import FailedSignIns, SignInLimits
 
-from .conftest import REPO, start_server
+from ..conftest import REPO, start_server
 
 NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
 TOKEN = "test-riverside-token"

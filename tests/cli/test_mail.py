@@ -1,4 +1,5 @@
-"""The email commands: enroll, send-due, status, unsubscribe, forget, and a worker stopped by SIGTERM."""
+"""cli/mail.py and cli/sending.py, the email commands: enroll, send-due, status, unsubscribe, forget, and a
+worker stopped by SIGTERM."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from scarleaflets.cli import cli
 from scarleaflets.config import open_project
 from scarleaflets.i18n import extract_project, update_locales, write_template
 
-from .conftest import translate_all
+from ..conftest import translate_all
 
 SERIES = """\
 id: mini-series
@@ -296,7 +297,7 @@ def _enrolled(project, tmp_path, monkeypatch, *addresses: str) -> str:
 def test_send_due_stopped_by_the_server_exits_3_with_one_line(
     mail_project, tmp_path, monkeypatch, smtp_factory
 ):
-    from .conftest import free_port
+    from ..conftest import free_port
 
     db = _enrolled(mail_project, tmp_path, monkeypatch, "ann@example.org", "bob@example.org")
     down = run(
@@ -387,7 +388,7 @@ print("MODULES", *sorted(sys.modules))
 def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
     """Sending never loads the PDF engine: an idle `send-due` pass (nothing due) over the shipped project loads
     the mail service and its store, and neither WeasyPrint nor the leaflet PDF and build modules."""
-    from .conftest import REPO
+    from ..conftest import REPO
 
     result = subprocess.run(
         [
