@@ -10,7 +10,6 @@ from email import policy
 import pytest
 
 from scarleaflets import i18n
-from scarleaflets.config import open_project
 from scarleaflets.errors import ScarleafletsError
 from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
@@ -19,12 +18,11 @@ from scarleaflets.mail.store import Store
 from ..conftest import REPO
 
 START = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
-PROJECT = open_project(REPO)
 
 
 @pytest.fixture(scope="module")
-def shared_mailing():
-    return Mailing(PROJECT, Store.open("sqlite://"), b"k" * 32, START.date())
+def shared_mailing(shipped_project):
+    return Mailing(shipped_project, Store.open("sqlite://"), b"k" * 32, START.date())
 
 
 @pytest.fixture
@@ -120,7 +118,7 @@ def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(m
         for m in messages
         if m["To"].addresses[0].addr_spec == "lucia@example.com" and m.get_content_type() == "multipart/mixed"
     )
-    translator = i18n.Translator.load(PROJECT, "es")
+    translator = i18n.Translator.load(mailing.project, "es")
     subject = translator.pgettext("series/acne-education/welcome", "Marks or scars? How to tell them apart")
     assert welcome_es["Subject"] == subject
     assert welcome_es["Content-Language"] == "es"
