@@ -103,7 +103,8 @@ def _request(base: str, method: str, path: str, body: bytes | None = None, heade
 
 
 def _patient_timezone() -> str:
-    """A zone where it is not the last minutes of the day (the window ends at 23:59 local time)."""
+    """A zone where it is not the last minutes of the day (the window ends at 23:59 local time). The real clock:
+    the web services and workers are real processes that read it."""
     return "UTC" if dt.datetime.now(dt.UTC).hour < 22 else "Etc/GMT+12"
 
 
@@ -215,6 +216,7 @@ def _run_trial(bases: list[str], sink: TimedSink) -> dict[str, object]:
         # moment: some unsubscribes come before the patient's email is claimed, some while, some after.
         assert sink.sending.wait(60), "the workers sent nothing"
         time.sleep(delays[index])
+        # Dated by the real clock, which the real web services check the token's age against.
         token = unsubscribe_token(SECRET.encode(), enrollment_id, dt.datetime.now(dt.UTC).date())
         sent = time.monotonic()
         status, _, _ = _request(

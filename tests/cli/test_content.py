@@ -120,7 +120,7 @@ def test_topics_lists_in_guide_order(mini_project):
 
 def test_topics_on_bad_content_exits_1_without_traceback(mini_project):
     (mini_project / "content/guide.yaml").write_text("title: [\n")
-    result = run("--project", str(mini_project), "topics")
+    result = run("--project", str(mini_project), "topics", "--today", "2026-06-01")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: 1 problem found:\ncontent/guide.yaml:")
 

@@ -103,6 +103,8 @@ def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypat
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "x" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
+    # The real date: `enroll` and `send-due` read the clock themselves (enroll has no option to set it), and a
+    # start date must lie near their today.
     today = dt.date.today().isoformat()
     out = run(
         mail_project,
@@ -288,6 +290,7 @@ def _enrolled(project, tmp_path, monkeypatch, *addresses: str) -> str:
     """A database with these patients enrolled in the mini series since yesterday; returns its URL."""
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "z" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
+    # The real date, as `enroll` and `send-due` read the clock themselves: so the first step is due now.
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     for address in addresses:
         run(project, *enroll_args(address), "--start", yesterday, "--db", db)
@@ -344,8 +347,9 @@ def test_send_due_and_status_show_every_failure_with_its_reason(
         "ok@example.org",
     )
     store = Store.open(db)
+    # The real clock, as the `status` command reads it. 5.5 minutes ago: `status` reads the clock to the second,
+    # so exactly 5 could show as "4 min ago"
     now = dt.datetime.now(dt.UTC)
-    # 5.5 minutes ago: `status` reads the clock to the second, so exactly 5 could show as "4 min ago"
     (stuck,) = store.claim_due(
         now - dt.timedelta(minutes=5, seconds=30), 1, "worker-gone", dt.timedelta(minutes=10)
     )

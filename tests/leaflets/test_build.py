@@ -140,6 +140,7 @@ def test_incomplete_locale_is_withheld_unless_named(leaflet_project, tmp_path):
 def test_build_command_reports_and_exits_on_failure(leaflet_project, tmp_path):
     runner = CliRunner()
     args = ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o"), "--jobs", "1"]
+    args += ["--today", TODAY.isoformat()]
     ok = runner.invoke(cli, [*args, "--topic", "sample"], catch_exceptions=False)
     assert ok.exit_code == 0, ok.output
     assert "2 leaflets in" in ok.stdout
@@ -152,12 +153,8 @@ def test_build_command_reports_and_exits_on_failure(leaflet_project, tmp_path):
 def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project, tmp_path):
     topic = leaflet_project.content_dir / "topics" / "sample.yaml"
     topic.write_text(topic.read_text().replace("category: understanding", "category: nope"))
-    runner = CliRunner()
-    result = runner.invoke(
-        cli,
-        ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o")],
-        catch_exceptions=False,
-    )
+    args = ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(cli, [*args, "--today", TODAY.isoformat()], catch_exceptions=False)
     assert result.exit_code == 1
     assert "content/topics/sample.yaml:3: category" in result.stderr
     assert not (tmp_path / "o").exists()
