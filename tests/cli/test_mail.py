@@ -421,4 +421,4 @@ def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
     loaded = set(result.stdout.rpartition("MODULES ")[2].split())
     assert {"scarleaflets.mail.service", "scarleaflets.mail.store"} <= loaded
     assert sorted(m for m in loaded if m == "weasyprint" or m.startswith("weasyprint.")) == []
-    assert {"scarleaflets.pdf", "scarleaflets.build"}.isdisjoint(loaded)
+    assert {"scarleaflets.leaflets.pdf", "scarleaflets.leaflets.build"}.isdisjoint(loaded)

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 import scarleaflets.leaflets.build as build_module
 from scarleaflets.cli import cli
-from scarleaflets.config import open_project
 from scarleaflets.leaflets.build import Selection, build
+from scarleaflets.leaflets.pdf import PdfRenderer
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -150,12 +150,15 @@ def test_build_command_reports_and_exits_on_failure(leaflet_project, tmp_path):
     assert "no brand nobody" in bad.stderr
 
 
-def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project, tmp_path):
+def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project, tmp_path, monkeypatch):
+    rendered: list[str] = []
+    monkeypatch.setattr(PdfRenderer, "render", lambda self, html, when, identifier: rendered.append(html))
     topic = leaflet_project.content_dir / "topics" / "sample.yaml"
     topic.write_text(topic.read_text().replace("category: understanding", "category: nope"))
-    args = ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o")]
+    # --jobs 1: the leaflets would be rendered in this process, where the renderer is watched.
+    args = ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o"), "--jobs", "1"]
     result = CliRunner().invoke(cli, [*args, "--today", TODAY.isoformat()], catch_exceptions=False)
+    assert rendered == []
     assert result.exit_code == 1
     assert "content/topics/sample.yaml:3: category" in result.stderr
     assert not (tmp_path / "o").exists()
-    assert open_project(leaflet_project.root)
