@@ -238,9 +238,10 @@ def postgres_server(tmp_path_factory):
 _databases = iter(range(1_000_000))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request, tmp_path) -> str:
-    """A new, empty database: an SQLite file, then a fresh database on the real PostgreSQL server."""
+    """A new, empty database: an SQLite file, then a fresh database on the real PostgreSQL server (the
+    PostgreSQL runs are marked slow: the server starts once per session, which `-m "not slow"` skips)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'var' / 'test.db'}"
     server = request.getfixturevalue("postgres_server")

@@ -26,9 +26,10 @@ from .conftest import REPO, SHIPPED_TODAY, start_server
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SECRET = "b" * 40
 NOW = dt.datetime.combine(SHIPPED_TODAY, dt.time(10), tzinfo=dt.UTC)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,  # a real Chromium and a real `serve` process
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -167,6 +167,7 @@ def test_csv_problems_exit_1_with_lines(mail_project, tmp_path):
     assert "missing column(s) locale, brand, series, timezone, consent_at, consent_source" in result.stderr
 
 
+@pytest.mark.slow  # a real `worker` process
 def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     host, port, sink = smtp_server
     db = f"sqlite:///{tmp_path / 'mail.db'}"
@@ -191,6 +192,7 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow  # a real `worker` process and the real PostgreSQL server
 def test_worker_rides_out_a_database_outage(mail_project, smtp_server, postgres_server):
     """The PostgreSQL server drops the worker's connections and refuses new ones for a while: the worker says
     so in one line (no address, no traceback), keeps going, and sends to a patient enrolled after the outage."""

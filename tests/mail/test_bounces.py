@@ -604,6 +604,7 @@ def dovecot():
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.slow  # a real Dovecot
 def test_a_real_imap_server(mailing, smtp_server, dovecot):
     port, maildir = dovecot
     enroll(mailing, "ann@patients.example.org", "riverside")

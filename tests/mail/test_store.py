@@ -352,6 +352,7 @@ def test_a_claim_taken_back_after_an_unsubscribe_is_cancelled_not_reopened(db_ur
     store.close()
 
 
+@pytest.mark.slow  # the real PostgreSQL server and five processes
 def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(postgres_server):
     """Two web services and three workers started together each migrate the database on opening: without a
     lock, all but one failed with a duplicate-key error from the same DDL (an advisory lock queues them)."""

@@ -348,6 +348,7 @@ def test_api_requires_consent_given_and_not_in_the_future(client, consent, error
     assert {"field": next(iter(consent)), "error": error} in response.json
 
 
+@pytest.mark.slow  # a real `serve` process
 def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     db = f"sqlite:///{tmp_path / 'served.db'}"
     project = open_project(REPO)
