@@ -166,7 +166,12 @@ def test_two_web_services_and_three_workers_on_one_postgresql_database(trial_pro
     servers = []
     try:
         with ThreadPoolExecutor(2) as pool:
-            servers = list(pool.map(lambda _: start_server(db, SECRET, project=trial_project), range(2)))
+            starting = [pool.submit(start_server, db, SECRET, project=trial_project) for _ in range(2)]
+        # A server that came up is stopped below even when the other did not (else it outlives the test).
+        servers = [future.result() for future in starting if future.exception() is None]
+        for future in starting:
+            if future.exception() is not None:
+                raise future.exception()
         bases = [base for _, base in servers]
         outcome = _run_trial(bases, sink)
         _check_the_shared_sign_in_limit(bases)
