@@ -145,6 +145,7 @@ def test_python_dash_m_runs_on_the_project_folder(repo_root, mini_project):
     assert "OK: 2 topics checked" in completed.stdout
 
 
+@pytest.mark.slow  # over 3 s: checks every shipped topic and catalog
 def test_shipped_content_passes_strict_check(repo_root):
     result = run("--project", str(repo_root), "check", "--strict", "--today", "2026-12-01")
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 
+import pytest
 from click.testing import CliRunner
 
 import scarleaflets.leaflets.build as build_module
@@ -17,6 +18,7 @@ from scarleaflets.leaflets.pdf import PdfRenderer
 TODAY = dt.date(2026, 6, 1)
 
 
+@pytest.mark.slow  # over 3 s: six real PDFs
 def test_build_writes_every_leaflet_and_a_manifest(leaflet_project, tmp_path):
     out = tmp_path / "out"
     result = build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
@@ -48,6 +50,7 @@ def test_build_writes_every_leaflet_and_a_manifest(leaflet_project, tmp_path):
     assert not list(out.rglob("*.tmp"))
 
 
+@pytest.mark.slow  # over 3 s: four builds
 def test_second_build_skips_everything_and_a_catalog_edit_rebuilds_only_its_locale(leaflet_project, tmp_path):
     out = tmp_path / "out"
     build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
@@ -74,6 +77,7 @@ def test_second_build_skips_everything_and_a_catalog_edit_rebuilds_only_its_loca
     assert len(forced.built) == 3
 
 
+@pytest.mark.slow  # over 3 s: three builds
 def test_an_upgrade_of_the_rendering_libraries_rebuilds_and_nothing_else_does(
     leaflet_project, tmp_path, monkeypatch
 ):
@@ -126,6 +130,7 @@ def test_a_failing_leaflet_does_not_stop_the_others(leaflet_project, tmp_path):
     assert not (tmp_path / "out" / "mini/en/other.pdf").exists()
 
 
+@pytest.mark.slow  # over 3 s: two builds
 def test_incomplete_locale_is_withheld_unless_named(leaflet_project, tmp_path):
     catalog = leaflet_project.locales_dir / "es" / "LC_MESSAGES" / "messages.po"
     catalog.write_text(catalog.read_text().replace('msgstr "ES Introduction"', 'msgstr ""'))

@@ -29,6 +29,8 @@ SAMPLE = [
     ("harbor", "vi", "subcision"),
 ]
 LANG = {"en": "en", "es": "es", "ar": "ar", "zh_Hans": "zh-Hans", "hi": "hi", "ru": "ru", "vi": "vi"}
+# Over 3 s each, or sharing a fixture that is: real PDFs of the shipped project, the complete guide over 40 pages.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

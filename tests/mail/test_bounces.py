@@ -382,6 +382,7 @@ def test_a_dry_run_changes_nothing(mailing, smtp_server, tmp_path):
 # the command -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 3 s: loads the shipped project for the command
 def test_the_command_reports_counts_and_reasons_without_addresses(shipped_project, tmp_path, monkeypatch):
     secret = "s" * 40
     monkeypatch.setenv("SCARLEAFLETS_SECRET", secret)

@@ -93,6 +93,7 @@ def test_enrollment_is_idempotent_and_plans_every_step(mailing):
     assert all(r["status"] == "pending" for r in rows)
 
 
+@pytest.mark.slow  # over 3 s: the whole series for every patient
 def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(mailing, smtp_server):
     host, port, sink = smtp_server
     mailing.enroll(request(), START)
@@ -437,6 +438,7 @@ def test_a_421_mid_pass_costs_the_other_patients_nothing(mailing, smtp_server):
     assert [m[1] for m in sink.messages] == [["ann@example.org"], ["bob@example.org"]]
 
 
+@pytest.mark.slow  # over 3 s: weeks of sending passes
 def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mailing, smtp_factory):
     """The server is unreachable for three days, then answers 451 for a morning: nothing is lost, each
     patient gets every step, in series order, at most one a day (retries count from the first failure)."""

@@ -241,6 +241,7 @@ def test_wal_mode_and_a_file_under_var(tmp_path):
     store.close()
 
 
+@pytest.mark.slow  # over 3 s: many claiming threads
 def test_concurrent_workers_never_claim_the_same_delivery(db_url):
     """Six workers, each with its own connection, claim and record until nothing is left: every delivery is
     claimed exactly once (BEGIN IMMEDIATE on SQLite; FOR UPDATE SKIP LOCKED, rechecked, on PostgreSQL)."""

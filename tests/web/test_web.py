@@ -434,6 +434,7 @@ def _basic(user, password):
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
+@pytest.mark.slow  # over 3 s, as every gallery test: the fixture builds two leaflets
 def test_gallery_needs_the_brand_token(gallery):
     assert gallery.get("/gallery/riverside/en/").status_code == 401
     assert "Basic" in gallery.get("/gallery/riverside/en/").headers["WWW-Authenticate"]
@@ -445,6 +446,7 @@ def test_gallery_needs_the_brand_token(gallery):
     assert home.headers["Location"].endswith("/gallery/riverside/en/")
 
 
+@pytest.mark.slow  # over 3 s: the gallery fixture builds two leaflets
 def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(gallery, mailing):
     page = gallery.get("/gallery/riverside/ar/", headers=_basic("riverside", TOKEN))
     assert page.status_code == 200
@@ -467,6 +469,7 @@ def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(
     )
 
 
+@pytest.mark.slow  # over 3 s: the gallery fixture builds two leaflets
 def test_gallery_email_views_are_the_message_as_sent(gallery, mailing):
     base = "/gallery/riverside/ar/email/acne-education/welcome"
     html = gallery.get(f"{base}.html", headers=_basic("riverside", TOKEN))
@@ -528,6 +531,7 @@ def test_a_bug_is_a_500_whose_log_keeps_the_location_and_withholds_the_message(c
     assert "bug.patient" not in caplog.text
 
 
+@pytest.mark.slow  # over 3 s: 10,000 pages
 def test_concurrent_pages_are_each_in_their_patients_language(mailing):
     """8 threads, 4 languages, 10,000 unsubscribe pages: every page is entirely in its patient's language."""
     import threading
