@@ -241,6 +241,7 @@ def test_wal_mode_and_a_file_under_var(tmp_path):
     store.close()
 
 
+@pytest.mark.slow  # over 3 s: many claiming threads
 def test_concurrent_workers_never_claim_the_same_delivery(db_url):
     """Six workers, each with its own connection, claim and record until nothing is left: every delivery is
     claimed exactly once (BEGIN IMMEDIATE on SQLite; FOR UPDATE SKIP LOCKED, rechecked, on PostgreSQL)."""
@@ -352,6 +353,7 @@ def test_a_claim_taken_back_after_an_unsubscribe_is_cancelled_not_reopened(db_ur
     store.close()
 
 
+@pytest.mark.slow  # the real PostgreSQL server and five processes
 def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(postgres_server):
     """Two web services and three workers started together each migrate the database on opening: without a
     lock, all but one failed with a duplicate-key error from the same DDL (an advisory lock queues them)."""

@@ -1,4 +1,5 @@
-"""cli.py: exit codes 0/1/2, the JSON shape, help texts, and never a traceback."""
+"""cli/content.py (check, topics) and the group in cli/app.py: exit codes 0/1/2, the JSON shape, help texts,
+and never a traceback."""
 
 from __future__ import annotations
 
@@ -187,7 +188,7 @@ def test_topics_lists_in_guide_order(mini_project):
 
 def test_topics_on_bad_content_exits_1_without_traceback(mini_project):
     (mini_project / "content/guide.yaml").write_text("title: [\n")
-    result = run("--project", str(mini_project), "topics")
+    result = run("--project", str(mini_project), "topics", "--today", "2026-06-01")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: 1 problem found:\ncontent/guide.yaml:")
 
@@ -212,6 +213,7 @@ def test_python_dash_m_runs_on_the_project_folder(repo_root, mini_project):
     assert "OK: 2 topics checked" in completed.stdout
 
 
+@pytest.mark.slow  # over 3 s: checks every shipped topic and catalog
 def test_shipped_content_passes_strict_check(repo_root):
     result = run("--project", str(repo_root), "check", "--strict", "--today", "2026-12-01")
     assert result.exit_code == 0, result.output
