@@ -22,8 +22,6 @@ TOP_LEVEL = {
     # The email series are content YAML (content/series/), validated like topics, and the i18n extractor
     # reads their messages; so the series model is content, although the mail stage is its main user.
     "series": "content",
-    # Clinic brand files: they read content assets and CLDR locale data, and leaflets and mail both use them.
-    "brands": "brands",
     # What both outputs start from: content, brands, catalogs and the leaflets' fonts, loaded and checked once.
     # It loads leaflets.fonts (never the PDF engine), so it sits with the leaflets until releases (issue 12)
     # become their own stage.
@@ -41,8 +39,9 @@ TOP_LEVEL = {
     "checks": "cli",  # `scarleaflets check` gathers every stage
     "__main__": "cli",
 }
-# The stage packages (src/scarleaflets/<name>/), each its own stage.
-PACKAGES = {"core", "content", "i18n", "views", "leaflets", "mail", "web", "cli"}
+# The stage packages (src/scarleaflets/<name>/), each its own stage. Clinic brand files read content assets
+# and CLDR locale data, and the view model, leaflets and mail use them: brands sit between i18n and views.
+PACKAGES = {"core", "content", "i18n", "brands", "views", "leaflets", "mail", "web", "cli"}
 
 MAX_FUNCTION_LINES = 80
 # Functions allowed to be longer, each with the reason.
@@ -133,7 +132,10 @@ def test_no_import_from_an_earlier_stage_to_a_later_one():
 
 def test_the_resolver_sees_relative_and_lazy_imports():
     known = modules()
-    assert {"errors", "i18n.locales", "content"} <= imported("brands", known["brands"], set(known))
+    assert {"content", "content.validation", "i18n.locales"} <= imported(
+        "brands.schema", known["brands.schema"], set(known)
+    )
+    assert {"errors", "brands.model"} <= imported("brands.reading", known["brands.reading"], set(known))
     assert "leaflets.build" in imported("cli.leaflets", known["cli.leaflets"], set(known))  # inside a command
     assert {"cli.app", "cli.mail", "cli.i18n"} <= imported("cli", known["cli"], set(known))
 

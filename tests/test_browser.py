@@ -21,13 +21,15 @@ from scarleaflets.mail.delivery import open_transport
 from scarleaflets.mail.store import Store
 from scarleaflets.signing import unsubscribe_token
 
-from .conftest import REPO, start_server
+from .conftest import REPO, SHIPPED_TODAY, start_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SECRET = "b" * 40
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"
-)
+NOW = dt.datetime.combine(SHIPPED_TODAY, dt.time(10), tzinfo=dt.UTC)
+pytestmark = [
+    pytest.mark.slow,  # a real Chromium and a real `serve` process
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +38,16 @@ def server(tmp_path_factory):
     db = f"sqlite:///{work / 'web.db'}"
     leaflets = work / "leaflets"
     project = open_project(REPO)
-    today = dt.date.today()
     for brand, locale in (("riverside", "ar"), ("harbor", "zh_Hans")):
         result = build(
             project,
-            today,
+            SHIPPED_TODAY,
             Selection((brand,), (locale,), ("scar-types", "lasers")),
             out_dir=leaflets,
             workers=1,
         )
         assert result.ok
-    mailing = Mailing(project, Store.open(db), SECRET.encode(), today)
+    mailing = Mailing(project, Store.open(db), SECRET.encode(), SHIPPED_TODAY)
     enrollment_id, _ = mailing.enroll(
         EnrollmentRequest(
             "browser@example.org",
@@ -59,14 +60,15 @@ def server(tmp_path_factory):
             dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC),
             "signed consent form",
         ),
-        dt.datetime.now(dt.UTC),
+        NOW,
     )
     mailing.store.close()
     process, base = start_server(db, SECRET, "--leaflets", str(leaflets))
     yield {
         "base": base,
         "db": db,
-        "token": unsubscribe_token(SECRET.encode(), enrollment_id, today),
+        # Dated by the real clock: the server is a real process, and checks the token's age against its clock.
+        "token": unsubscribe_token(SECRET.encode(), enrollment_id, dt.date.today()),
         "work": work,
     }
     process.terminate()
@@ -115,11 +117,10 @@ def test_a_patient_unsubscribes_with_the_button(server, browser, tmp_path):
     page.close()
     assert store.enrollment_counts() == {"unsubscribed": 1}
     store.close()
-    mailing = Mailing(open_project(REPO), Store.open(server["db"]), SECRET.encode(), dt.date.today())
+    mailing = Mailing(open_project(REPO), Store.open(server["db"]), SECRET.encode(), SHIPPED_TODAY)
     transport = open_transport(f"maildir://{tmp_path / 'box'}", REPO)
-    moment = dt.datetime.now(dt.UTC)
     for hours in range(0, 24 * 50, 6):
-        assert mailing.send_due(moment + dt.timedelta(hours=hours), transport, worker="w").sent == 0
+        assert mailing.send_due(NOW + dt.timedelta(hours=hours), transport, worker="w").sent == 0
     mailing.store.close()
 
 

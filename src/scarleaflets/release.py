@@ -62,6 +62,9 @@ class Loaded:
     manifests: dict[str, i18n.Manifest]
     statuses: dict[str, i18n.LocaleStatus]
     catalog_cache: dict[str, Any]
+    # Which snapshot this is: recorded on every delivery composed from it ("working-tree": read from the
+    # project folder as it is, not from a numbered release).
+    release_id: str = "working-tree"
 
 
 def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:

@@ -144,7 +144,7 @@ def return_path(secret: bytes, delivery_id: int, base_address: str) -> str:
     """The envelope sender (MAIL FROM) of one delivery: ``local+d<id>-<signature>@domain`` (VERP).
 
     A bounce or complaint comes back to this address, and the signed token names the delivery it is about;
-    ids are never reused, so the token needs no expiry. ``base_address`` has no "+" of its own (brands.py)."""
+    ids are never reused, so the token needs no expiry. ``base_address`` has no "+" of its own (brands/schema.py)."""
     local, _, domain = base_address.rpartition("@")
     return f"{local}+d{delivery_id}-{_return_signature(secret, delivery_id)}@{domain}"
 

@@ -14,6 +14,8 @@ from scarleaflets.i18n import extract_project
 
 from ..conftest import REPO
 
+# Read at collection because they parametrize the tests below: the settings file and a listing of locales/,
+# nothing loaded or validated (that happens inside the tests).
 PROJECT = open_project(REPO)
 LOCALES = i18n.discover_locales(PROJECT)
 

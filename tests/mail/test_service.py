@@ -10,7 +10,6 @@ from email import policy
 import pytest
 
 from scarleaflets import i18n
-from scarleaflets.config import open_project
 from scarleaflets.errors import ScarleafletsError
 from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
@@ -19,12 +18,11 @@ from scarleaflets.mail.store import Store
 from ..conftest import REPO
 
 START = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
-PROJECT = open_project(REPO)
 
 
 @pytest.fixture(scope="module")
-def shared_mailing():
-    return Mailing(PROJECT, Store.open("sqlite://"), b"k" * 32, START.date())
+def shared_mailing(shipped_project):
+    return Mailing(shipped_project, Store.open("sqlite://"), b"k" * 32, START.date())
 
 
 @pytest.fixture
@@ -95,6 +93,7 @@ def test_enrollment_is_idempotent_and_plans_every_step(mailing):
     assert all(r["status"] == "pending" for r in rows)
 
 
+@pytest.mark.slow  # over 3 s: the whole series for every patient
 def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(mailing, smtp_server):
     host, port, sink = smtp_server
     mailing.enroll(request(), START)
@@ -120,7 +119,7 @@ def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(m
         for m in messages
         if m["To"].addresses[0].addr_spec == "lucia@example.com" and m.get_content_type() == "multipart/mixed"
     )
-    translator = i18n.Translator.load(PROJECT, "es")
+    translator = i18n.Translator.load(mailing.project, "es")
     subject = translator.pgettext("series/acne-education/welcome", "Marks or scars? How to tell them apart")
     assert welcome_es["Subject"] == subject
     assert welcome_es["Content-Language"] == "es"
@@ -439,6 +438,7 @@ def test_a_421_mid_pass_costs_the_other_patients_nothing(mailing, smtp_server):
     assert [m[1] for m in sink.messages] == [["ann@example.org"], ["bob@example.org"]]
 
 
+@pytest.mark.slow  # over 3 s: weeks of sending passes
 def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mailing, smtp_factory):
     """The server is unreachable for three days, then answers 451 for a morning: nothing is lost, each
     patient gets every step, in series order, at most one a day (retries count from the first failure)."""

@@ -5,8 +5,9 @@ The modules, in the order they depend on each other: :mod:`.locales` (CLDR data 
 :mod:`.pofile` (``.po`` files byte for byte as GNU gettext writes them, with :mod:`._linebreak_tables`),
 :mod:`.qa` (the quality gate), :mod:`.catalogs` (where catalogs are, and reading them through the gate),
 :mod:`.manifest` (``translation.toml``), :mod:`.status` (completeness), :mod:`.workflow` (init, update, check,
-compile), :mod:`.translator` (the counting Translator) and :mod:`.extract` (the Babel extractor and the
-project's template). This module only re-exports the names the rest of the package uses.
+compile), :mod:`.translator` (the counting Translator), :mod:`.readability` (each topic's translated prose,
+for the readability measures) and :mod:`.extract` (the Babel extractor and the project's template). This
+module only re-exports the names the rest of the package uses.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .locales import SOURCE_LOCALE as SOURCE_LOCALE
 from .manifest import MANIFEST as MANIFEST
 from .manifest import Manifest as Manifest
 from .manifest import read_manifest as read_manifest
+from .readability import TranslatedProse as TranslatedProse
 from .status import LocaleStatus as LocaleStatus
 from .status import locale_status as locale_status
 from .status import select_published as select_published

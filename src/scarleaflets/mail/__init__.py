@@ -3,8 +3,8 @@
 :mod:`.drip` (pure scheduling: send windows, time zones, one step a day, backoff), :mod:`.compose` (content
 + recipient -> a MIME message), :mod:`.store` (the database and its migrations), :mod:`.delivery` (SMTP,
 SMTPS and Maildir transports), :mod:`.enrollment_requests` (what an enrollment request holds, CSV rows),
-:mod:`.service` (enroll, import, unsubscribe, forget, send passes) and :mod:`.bounces` (bounce reports and
-complaints). It imports earlier stages (content, catalogs, brands, the shared loader in ``release``), never
+:mod:`.service` (enroll, import, unsubscribe, forget, send passes), :mod:`.passes` (what a pass reports,
+blocked deliveries) and :mod:`.bounces` (bounce reports and complaints). It imports earlier stages (content, catalogs, brands, the shared loader in ``release``), never
 the web service; the leaflet renderer (WeasyPrint) is imported only when a message attaches a leaflet.
 
 This module only re-exports the service's names that the command line and the web service use; the store,
@@ -17,8 +17,8 @@ from .csv_import import ImportReport as ImportReport
 from .enrollment_requests import CSV_COLUMNS as CSV_COLUMNS
 from .enrollment_requests import EnrollmentRequest as EnrollmentRequest
 from .enrollment_requests import FieldError as FieldError
+from .passes import PassReport as PassReport
 from .service import Mailing as Mailing
-from .service import PassReport as PassReport
 from .service import TokenEnrollment as TokenEnrollment
 from .service import open_mailing as open_mailing
 from .store import StoreError as StoreError

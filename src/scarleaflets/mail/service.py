@@ -15,10 +15,18 @@ suppressed or charged an attempt, and every delivery of the pass stays due for t
 claimed once the step before it was delivered or failed for good, and temporary failures are retried for
 ``retry_hours`` from the first failure, so after an outage of any length the series resumes in order.
 
+Content can change under enrolled patients (a step renamed, a brand, series or language taken out). A delivery
+whose step, series, brand or language is not in the loaded content is *blocked*: given back uncharged with the
+reason (``status`` shows it) and tried again every ``BLOCKED_RETRY``, so it goes as soon as a sender loads
+content that has it again; patients keep the steps they were enrolled with, and the steps after a blocked one
+wait, in order. Nothing about one delivery stops a pass: any other failure to compose or hand over one email
+is recorded on that delivery as a temporary failure, with its reason, and the pass goes on.
+
 Each message's envelope sender is its own return path, ``bounces+d<delivery>-<signature>@clinic`` (signing), so a
 bounce or complaint that arrives later names the delivery it is about (see ``bounces``); ``apply_bounce`` is
 where its effect is decided: a hard bounce or a complaint suppresses the address for every clinic, a soft
-bounce is only recorded.
+bounce is only recorded. Each delivery records the release its email was composed from
+(``release.Loaded.release_id``).
 """
 
 from __future__ import annotations
@@ -26,9 +34,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,8 +69,10 @@ from .enrollment_requests import (
     in_zone,
     zone_named,
 )
+from .passes import BLOCKED_RETRY, Blocked, PassReport, described, missing_content
 from .store import (
     ALL_CLINICS,
+    CLAIM_LEASE,
     BounceEvent,
     BounceTarget,
     DueDelivery,
@@ -77,7 +86,7 @@ if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads
     from ..leaflets.pdf import PdfRenderer
     from ..leaflets.render import LeafletRenderer
 
-LEASE = dt.timedelta(minutes=10)
+LEASE = CLAIM_LEASE
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
 # The bounce kinds that stop an address for every clinic, and the suppression reason each records.
 SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
@@ -94,22 +103,6 @@ class TokenEnrollment:
     email_hash: str
 
 
-@dataclass
-class PassReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    postponed: int = 0
-    stopped: bool = False
-    halted: str = ""  # the sender or server problem that stopped the pass (stage, code, text); "" if none
-    given_back: int = 0  # deliveries left due, uncharged, because the pass stopped
-    cancelled: int = 0  # claimed, then unsubscribed or suppressed before they were sent: not sent
-    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)  # (outcome, reason) -> deliveries
-
-    def summary(self) -> str:
-        return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed, {self.postponed} waiting"
-
-
 class Mailing:
     """Everything the email series needs, loaded and validated once."""
 
@@ -124,6 +117,7 @@ class Mailing:
         published, _ = i18n.split_by_completeness(loaded.statuses.values(), project.settings.min_completeness)
         self.published = {status.locale for status in published} | {SOURCE_LOCALE}
         self.manifests = loaded.manifests
+        self.release_id = loaded.release_id  # recorded on every delivery composed from this content
         self._fonts = loaded.fonts
         self._translators: dict[str, i18n.Translator] = {}
         self._composer = EmailComposer(project, self.content)
@@ -285,9 +279,12 @@ class Mailing:
                 self._give_back(claimed[index:], worker, now, report)
                 report.stopped = True
                 break
-            outcome = self._send_one(due, now, transport, worker, sent_now)
+            outcome = self._attempt(due, now, transport, worker, sent_now)
             if outcome is None:
                 report.postponed += 1
+            elif isinstance(outcome, Blocked):
+                report.blocked += 1
+                report.reasons["blocked", outcome.reason] += 1
             elif isinstance(outcome, str):  # STOPPED: unsubscribed or suppressed since the claim
                 report.cancelled += 1
             elif outcome.kind == "halt":
@@ -299,18 +296,42 @@ class Mailing:
                 transactions += 1
             else:
                 self._record(due, outcome, now, worker, report)
-                transactions += outcome.stage != "compose"
+                transactions += outcome.stage not in ("compose", "internal")
                 if outcome.kind == "sent":
                     sent_now.add(due.enrollment_id)
         self._settle_bounces(bounced, transactions, now, worker, report)
         self.store.complete_finished(now)
         return report
 
+    def _attempt(
+        self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
+    ) -> Outcome | Blocked | str | None:
+        """One delivery, whatever goes wrong with it: an unexpected failure (a template or leaflet that fails
+        to render, a bug) is this delivery's temporary failure, with its reason, never the end of the pass.
+        Database errors still end the pass: they are every delivery's problem, and the caller's to report."""
+        try:
+            return self._send_one(due, now, transport, worker, sent_now)
+        except sa.exc.SQLAlchemyError:
+            raise
+        except Exception as exc:  # recorded on this delivery; the pass goes on
+            return Outcome("retry", f"cannot compose or send: {described(exc)}", None, "internal")
+
+    def missing_content(self, due: DueDelivery) -> str | None:
+        """Why this delivery cannot be composed from the loaded content, or None (see ``passes``)."""
+        return missing_content(
+            due, self.brands, self.series, self.manifests, self.translator, self.release_id
+        )
+
     def _send_one(
         self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
-    ) -> Outcome | str | None:
-        """Compose and hand over one delivery; None when it must wait (window, one step a day), STOPPED when its
-        enrollment stopped after the claim (the last check before the mail server: nothing is sent)."""
+    ) -> Outcome | Blocked | str | None:
+        """Compose and hand over one delivery; None when it must wait (window, one step a day), Blocked when the
+        content it needs is missing, STOPPED when its enrollment stopped after the claim (the last check before
+        the mail server: nothing is sent)."""
+        missing = self.missing_content(due)
+        if missing is not None:
+            self.store.record_blocked(due.id, worker, missing, now + BLOCKED_RETRY)
+            return Blocked(missing)
         brand = self.brands[due.brand]
         zone = zoneinfo.ZoneInfo(due.timezone)
         decision = drip.decide(
@@ -346,7 +367,7 @@ class Mailing:
         """Store one outcome; a hard bounce also puts the address on the suppression list."""
         settings = self.project.settings
         if outcome.kind == "sent":
-            self.store.record_sent(due.id, worker, now)
+            self.store.record_sent(due.id, worker, now, self.release_id)
             report.sent += 1
             return
         if outcome.kind == "retry" and drip.may_retry(
@@ -357,11 +378,11 @@ class Mailing:
             settings.max_attempts,
         ):
             retry_at = drip.backoff(due.attempts + 1, now, RETRY_BASE, dt.timedelta(hours=6))
-            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now)
+            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now, self.release_id)
             report.retried += 1
             report.reasons["retry", outcome.detail] += 1
             return
-        self.store.record_failed(due.id, worker, outcome.detail, now)
+        self.store.record_failed(due.id, worker, outcome.detail, now, self.release_id)
         if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
             self.store.suppress(email_hash(self.secret, due.email), "bounced", now, ALL_CLINICS)
         report.failed += 1

@@ -31,6 +31,7 @@ from markupsafe import escape
 from ..config import Project
 from ..content.blocks import check_handled
 from ..i18n import Translator
+from .block_templates import UNHANDLED, check_templates, unhandled_block
 from .topic import BLOCK_VIEWS
 
 PLAIN_SUFFIXES = (".css.j2", ".txt.j2")
@@ -46,8 +47,9 @@ def make_environment(
 ) -> Environment:
     """The environment of one brand (its overrides first), with a channel's own ``filters`` if any.
 
-    Every channel starts here, so this is where a block kind without a view fails (see
-    :data:`~scarleaflets.views.topic.BLOCK_VIEWS`)."""
+    Every channel starts here, so this is where a block kind without a view (see
+    :data:`~scarleaflets.views.topic.BLOCK_VIEWS`) or without a branch in a template that renders blocks (see
+    :mod:`.block_templates`) fails."""
     check_handled(BLOCK_VIEWS, who="topic view model")
     folders = [project.templates_dir / "brands" / brand_id] if brand_id else []
     folders.append(project.templates_dir)
@@ -60,6 +62,8 @@ def make_environment(
         lstrip_blocks=True,
     )
     env.filters.update(filters or {})
+    env.globals[UNHANDLED] = unhandled_block
+    check_templates(env)
     # New-style gettext ({% trans %} blocks call gettext with their variables), with no gettext installed:
     # each render passes its own (see translations()); a render that forgets them fails on StrictUndefined.
     env.newstyle_gettext = True  # type: ignore[attr-defined]

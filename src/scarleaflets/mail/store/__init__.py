@@ -4,10 +4,10 @@ PostgreSQL).
 The store is one class, :class:`Store`, put together from its parts, each in its own module:
 :mod:`.schema` (the tables and status values), :mod:`.database` (URLs, the engine, migrations, transactions),
 :mod:`.enrollments` (enroll, unsubscribe, suppress, forget), :mod:`.sending` (the due query, claims,
-outcomes), :mod:`.bounces` (bounce reports matched to deliveries), :mod:`.reporting` (``status``) and
-:mod:`.signins` (the web service's failed sign-ins). The
-schema is managed by Alembic migrations (``src/scarleaflets/mail/migrations``), applied when the store opens,
-so an upgrade never loses data.
+outcomes), :mod:`.bounces` (bounce reports matched to deliveries), :mod:`.reporting` (``status`` and
+``history``) and :mod:`.signins` (the web service's failed sign-ins). The schema is managed by Alembic
+migrations (``src/scarleaflets/mail/migrations``), applied when the store opens, so an upgrade never loses
+data.
 
 Every state change is a short transaction; on SQLite a claim is ``BEGIN IMMEDIATE``, on other databases
 ``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery. Personal data never goes to
@@ -41,6 +41,7 @@ from .schema import metadata as metadata
 from .schema import naive_utc as naive_utc
 from .schema import sign_in_failures as sign_in_failures
 from .schema import suppressions as suppressions
+from .sending import CLAIM_LEASE as CLAIM_LEASE
 from .sending import DueDelivery as DueDelivery
 from .sending import Sending
 from .signins import SignInRecords

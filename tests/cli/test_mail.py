@@ -1,4 +1,5 @@
-"""The email commands: enroll, send-due, status, unsubscribe, forget, and a worker stopped by SIGTERM."""
+"""cli/mail.py and cli/sending.py, the email commands: enroll, send-due, status, unsubscribe, forget, and a
+worker stopped by SIGTERM."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from scarleaflets.cli import cli
 from scarleaflets.config import open_project
 from scarleaflets.i18n import extract_project, update_locales, write_template
 
-from .conftest import translate_all
+from ..conftest import translate_all
 
 SERIES = """\
 id: mini-series
@@ -102,6 +103,8 @@ def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypat
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "x" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
+    # The real date: `enroll` and `send-due` read the clock themselves (enroll has no option to set it), and a
+    # start date must lie near their today.
     today = dt.date.today().isoformat()
     out = run(
         mail_project,
@@ -164,6 +167,7 @@ def test_csv_problems_exit_1_with_lines(mail_project, tmp_path):
     assert "missing column(s) locale, brand, series, timezone, consent_at, consent_source" in result.stderr
 
 
+@pytest.mark.slow  # a real `worker` process
 def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     host, port, sink = smtp_server
     db = f"sqlite:///{tmp_path / 'mail.db'}"
@@ -188,6 +192,7 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow  # a real `worker` process and the real PostgreSQL server
 def test_worker_rides_out_a_database_outage(mail_project, smtp_server, postgres_server):
     """The PostgreSQL server drops the worker's connections and refuses new ones for a while: the worker says
     so in one line (no address, no traceback), keeps going, and sends to a patient enrolled after the outage."""
@@ -287,6 +292,7 @@ def _enrolled(project, tmp_path, monkeypatch, *addresses: str) -> str:
     """A database with these patients enrolled in the mini series since yesterday; returns its URL."""
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "z" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
+    # The real date, as `enroll` and `send-due` read the clock themselves: so the first step is due now.
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     for address in addresses:
         run(project, *enroll_args(address), "--start", yesterday, "--db", db)
@@ -296,7 +302,7 @@ def _enrolled(project, tmp_path, monkeypatch, *addresses: str) -> str:
 def test_send_due_stopped_by_the_server_exits_3_with_one_line(
     mail_project, tmp_path, monkeypatch, smtp_factory
 ):
-    from .conftest import free_port
+    from ..conftest import free_port
 
     db = _enrolled(mail_project, tmp_path, monkeypatch, "ann@example.org", "bob@example.org")
     down = run(
@@ -343,8 +349,9 @@ def test_send_due_and_status_show_every_failure_with_its_reason(
         "ok@example.org",
     )
     store = Store.open(db)
+    # The real clock, as the `status` command reads it. 5.5 minutes ago: `status` reads the clock to the second,
+    # so exactly 5 could show as "4 min ago"
     now = dt.datetime.now(dt.UTC)
-    # 5.5 minutes ago: `status` reads the clock to the second, so exactly 5 could show as "4 min ago"
     (stuck,) = store.claim_due(
         now - dt.timedelta(minutes=5, seconds=30), 1, "worker-gone", dt.timedelta(minutes=10)
     )
@@ -387,7 +394,7 @@ print("MODULES", *sorted(sys.modules))
 def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
     """Sending never loads the PDF engine: an idle `send-due` pass (nothing due) over the shipped project loads
     the mail service and its store, and neither WeasyPrint nor the leaflet PDF and build modules."""
-    from .conftest import REPO
+    from ..conftest import REPO
 
     result = subprocess.run(
         [
@@ -416,4 +423,4 @@ def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
     loaded = set(result.stdout.rpartition("MODULES ")[2].split())
     assert {"scarleaflets.mail.service", "scarleaflets.mail.store"} <= loaded
     assert sorted(m for m in loaded if m == "weasyprint" or m.startswith("weasyprint.")) == []
-    assert {"scarleaflets.pdf", "scarleaflets.build"}.isdisjoint(loaded)
+    assert {"scarleaflets.leaflets.pdf", "scarleaflets.leaflets.build"}.isdisjoint(loaded)

@@ -1,4 +1,4 @@
-"""web.py: one-click unsubscribe (RFC 8058), the enrollment API and hardening, through Flask's test client,
+"""web/: one-click unsubscribe (RFC 8058), the enrollment API and hardening, through Flask's test client,
 and the real server (waitress) in a subprocess with a real HTTP client."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from scarleaflets.web import create_app
 from scarleaflets.web.pages import parsed_locale
 from scarleaflets.web.signins import FailedSignIns, SignInLimits
 
-from .conftest import REPO, start_server
+from ..conftest import REPO, start_server
 
 NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
 TOKEN = "test-riverside-token"
@@ -348,6 +348,7 @@ def test_api_requires_consent_given_and_not_in_the_future(client, consent, error
     assert {"field": next(iter(consent)), "error": error} in response.json
 
 
+@pytest.mark.slow  # a real `serve` process
 def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     db = f"sqlite:///{tmp_path / 'served.db'}"
     project = open_project(REPO)
@@ -356,9 +357,10 @@ def test_the_real_server_answers_the_rfc8058_post(tmp_path):
         EnrollmentRequest(
             "srv@example.org", "Srv", "en", "riverside", "acne-education", "Europe/London", None, *CONSENT
         ),
-        dt.datetime.now(dt.UTC),
+        NOW,
     )
     mailing.store.close()
+    # Dated by the real clock: the server is a real process, and checks the token's age against its clock.
     token = unsubscribe_token(b"z" * 40, enrollment_id, dt.date.today())
     server, base = start_server(db, "z" * 40)
     try:
@@ -432,6 +434,7 @@ def _basic(user, password):
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
+@pytest.mark.slow  # over 3 s, as every gallery test: the fixture builds two leaflets
 def test_gallery_needs_the_brand_token(gallery):
     assert gallery.get("/gallery/riverside/en/").status_code == 401
     assert "Basic" in gallery.get("/gallery/riverside/en/").headers["WWW-Authenticate"]
@@ -443,6 +446,7 @@ def test_gallery_needs_the_brand_token(gallery):
     assert home.headers["Location"].endswith("/gallery/riverside/en/")
 
 
+@pytest.mark.slow  # over 3 s: the gallery fixture builds two leaflets
 def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(gallery, mailing):
     page = gallery.get("/gallery/riverside/ar/", headers=_basic("riverside", TOKEN))
     assert page.status_code == 200
@@ -465,6 +469,7 @@ def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(
     )
 
 
+@pytest.mark.slow  # over 3 s: the gallery fixture builds two leaflets
 def test_gallery_email_views_are_the_message_as_sent(gallery, mailing):
     base = "/gallery/riverside/ar/email/acne-education/welcome"
     html = gallery.get(f"{base}.html", headers=_basic("riverside", TOKEN))
@@ -526,6 +531,7 @@ def test_a_bug_is_a_500_whose_log_keeps_the_location_and_withholds_the_message(c
     assert "bug.patient" not in caplog.text
 
 
+@pytest.mark.slow  # over 3 s: 10,000 pages
 def test_concurrent_pages_are_each_in_their_patients_language(mailing):
     """8 threads, 4 languages, 10,000 unsubscribe pages: every page is entirely in its patient's language."""
     import threading

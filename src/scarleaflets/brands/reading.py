@@ -1,0 +1,78 @@
+"""Reading the brands: every file under ``content/brands/`` -> a :class:`~.model.Brand`, or every problem.
+
+Each file is read with its lines and validated as a :class:`~.schema.BrandDocument`
+(:func:`~scarleaflets.content.validation.read_document`), so a problem names the file, the line and the place
+in the file exactly as content problems do; all brands are read before any is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..content.validation import read_document
+from ..errors import ContentError, Problem
+from ..i18n.locales import SOURCE_LOCALE
+from .model import BRANDS_FOLDER, DAYS, Brand, EmailSettings, SendWindow
+from .schema import BrandDocument, EmailDocument
+
+
+def brand_files(content_dir: Path) -> list[Path]:
+    return sorted((content_dir / BRANDS_FOLDER).glob("*.yaml"))
+
+
+def load_brands(project_root: Path, available_locales: list[str]) -> dict[str, Brand]:
+    """Read and validate every brand; raise ContentError listing every problem in every file."""
+    content_dir = project_root / "content"
+    problems: list[Problem] = []
+    brands: dict[str, Brand] = {}
+    files = brand_files(content_dir)
+    if not files:
+        problems.append(
+            Problem(
+                f"content/{BRANDS_FOLDER}", 0, "", "no brand files; add one YAML file per clinic (see docs)"
+            )
+        )
+    context = {"content_dir": content_dir, "available": [SOURCE_LOCALE, *available_locales]}
+    for path in files:
+        shown = path.relative_to(project_root).as_posix()
+        read = read_document(BrandDocument, path, shown, problems, context)
+        if read is not None:
+            brands[read[0].id] = _brand(read[0], shown, content_dir)
+    if problems:
+        raise ContentError(problems)
+    return brands
+
+
+def _brand(doc: BrandDocument, shown: str, content_dir: Path) -> Brand:
+    return Brand(
+        id=doc.id,
+        file=shown,
+        name=doc.name,
+        logo=doc.logo,
+        logo_file=doc.logo.relative_to(content_dir.resolve()).as_posix(),
+        primary=doc.colors.primary,
+        accent=doc.colors.accent,
+        paper=doc.paper,
+        address=doc.address,
+        phone=doc.phone,
+        website=doc.website,
+        booking_url=doc.booking_url,
+        locales=tuple(dict.fromkeys(doc.locales)),
+        default_locale=doc.default_locale,
+        legal=doc.legal,
+        email=_email(doc.email, doc.address),
+    )
+
+
+def _email(doc: EmailDocument, address: tuple[str, ...]) -> EmailSettings:
+    sender_name, sender_address = doc.sender
+    window = doc.send_window
+    return EmailSettings(
+        sender_name,
+        sender_address,
+        doc.reply_to,
+        doc.postal_address or address,
+        SendWindow(window.start, window.end, tuple(sorted({DAYS.index(day) + 1 for day in window.days}))),
+        doc.timezone,
+        doc.return_path or sender_address,
+    )
