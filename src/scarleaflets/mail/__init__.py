@@ -19,7 +19,7 @@ from .enrollment_requests import EnrollmentRequest as EnrollmentRequest
 from .enrollment_requests import FieldError as FieldError
 from .service import Mailing as Mailing
 from .service import PassReport as PassReport
-from .service import TokenEnrollment as TokenEnrollment
 from .service import open_mailing as open_mailing
 from .store import StoreError as StoreError
 from .store import SuppressedError as SuppressedError
+from .store import TokenEnrollment as TokenEnrollment

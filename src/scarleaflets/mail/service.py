@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from .. import i18n
 from ..brands import ADDRESS, Brand
 from ..config import Project
@@ -70,7 +68,7 @@ from .store import (
     NewEnrollment,
     PlannedDelivery,
     Store,
-    enrollments,
+    TokenEnrollment,
 )
 
 if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads when a message attaches one
@@ -82,16 +80,6 @@ STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or s
 # The bounce kinds that stop an address for every clinic, and the suppression reason each records.
 SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class TokenEnrollment:
-    """The enrollment an unsubscribe token names, as the web service needs it (never the address)."""
-
-    id: int
-    locale: str
-    brand: str
-    email_hash: str
 
 
 @dataclass
@@ -401,22 +389,13 @@ class Mailing:
 
     def check_database(self) -> None:
         """Raise SQLAlchemyError unless the database answers (the web service's /healthz)."""
-        with self.store.engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+        self.store.check()
 
     def enrollment_for_token(self, token: str, today: dt.date) -> TokenEnrollment | None:
         """The enrollment a signed unsubscribe token names, or None for a forged, truncated or expired token
         (or an enrollment since erased)."""
         enrollment_id = verify_unsubscribe_token(self.secret, token, today)
-        if enrollment_id is None:
-            return None
-        with self.store.engine.connect() as connection:
-            row = connection.execute(
-                sa.select(
-                    enrollments.c.id, enrollments.c.locale, enrollments.c.brand, enrollments.c.email_hash
-                ).where(enrollments.c.id == enrollment_id)
-            ).first()
-        return None if row is None else TokenEnrollment(row.id, row.locale, row.brand, row.email_hash)
+        return None if enrollment_id is None else self.store.enrollment_for_unsubscribe(enrollment_id)
 
     def unsubscribe_enrollment(self, enrollment: TokenEnrollment, now: dt.datetime) -> int:
         """The one-click unsubscribe: stop every series of the enrollment's clinic for its address, as

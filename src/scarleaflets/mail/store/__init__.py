@@ -31,6 +31,7 @@ from .enrollments import Enrollments
 from .enrollments import NewEnrollment as NewEnrollment
 from .enrollments import PlannedDelivery as PlannedDelivery
 from .enrollments import SuppressedError as SuppressedError
+from .enrollments import TokenEnrollment as TokenEnrollment
 from .reporting import Reporting
 from .schema import ADDRESS_LIKE as ADDRESS_LIKE
 from .schema import ALL_CLINICS as ALL_CLINICS

@@ -1,6 +1,6 @@
 """Enrollments and suppressions: enroll (refusing a suppressed address with :class:`SuppressedError`),
 unsubscribe, suppress, forget (erasure, with SQLite's ``secure_delete`` on, so data is overwritten, not just
-unlinked).
+unlinked), and the enrollment an unsubscribe link names.
 """
 
 from __future__ import annotations
@@ -44,6 +44,16 @@ class NewEnrollment:
     start_date: dt.date
     consent_at: dt.datetime
     consent_source: str
+
+
+@dataclass(frozen=True)
+class TokenEnrollment:
+    """The enrollment an unsubscribe token names, as the web service needs it (never the address)."""
+
+    id: int
+    locale: str
+    brand: str
+    email_hash: str
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,16 @@ class Enrollments(Database):
         if brand is not None:
             query = query.where(enrollments.c.brand == brand)
         return [int(r.id) for r in connection.execute(query)]
+
+    def enrollment_for_unsubscribe(self, enrollment_id: int) -> TokenEnrollment | None:
+        """The enrollment of this id, as an unsubscribe link needs it, or None when there is none (erased)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(
+                    enrollments.c.id, enrollments.c.locale, enrollments.c.brand, enrollments.c.email_hash
+                ).where(enrollments.c.id == enrollment_id)
+            ).first()
+        return None if row is None else TokenEnrollment(row.id, row.locale, row.brand, row.email_hash)
 
     def brands_of(self, email_hash: str) -> list[str]:
         """The clinics where this address is (or was) enrolled."""
