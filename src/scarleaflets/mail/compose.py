@@ -37,6 +37,7 @@ from ..i18n import Manifest, Translator
 from ..i18n.locales import SOURCE_LOCALE
 from ..leaflets.render import make_environment, translations
 from ..text import CONTROL
+from .enrollment_requests import Enrollment
 
 # Stand-ins for the per-patient values in cached bodies: private-use characters no text contains.
 NAME = "\ue000name\ue000"
@@ -52,14 +53,6 @@ def header_safe(value: str, what: str) -> str:
     if CONTROL.search(value):
         raise HeaderError(f"{what}: line breaks and control characters are not allowed")
     return value
-
-
-@dataclass(frozen=True)
-class Recipient:
-    enrollment_id: int
-    email: str
-    name: str | None
-    locale: str
 
 
 @dataclass(frozen=True)
@@ -153,7 +146,7 @@ class EmailComposer:
         brand: Brand,
         series: Series,
         step: Step,
-        recipient: Recipient,
+        recipient: Enrollment,
         translator: Translator,
         manifest: Manifest,
         message_id: str,

@@ -1,7 +1,8 @@
 """Enrolling many patients from a spreadsheet saved as CSV (UTF-8): every row is checked as the command line
 and the API check one request; the good rows are enrolled (a repeat changes nothing, so a file can be imported
-again), and each bad row is reported with its line and field. A file without the required columns (consent
-among them: consent is never assumed) imports nobody and is reported at line 1."""
+again), and each bad row is reported with its line and field. The columns are the enrollment's fields
+(``enrollment_requests.FIELDS``). A file without the required columns (consent among them: consent is never
+assumed) imports nobody and is reported at line 1."""
 
 from __future__ import annotations
 
@@ -13,10 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ScarleafletsError
-from .enrollment_requests import CSV_COLUMNS, EnrollmentRequest, FieldError, request_from_row
+from .enrollment_requests import FIELDS, REQUIRED, EnrollmentRequest, FieldError, request_from_text
 from .store import SuppressedError
-
-REQUIRED_COLUMNS = ("email", "locale", "brand", "series", "timezone", "consent_at", "consent_source")
 
 
 @dataclass
@@ -33,10 +32,10 @@ def read_rows(path: Path) -> csv.DictReader[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScarleafletsError(f"{path}: cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise ScarleafletsError(
-            f"{path}:1: missing column(s) {', '.join(missing)}; the header is: {','.join(CSV_COLUMNS)}"
+            f"{path}:1: missing column(s) {', '.join(missing)}; the header is: {','.join(FIELDS)}"
         )
     return reader
 
@@ -50,19 +49,20 @@ def import_csv(
 ) -> ImportReport:
     """Validate every row; enroll the good ones (idempotently); report each bad one with its line."""
     report = ImportReport()
-    reader = read_rows(path)
     seen: dict[tuple[str, str, str], int] = {}
+    reader = read_rows(path)
     for row in reader:
         line = reader.line_num
-        request, problems = request_from_row(row)
-        if request is not None:
-            reported = {p.field for p in problems}
-            problems += [p for p in validate(request, now) if p.field not in reported]
-            key = (request.email.strip().lower(), request.brand, request.series)
-            if not problems and key in seen:
-                problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
-            seen.setdefault(key, line)
-        if problems or request is None:
+        request, problems = request_from_text({column: cell for column, cell in row.items() if column})
+        if None in row:  # more cells than columns (DictReader puts them under None)
+            problems.append(FieldError("row", "has more cells than the header"))
+        reported = {p.field for p in problems}
+        problems += [p for p in validate(request, now) if p.field not in reported]
+        key = (request.email.strip().lower(), request.brand, request.series)
+        if not problems and key in seen:
+            problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
+        seen.setdefault(key, line)
+        if problems:
             report.errors.extend((line, p.field, p.error) for p in problems)
             continue
         try:

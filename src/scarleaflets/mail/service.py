@@ -50,10 +50,11 @@ from ..signing import (
 )
 from ..text import BIDI_CONTROL, BIDI_NAMES, CONTROL
 from . import drip
-from .compose import Attachment, EmailComposer, HeaderError, Recipient
+from .compose import Attachment, EmailComposer, HeaderError
 from .csv_import import ImportReport, import_csv
 from .delivery import Outcome, Transport
 from .enrollment_requests import (
+    Enrollment,
     EnrollmentRequest,
     FieldError,
     consent_problems,
@@ -65,7 +66,6 @@ from .store import (
     BounceEvent,
     BounceTarget,
     DueDelivery,
-    NewEnrollment,
     PlannedDelivery,
     Store,
     TokenEnrollment,
@@ -162,32 +162,35 @@ class Mailing:
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
         """Enroll a patient; an identical repeat returns the existing enrollment. Raises ScarleafletsError."""
         problems = self.validate(request, now)
-        if problems:
+        if problems or request.consent_at is None:  # (a missing consent time is one of the problems)
             raise ScarleafletsError("; ".join(f"{p.field}: {p.error}" for p in problems))
         brand = self.brands[request.brand]
         series = self.series[request.series]
         zone = zoneinfo.ZoneInfo(request.timezone)
-        assert request.consent_at is not None  # validated
-        start = request.start_date or now.astimezone(zone).date()
-        planned = [
-            PlannedDelivery(step.id, index, drip.first_due(start, step.day, brand.email.send_window, zone))
-            for index, step in enumerate(series.steps)
-        ]
-        domain = brand.email.sender_domain
-        new = NewEnrollment(
+        enrollment = Enrollment(
             email=request.email.strip(),
-            email_hash=email_hash(self.secret, request.email),
             name=request.name.strip() if request.name else None,
             locale=request.locale,
             brand=request.brand,
             series=request.series,
             timezone=request.timezone,
-            start_date=start,
+            start_date=request.start_date or now.astimezone(zone).date(),
             consent_at=in_zone(request.consent_at, zone),
             consent_source=request.consent_source.strip(),
         )
+        planned = [
+            PlannedDelivery(
+                step.id, index, drip.first_due(enrollment.start_date, step.day, brand.email.send_window, zone)
+            )
+            for index, step in enumerate(series.steps)
+        ]
+        domain = brand.email.sender_domain
         return self.store.enroll(
-            new, planned, now, lambda eid, step: message_id(self.secret, eid, step, domain)
+            enrollment,
+            email_hash(self.secret, request.email),
+            planned,
+            now,
+            lambda eid, step: message_id(self.secret, eid, step, domain),
         )
 
     def import_csv(self, path: Path, now: dt.datetime) -> ImportReport:
@@ -299,34 +302,37 @@ class Mailing:
     ) -> Outcome | str | None:
         """Compose and hand over one delivery; None when it must wait (window, one step a day), STOPPED when its
         enrollment stopped after the claim (the last check before the mail server: nothing is sent)."""
-        brand = self.brands[due.brand]
-        zone = zoneinfo.ZoneInfo(due.timezone)
+        patient = due.enrollment
+        brand = self.brands[patient.brand]
+        zone = zoneinfo.ZoneInfo(patient.timezone)
         decision = drip.decide(
             now, brand.email.send_window, zone, due.last_sent_at, due.enrollment_id in sent_now
         )
         if isinstance(decision, drip.Wait):
             self.store.postpone(due.id, worker, decision.until)
             return None
-        series = self.series[due.series]
+        series = self.series[patient.series]
         try:
             message = self._composer.compose(
                 brand=brand,
                 series=series,
                 step=series.step(due.step),
-                recipient=Recipient(due.enrollment_id, due.email, due.name, due.locale),
-                translator=self.translator(due.locale),
-                manifest=self.manifests.get(due.locale, i18n.Manifest("original", "reviewed")),
+                recipient=patient,
+                translator=self.translator(patient.locale),
+                manifest=self.manifests.get(patient.locale, i18n.Manifest("original", "reviewed")),
                 message_id=due.message_id,
                 unsubscribe_url=self.project.settings.unsubscribe_url
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
-                attachments=functools.partial(self.leaflet, brand, due.locale),
+                attachments=functools.partial(self.leaflet, brand, patient.locale),
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
         if not self.store.still_wanted(due.id, worker):
             return STOPPED
-        return transport.send(message, return_path(self.secret, due.id, brand.email.return_path), due.email)
+        return transport.send(
+            message, return_path(self.secret, due.id, brand.email.return_path), patient.email
+        )
 
     def _record(
         self, due: DueDelivery, outcome: Outcome, now: dt.datetime, worker: str, report: PassReport
@@ -351,7 +357,7 @@ class Mailing:
             return
         self.store.record_failed(due.id, worker, outcome.detail, now)
         if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
-            self.store.suppress(email_hash(self.secret, due.email), "bounced", now, ALL_CLINICS)
+            self.store.suppress(email_hash(self.secret, due.enrollment.email), "bounced", now, ALL_CLINICS)
         report.failed += 1
         report.reasons["failed", outcome.detail] += 1
 
@@ -365,7 +371,7 @@ class Mailing:
     ) -> None:
         """Fail and suppress the refused addresses, unless every recipient of the pass (more than one) was
         refused: that is a sender or server problem, and they all stay due, uncharged."""
-        addresses = {due.email.lower() for due, _ in bounced}
+        addresses = {due.enrollment.email.lower() for due, _ in bounced}
         if len(addresses) > 1 and len(bounced) == transactions:
             self._give_back([due for due, _ in bounced], worker, now, report)
             report.halted = report.halted or (
@@ -419,11 +425,22 @@ class Mailing:
         series and step must exist (the caller answers 404 otherwise)."""
         brand = self.brands[brand_id]
         series = self.series[series_id]
+        sample = Enrollment(
+            email="patient@example.org",
+            name="Alex Example",
+            locale=locale,
+            brand=brand_id,
+            series=series_id,
+            timezone="UTC",
+            start_date=now.date(),
+            consent_at=now,
+            consent_source="preview",
+        )
         return self._composer.compose(
             brand=brand,
             series=series,
             step=series.step(step_id),
-            recipient=Recipient(0, "patient@example.org", "Alex Example", locale),
+            recipient=sample,
             translator=self.translator(locale),
             manifest=self.manifests.get(locale, i18n.Manifest("original", "reviewed")),
             message_id=message_id(self.secret, 0, step_id, brand.email.sender_domain),
