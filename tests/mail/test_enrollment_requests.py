@@ -18,10 +18,11 @@ from scarleaflets.mail.enrollment_requests import (
     Enrollment,
     EnrollmentRequest,
     FieldError,
+    InvalidEnrollment,
     request_from_json,
     request_from_text,
 )
-from scarleaflets.mail.store import PlannedDelivery, Store, enrollments
+from scarleaflets.mail.store import PlannedDelivery, Store, StoreError, SuppressedError, enrollments
 from scarleaflets.mail.store.enrollments import RECORD_COLUMNS, record_row
 
 NOW = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
@@ -101,3 +102,14 @@ def test_the_store_keeps_and_gives_back_every_field():
     (due,) = store.claim_due(NOW, 10, "w", dt.timedelta(minutes=10))
     assert due.enrollment == enrollment
     store.close()
+
+
+def test_an_invalid_request_is_a_failure_of_its_own():
+    """Callers treat it differently from a refused address and a database outage: the API answers its problems
+    field by field, the command line prints them on one line."""
+    problems = [FieldError("email", "not a valid e-mail address"), FieldError("locale", "not published")]
+    invalid = InvalidEnrollment(problems)
+    assert str(invalid) == "email: not a valid e-mail address; locale: not published"
+    assert invalid.problems == problems
+    assert issubclass(InvalidEnrollment, ScarleafletsError)
+    assert not issubclass(InvalidEnrollment, SuppressedError | StoreError)

@@ -18,6 +18,7 @@ from .csv_import import ImportReport as ImportReport
 from .enrollment_requests import Enrollment as Enrollment
 from .enrollment_requests import EnrollmentRequest as EnrollmentRequest
 from .enrollment_requests import FieldError as FieldError
+from .enrollment_requests import InvalidEnrollment as InvalidEnrollment
 from .enrollment_requests import request_from_json as request_from_json
 from .enrollment_requests import request_from_text as request_from_text
 from .service import Mailing as Mailing

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ..errors import ScarleafletsError
 from ..text import CONTROL
 
 # How far ahead of the server's clock a consent time may be (another computer's clock running fast).
@@ -100,6 +101,14 @@ class FieldError:
 
     field: str
     error: str
+
+
+class InvalidEnrollment(ScarleafletsError):
+    """A request that does not pass its checks: every problem, by field (the API answers them as a list)."""
+
+    def __init__(self, problems: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.error}" for p in problems))
+        self.problems = problems
 
 
 def request_from_text(values: Mapping[str, str | None]) -> tuple[EnrollmentRequest, list[FieldError]]:

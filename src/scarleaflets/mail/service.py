@@ -57,6 +57,7 @@ from .enrollment_requests import (
     Enrollment,
     EnrollmentRequest,
     FieldError,
+    InvalidEnrollment,
     consent_problems,
     in_zone,
     zone_named,
@@ -160,10 +161,11 @@ class Mailing:
         return errors
 
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
-        """Enroll a patient; an identical repeat returns the existing enrollment. Raises ScarleafletsError."""
+        """Enroll a patient; an identical repeat returns the existing enrollment. Raises InvalidEnrollment
+        (every problem, by field) or SuppressedError (the address may not be enrolled at this clinic)."""
         problems = self.validate(request, now)
         if problems or request.consent_at is None:  # (a missing consent time is one of the problems)
-            raise ScarleafletsError("; ".join(f"{p.field}: {p.error}" for p in problems))
+            raise InvalidEnrollment(problems)
         brand = self.brands[request.brand]
         series = self.series[request.series]
         zone = zoneinfo.ZoneInfo(request.timezone)

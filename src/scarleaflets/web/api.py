@@ -8,12 +8,11 @@ changes nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from flask import Blueprint, Response, jsonify
 
-from ..errors import ScarleafletsError
-from ..mail import request_from_json
+from ..mail import FieldError, InvalidEnrollment, SuppressedError, request_from_json
 from .auth import bearer_brand, count_failure, too_many
 from .pages import json_body
 from .services import services
@@ -35,30 +34,34 @@ def api_guard(claimed: str | None) -> tuple[Response, int] | str:
     return brand
 
 
+def field_errors(problems: Sequence[FieldError]) -> tuple[Response, int]:
+    """A 400 listing every problem as ``{"field": …, "error": …}``."""
+    return jsonify([{"field": p.field, "error": p.error} for p in problems]), 400
+
+
 @blueprint.post("/api/enrollments")
 def api_enroll() -> tuple[Response, int]:
-    mailing, now = services().mailing, services().clock
+    mailing, now = services().mailing, services().clock()
     data, problem = json_body()
     claimed = data.get("brand") if isinstance(data, dict) else None
     brand = api_guard(claimed if isinstance(claimed, str) and claimed in mailing.brands else None)
     if not isinstance(brand, str):
         return brand
     if problem:
-        return jsonify([{"field": "body", "error": problem}]), 400
+        return field_errors([FieldError("body", problem)])
     if not isinstance(data, dict):
-        return jsonify([{"field": "body", "error": "expected a JSON object"}]), 400
+        return field_errors([FieldError("body", "expected a JSON object")])
     enrollment, problems = request_from_json(data)
-    errors: list[dict[str, Any]] = [{"field": p.field, "error": p.error} for p in problems]
-    if enrollment is not None and enrollment.brand != brand:
+    if enrollment is None:
+        return field_errors(problems)
+    if enrollment.brand != brand:
         return jsonify({"error": "this token may not enroll patients for that brand"}), 403
-    if enrollment is not None:
-        errors += [{"field": p.field, "error": p.error} for p in mailing.validate(enrollment, now())]
-    if errors or enrollment is None:
-        return jsonify(errors), 400
     try:
-        enrollment_id, created = mailing.enroll(enrollment, now())
-    except ScarleafletsError as exc:
-        return jsonify([{"field": "email", "error": str(exc)}]), 400
+        enrollment_id, created = mailing.enroll(enrollment, now)
+    except InvalidEnrollment as exc:  # every problem with the request's values, by field
+        return field_errors(exc.problems)
+    except SuppressedError as exc:  # the address may not be enrolled at this clinic
+        return field_errors([FieldError("email", str(exc))])
     return jsonify({"id": enrollment_id, "created": created}), 201 if created else 200
 
 
