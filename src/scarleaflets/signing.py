@@ -95,6 +95,8 @@ def _mac(secret: bytes, purpose: str, message: str) -> bytes:
 
 
 def normalize_email(address: str) -> str:
+    """An address as it is compared everywhere (the keyed hash, duplicates in an import, one pass's
+    recipients): surrounding blanks dropped, case ignored."""
     return address.strip().lower()
 
 

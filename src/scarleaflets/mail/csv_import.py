@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ScarleafletsError
+from ..signing import normalize_email
 from .enrollment_requests import FIELDS, REQUIRED, EnrollmentRequest, FieldError, request_from_text
 from .store import SuppressedError
 
@@ -58,7 +59,7 @@ def import_csv(
             problems.append(FieldError("row", "has more cells than the header"))
         reported = {p.field for p in problems}
         problems += [p for p in validate(request, now) if p.field not in reported]
-        key = (request.email.strip().lower(), request.brand, request.series)
+        key = (normalize_email(request.email), request.brand, request.series)
         if not problems and key in seen:
             problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
         seen.setdefault(key, line)

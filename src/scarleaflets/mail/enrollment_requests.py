@@ -28,6 +28,9 @@ from ..text import CONTROL
 
 # How far ahead of the server's clock a consent time may be (another computer's clock running fast).
 CLOCK_SKEW = dt.timedelta(minutes=5)
+# Free text that goes into a greeting or a record: one line, this long at most (the store's columns hold it).
+ONE_LINE = 200
+NOT_ONE_LINE = f"must be one line of at most {ONE_LINE} characters"
 _SPEC = "scarleaflets"  # the key of a field's FieldSpec in its dataclass metadata
 
 
@@ -150,6 +153,11 @@ def request_from_json(data: Mapping[str, object]) -> tuple[EnrollmentRequest | N
     return (None, problems) if problems else (request, [])
 
 
+def is_one_line(text: str) -> bool:
+    """Whether free text is one line (no line break or other control character) of at most ONE_LINE."""
+    return not CONTROL.search(text) and len(text) <= ONE_LINE
+
+
 def zone_named(name: str) -> zoneinfo.ZoneInfo | None:
     """The IANA time zone of this name, or None for an unknown one."""
     try:
@@ -178,6 +186,6 @@ def consent_problems(request: EnrollmentRequest, zone: dt.tzinfo, now: dt.dateti
         problems.append(FieldError("consent_at", "is in the future; give the time consent was given"))
     if not request.consent_source.strip():
         problems.append(FieldError("consent_source", "required: how consent was given (e.g. signed form)"))
-    elif CONTROL.search(request.consent_source) or len(request.consent_source) > 200:
-        problems.append(FieldError("consent_source", "must be one line of at most 200 characters"))
+    elif not is_one_line(request.consent_source):
+        problems.append(FieldError("consent_source", NOT_ONE_LINE))
     return problems

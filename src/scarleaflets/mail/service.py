@@ -44,6 +44,7 @@ from ..signing import (
     email_hash,
     load_secret,
     message_id,
+    normalize_email,
     return_path,
     unsubscribe_token,
     verify_unsubscribe_token,
@@ -54,12 +55,14 @@ from .compose import Attachment, EmailComposer, HeaderError
 from .csv_import import ImportReport, import_csv
 from .delivery import Outcome, Transport
 from .enrollment_requests import (
+    NOT_ONE_LINE,
     Enrollment,
     EnrollmentRequest,
     FieldError,
     InvalidEnrollment,
     consent_problems,
     in_zone,
+    is_one_line,
     zone_named,
 )
 from .store import (
@@ -129,8 +132,8 @@ class Mailing:
         address = request.email.strip()
         if CONTROL.search(request.email) or not ADDRESS.match(address) or len(address) > 254:
             errors.append(FieldError("email", "not a valid e-mail address"))
-        if request.name is not None and (CONTROL.search(request.name) or len(request.name) > 200):
-            errors.append(FieldError("name", "must be one line of at most 200 characters"))
+        if request.name is not None and not is_one_line(request.name):
+            errors.append(FieldError("name", NOT_ONE_LINE))
         elif request.name is not None and BIDI_CONTROL.search(request.name):
             errors.append(
                 FieldError(
@@ -373,7 +376,7 @@ class Mailing:
     ) -> None:
         """Fail and suppress the refused addresses, unless every recipient of the pass (more than one) was
         refused: that is a sender or server problem, and they all stay due, uncharged."""
-        addresses = {due.enrollment.email.lower() for due, _ in bounced}
+        addresses = {normalize_email(due.enrollment.email) for due, _ in bounced}
         if len(addresses) > 1 and len(bounced) == transactions:
             self._give_back([due for due, _ in bounced], worker, now, report)
             report.halted = report.halted or (
