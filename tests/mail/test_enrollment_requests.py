@@ -113,3 +113,15 @@ def test_an_invalid_request_is_a_failure_of_its_own():
     assert invalid.problems == problems
     assert issubclass(InvalidEnrollment, ScarleafletsError)
     assert not issubclass(InvalidEnrollment, SuppressedError | StoreError)
+
+
+def test_a_csv_file_the_csv_module_cannot_read_imports_nobody(tmp_path):
+    """A cell over the csv module's limit stops reading: the file is refused at that record's line, before any
+    row is enrolled, instead of a traceback after the rows before it."""
+    csv_file = tmp_path / "patients.csv"
+    good = ",".join(TEXT.values())
+    csv_file.write_text(f"{','.join(FIELDS)}\n{good}\n{'x' * 200_000}{good}\n", encoding="utf-8")
+    with pytest.raises(
+        ScarleafletsError, match=r"patients\.csv:3: cannot be read as CSV \(field larger than"
+    ):
+        read_rows(csv_file)
