@@ -11,7 +11,7 @@ import pytest
 
 from scarleaflets import i18n
 from scarleaflets.errors import ScarleafletsError
-from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail import Enrollment, EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
 from scarleaflets.mail.store import Store
 
@@ -314,14 +314,22 @@ def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
 
 @pytest.mark.parametrize("locale", ["hi", "ar", "ru"])
 def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
-    from scarleaflets.mail.compose import Recipient
-
     series = mailing.series["acne-education"]
     data = mailing._composer.compose(
         brand=mailing.brands["riverside"],
         series=series,
         step=series.step("planning"),
-        recipient=Recipient(1, "p@example.org", "Ünïcode Ñame", locale),
+        recipient=Enrollment(
+            "p@example.org",
+            "Ünïcode Ñame",
+            locale,
+            "riverside",
+            "acne-education",
+            "UTC",
+            START.date(),
+            START,
+            "form",
+        ),
         translator=mailing.translator(locale),
         manifest=mailing.manifests[locale],
         message_id="<x@example.org>",
