@@ -175,7 +175,7 @@ def test_update_keeps_a_variant_valid_and_its_overrides(spanish, tmp_path):
     assert translator.pgettext(PARAGRAPH[1], "A short paragraph, edited.") == "ES A short paragraph, edited."
     _, warnings = _problems_and_warnings(spanish, "es_MX")
     assert [w.message for w in warnings] == [
-        "1 fuzzy text of this regional variant fall back to es until a translator reviews them and removes the "
+        "1 fuzzy text of this regional variant falls back to es until a translator reviews it and removes the "
         "fuzzy flag"
     ]
     _msgfmt_check(i18n.catalog_path(spanish, "es_MX"), tmp_path)

@@ -179,7 +179,11 @@ def test_permanent_failure_fails_and_suppresses_the_address(mailing, smtp_server
     with pytest.raises(ScarleafletsError, match="suppression list"):
         mailing.enroll(
             request(
-                "p550@example.org", series="acne-education", brand="harbor", timezone="America/Los_Angeles"
+                "p550@example.org",
+                series="acne-education",
+                brand="harbor",
+                locale="en",
+                timezone="America/Los_Angeles",
             ),
             START,
         )

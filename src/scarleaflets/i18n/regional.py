@@ -80,10 +80,11 @@ def locale_manifest(project: Project, locale: str, problems: list[Problem]) -> M
 
 def fuzzy_overrides(catalog: Catalog) -> int:
     """How many texts of a variant's catalog are fuzzy: each falls back to the base until it is reviewed."""
-    return sum(1 for message in catalog if message.id and message.fuzzy and _has_text(message.string))
+    return sum(1 for message in catalog if message.id and message.fuzzy and has_text(message.string))
 
 
-def _has_text(value: object) -> bool:
+def has_text(value: object) -> bool:
+    """Whether a msgstr (or any form of a plural one) is written: ``update`` can leave fuzzy entries empty."""
     if isinstance(value, list | tuple):
         return any(value)
     return bool(value)

@@ -19,7 +19,7 @@ from ..errors import Problem
 from .catalogs import LoadedCatalog, is_published, message_key, read_catalog
 from .locales import LocaleInfo, UnknownLocale
 from .manifest import Manifest
-from .regional import base_catalogs, fallback_locales, falls_back_to_source, locale_manifest
+from .regional import base_catalogs, fallback_locales, falls_back_to_source, has_text, locale_manifest
 
 Key = tuple[str, str | None]
 
@@ -139,7 +139,7 @@ class _Counts:
             self.overrides += 1
         elif english_base or any(m is not None and is_published(m) for m in (b.get(key) for b in bases)):
             self.translated += 1
-            self.fuzzy_overrides += 1 if mine is not None and mine.fuzzy else 0
+            self.fuzzy_overrides += 1 if mine is not None and mine.fuzzy and has_text(mine.string) else 0
         elif any(m is not None and m.fuzzy for m in (layer.get(key) for layer in layers)):
             self.fuzzy += 1
 

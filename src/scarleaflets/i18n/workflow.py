@@ -150,8 +150,9 @@ def check_locales(project: Project, locales: Iterable[str]) -> tuple[list[Proble
                     loaded.file,
                     0,
                     "",
-                    f"{fuzzy} fuzzy {'text' if fuzzy == 1 else 'texts'} of this regional variant fall back to "
-                    f"{describe_chain(chain)} until a translator reviews them and removes the fuzzy flag",
+                    f"{fuzzy} fuzzy {'text' if fuzzy == 1 else 'texts'} of this regional variant "
+                    f"{'falls' if fuzzy == 1 else 'fall'} back to {describe_chain(chain)} until a translator "
+                    f"reviews {'it' if fuzzy == 1 else 'them'} and removes the fuzzy flag",
                 )
             )
     return problems, warnings
