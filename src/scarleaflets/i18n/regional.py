@@ -1,4 +1,4 @@
-"""Regional variants (``en_GB``, ``es_MX``, ``pt_PT``): catalogs that need hold only what differs from their base.
+"""Regional variants (``en_GB``, ``es_MX``, ``pt_PT``): catalogs that hold only what differs from their base.
 
 A locale falls back, message by message, along its CLDR parents (:func:`.locales.parent_locales`) to each one
 that has a catalog in this project, and a variant of English falls back to the English source itself. So a
