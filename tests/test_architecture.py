@@ -172,3 +172,29 @@ def test_the_allow_lists_name_real_code():
     # An entry whose code was split or moved is taken off, so the list never excuses new code.
     stale = sorted((LONG_FUNCTIONS - names) | {m for m in LONG_MODULES if m not in known})
     assert stale == [], f"allow-list entries that no longer exist: {stale}"
+
+
+# What the store exposes that is SQL: its tables and the metadata that holds them.
+STORE_TABLES = {"metadata", "enrollments", "deliveries", "suppressions", "bounce_events", "sign_in_failures"}
+
+
+def test_only_the_store_speaks_sql():
+    """Outside mail/store (and its migrations) no module imports SQLAlchemy, except its exception classes (to
+    answer a database outage), and none imports the store's tables: every query is a Store method."""
+    found = []
+    for module, path in modules().items():
+        if module.startswith(("mail.store", "mail.migrations")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [
+                    alias.name for alias in node.names if (node.module or "").endswith("store")
+                ]
+            else:
+                continue
+            for name in names:
+                if (name.startswith("sqlalchemy") and name != "sqlalchemy.exc") or name in STORE_TABLES:
+                    found.append(f"src/scarleaflets/{path.relative_to(PACKAGE)}:{node.lineno}: {name}")
+    assert found == [], "SQL outside the store:\n" + "\n".join(found)

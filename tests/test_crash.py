@@ -36,7 +36,7 @@ def test_killed_workers_lose_nothing(smtp_server, db_url):
             EnrollmentRequest(
                 f"patient{n}@example.org",
                 f"Patient {n}",
-                "en",
+                "en_GB",
                 "riverside",
                 "acne-education",
                 "Europe/London",

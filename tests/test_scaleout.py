@@ -112,7 +112,7 @@ def _enroll(base: str, index: int, zone: str) -> tuple[int, int]:
     body = {
         "email": f"patient{index}@example.org",
         "name": f"Patient {index}",
-        "locale": "en",
+        "locale": "en_GB",
         "brand": "riverside",
         "series": "acne-education",
         "timezone": zone,

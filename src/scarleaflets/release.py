@@ -44,11 +44,11 @@ def files_digest(paths: Iterable[Path], root: Path) -> str:
 
 
 def catalog_digest(project: Project, locale: str) -> str:
-    """A locale's catalog and review record, hashed (the source language has neither)."""
+    """A locale's catalog and review record, and those of the catalogs a regional variant falls back to,
+    hashed (the source language has none)."""
     if locale == SOURCE_LOCALE:
         return "source"
-    folder = project.locales_dir / locale
-    return files_digest([i18n.catalog_path(project, locale), folder / i18n.MANIFEST], project.root)
+    return files_digest(i18n.catalog_inputs(project, locale), project.root)
 
 
 @dataclass
@@ -96,7 +96,7 @@ def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
     statuses: dict[str, i18n.LocaleStatus] = {}
     fresh_cache: dict[str, Any] = {}
     for locale in i18n.discover_locales(project):
-        manifests[locale] = i18n.read_manifest(project, locale, problems)
+        manifests[locale] = i18n.locale_manifest(project, locale, problems)
         digest = catalog_digest(project, locale)
         known = cache.get(locale)
         gate = [__version__, cldr_source(), digest, template_digest]  # the gate's verdict depends on all

@@ -121,7 +121,7 @@ def test_max_grade_option(mini_project):
 
 
 def test_check_prints_readability_per_topic_and_language(leaflet_project):
-    from .conftest import translate_all
+    from ..conftest import translate_all
 
     translate_all(leaflet_project, "es", "Hiperpigmentación postinflamatoria:")
     (leaflet_project.root / "scarleaflets.toml").write_text("[readability.es]\nmin_score = 100\n")

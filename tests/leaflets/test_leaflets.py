@@ -20,7 +20,7 @@ from scarleaflets.leaflets.pdf import PdfRenderer
 from ..conftest import REPO, SHIPPED_TODAY
 
 SAMPLE = [
-    ("riverside", "en", "choosing-a-treatment"),
+    ("riverside", "en_GB", "choosing-a-treatment"),
     ("harbor", "es", "marks-vs-scars"),
     ("riverside", "ar", "scar-types"),
     ("harbor", "zh_Hans", "microneedling"),
@@ -28,7 +28,7 @@ SAMPLE = [
     ("riverside", "ru", "lasers"),
     ("harbor", "vi", "subcision"),
 ]
-LANG = {"en": "en", "es": "es", "ar": "ar", "zh_Hans": "zh-Hans", "hi": "hi", "ru": "ru", "vi": "vi"}
+LANG = {"en_GB": "en-GB", "es": "es", "ar": "ar", "zh_Hans": "zh-Hans", "hi": "hi", "ru": "ru", "vi": "vi"}
 # Over 3 s each, or sharing a fixture that is: real PDFs of the shipped project, the complete guide over 40 pages.
 pytestmark = pytest.mark.slow
 
@@ -88,6 +88,17 @@ def test_leaflet_pdf(built, shipped_project, shipped_content, brand, locale, top
             assert any(k in font["/FontDescriptor"] for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
+def test_the_uk_clinic_leaflet_is_in_british_english(built, shipped_content):
+    text = _text(PdfReader(built / "riverside/en_GB/choosing-a-treatment.pdf"))
+    assert "a flat patch of colour" in text
+    assert "Steroid injections" in text
+    assert "color" not in text
+    assert "shots" not in text
+    review = shipped_content.topics["choosing-a-treatment"].review.reviewed_on
+    assert f"{review.day} {review:%B %Y}" in text  # day, month, year
+    assert f"{review:%B} {review.day}, {review.year}" not in text
+
+
 def test_script_fonts_are_the_ones_embedded(built):
     def font_names(path):
         reader = PdfReader(path)
@@ -129,7 +140,7 @@ def test_figures_carry_their_translated_alt_text(built, shipped_project, shipped
 
 
 def test_paper_sizes_follow_the_brand(built):
-    a4 = PdfReader(built / "riverside/en/choosing-a-treatment.pdf").pages[0].mediabox
+    a4 = PdfReader(built / "riverside/en_GB/choosing-a-treatment.pdf").pages[0].mediabox
     letter = PdfReader(built / "harbor/es/marks-vs-scars.pdf").pages[0].mediabox
     assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
     assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
@@ -198,7 +209,7 @@ def test_the_check_for_stranded_headings_finds_one():
 
 
 @pytest.mark.parametrize(
-    ("brand", "locale"), [("riverside", "en"), ("riverside", "ar"), ("harbor", "zh_Hans")]
+    ("brand", "locale"), [("riverside", "en_GB"), ("riverside", "ar"), ("harbor", "zh_Hans")]
 )
 def test_no_heading_is_stranded_at_the_bottom_of_a_page_in_the_complete_guide(
     shipped_project, tmp_path, brand, locale

@@ -123,7 +123,7 @@ def mailing(shared_mailing, db_url):
 
 
 def enroll(mailing, address: str, brand: str) -> int:
-    locale, zone = ("en", "Europe/London") if brand == "riverside" else ("en", "America/Los_Angeles")
+    locale, zone = ("en_GB", "Europe/London") if brand == "riverside" else ("en", "America/Los_Angeles")
     request = EnrollmentRequest(
         address,
         "Pat Example",

@@ -13,9 +13,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from scarleaflets.errors import ScarleafletsError
+from scarleaflets.mail import Enrollment
 from scarleaflets.mail.store import (
     ALL_CLINICS,
-    NewEnrollment,
     PlannedDelivery,
     Store,
     StoreError,
@@ -34,24 +34,16 @@ def head_revision() -> str:
     return str(ScriptDirectory.from_config(config).get_current_head())
 
 
-def patient(address: str, brand: str = "riverside", consent: dt.datetime = NOW) -> NewEnrollment:
-    return NewEnrollment(
-        address,
-        f"hash-{address}",
-        None,
-        "en",
-        brand,
-        "acne-education",
-        "Europe/London",
-        NOW.date(),
-        consent,
-        "form",
+def patient(address: str, brand: str = "riverside", consent: dt.datetime = NOW) -> Enrollment:
+    return Enrollment(
+        address, None, "en", brand, "acne-education", "Europe/London", NOW.date(), consent, "form"
     )
 
 
-def enroll(store: Store, new: NewEnrollment, at: dt.datetime = NOW) -> tuple[int, bool]:
+def enroll(store: Store, new: Enrollment, at: dt.datetime = NOW) -> tuple[int, bool]:
+    """Enroll with the keyed hash ``hash-<address>`` and two steps."""
     steps = [PlannedDelivery("welcome", 0, at), PlannedDelivery("types", 1, at + dt.timedelta(days=7))]
-    return store.enroll(new, steps, at, lambda eid, step: f"<{eid}.{step}@example.org>")
+    return store.enroll(new, f"hash-{new.email}", steps, at, lambda eid, step: f"<{eid}.{step}@example.org>")
 
 
 def rows(store: Store, sql: str) -> list[tuple[object, ...]]:
@@ -210,21 +202,13 @@ def test_the_tables_the_code_uses_are_exactly_what_the_migrations_create(db_url)
 
 def test_one_delivery_per_enrollment_and_step(db_url):
     store = Store.open(db_url)
-    new = NewEnrollment(
-        "a@example.org",
-        "h",
-        None,
-        "en",
-        "riverside",
-        "acne-education",
-        "Europe/London",
-        NOW.date(),
-        NOW,
-        "test",
+    new = Enrollment(
+        "a@example.org", None, "en", "riverside", "acne-education", "Europe/London", NOW.date(), NOW, "test"
     )
     with pytest.raises(sa.exc.IntegrityError):
         store.enroll(
             new,
+            "h",
             [PlannedDelivery("welcome", 0, NOW), PlannedDelivery("welcome", 1, NOW)],
             NOW,
             lambda eid, step: f"<{eid}.{step}@example.org>",
@@ -251,18 +235,10 @@ def test_concurrent_workers_never_claim_the_same_delivery(db_url):
     steps = [PlannedDelivery(f"s{i}", i, NOW - dt.timedelta(hours=i)) for i in range(8)]
     for n in range(120):
         store.enroll(
-            NewEnrollment(
-                f"p{n}@example.org",
-                f"h{n}",
-                None,
-                "en",
-                "riverside",
-                "acne-education",
-                "UTC",
-                NOW.date(),
-                NOW,
-                "t",
+            Enrollment(
+                f"p{n}@example.org", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"
             ),
+            f"h{n}",
             steps,
             NOW,
             lambda eid, step: f"<{eid}.{step}@example.org>",
@@ -334,9 +310,8 @@ def test_a_claim_taken_back_after_an_unsubscribe_is_cancelled_not_reopened(db_ur
     the claim back (outside the window, a temporary failure) it must not become pending again."""
     store = Store.open(db_url)
     store.enroll(
-        NewEnrollment(
-            "u@example.org", "h", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"
-        ),
+        Enrollment("u@example.org", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"),
+        "h",
         [PlannedDelivery("s0", 0, NOW), PlannedDelivery("s1", 1, NOW + dt.timedelta(days=1))],
         NOW,
         lambda eid, step: f"<{eid}.{step}@example.org>",

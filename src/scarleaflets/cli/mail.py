@@ -13,9 +13,11 @@ from typing import Any
 
 import click
 
-from .app import DATE, DB_OPTION, _chosen_brand, _clinic_options, _mailing, _now, _project, cli
+from .app import DB_OPTION, _chosen_brand, _clinic_options, _mailing, _now, _project, cli
 
 
+# One option (or the argument) per field of the enrollment record, named like it (``dest``); a test holds the
+# two together. The text of each is read as a CSV cell or a JSON value is (``request_from_text``).
 @cli.command()
 @click.argument("email", required=False)
 @click.option("--name", default=None, help="The patient's name, as it should appear in the greeting.")
@@ -24,7 +26,11 @@ from .app import DATE, DB_OPTION, _chosen_brand, _clinic_options, _mailing, _now
 @click.option("--series", default=None, help="The series id (content/series/ID.yaml).")
 @click.option("--timezone", default=None, help="The patient's time zone, e.g. Europe/Paris.")
 @click.option(
-    "--start", type=DATE, default=None, help="First day of the series (default: today, patient's time)."
+    "--start",
+    "start_date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="First day of the series (default: today, patient's time).",
 )
 @click.option(
     "--consent-at",
@@ -48,20 +54,7 @@ from .app import DATE, DB_OPTION, _chosen_brand, _clinic_options, _mailing, _now
 )
 @DB_OPTION
 @click.pass_context
-def enroll(
-    ctx: click.Context,
-    email: str | None,
-    name: str | None,
-    locale: str | None,
-    brand: str | None,
-    series: str | None,
-    timezone: str | None,
-    start: dt.datetime | None,
-    consent_at: str | None,
-    consent_source: str | None,
-    csv_path: Path | None,
-    db_url: str | None,
-) -> None:
+def enroll(ctx: click.Context, /, csv_path: Path | None, db_url: str | None, **fields: str | None) -> None:
     """Enroll a patient into an email series, or many from a CSV file.
 
     Every value is checked first: address syntax, a locale the brand publishes, the time zone, the series,
@@ -71,12 +64,13 @@ def enroll(
     enrolling the address again at that clinic needs consent given after it. Nothing about the patient is
     written to the output.
     """
-    from ..mail import EnrollmentRequest
+    from ..mail import request_from_text
+    from ..mail.enrollment_requests import REQUIRED
 
     now = _now()
     mailing = _mailing(ctx, db_url, now.date())
     if csv_path is not None:
-        if email is not None:
+        if fields["email"] is not None:
             raise click.UsageError("give either EMAIL or --csv FILE, not both")
         report = mailing.import_csv(csv_path, now)
         for line, field, error in report.errors:
@@ -86,43 +80,22 @@ def enroll(
             f"in {csv_path}"
         )
         ctx.exit(1 if report.errors else 0)
-    missing = [
-        n
-        for n, v in (
-            ("EMAIL", email),
-            ("--locale", locale),
-            ("--brand", brand),
-            ("--series", series),
-            ("--timezone", timezone),
-            ("--consent-at", consent_at),
-            ("--consent-source", consent_source),
-        )
-        if not v
-    ]
+    params = {param.name: param for param in ctx.command.params}
+    missing = [_label(params[name]) for name in REQUIRED if not fields[name]]
     if missing:
         raise click.UsageError(f"missing {', '.join(missing)}")
-    try:
-        consent = dt.datetime.fromisoformat(consent_at or "")
-    except ValueError:
-        raise click.BadParameter(
-            f"'{consent_at}' is not an ISO 8601 date and time (like 2026-11-25T10:30)",
-            param_hint="--consent-at",
-        ) from None
-    request = EnrollmentRequest(
-        email=email or "",
-        name=name,
-        locale=locale or "",
-        brand=brand or "",
-        series=series or "",
-        timezone=timezone or "",
-        start_date=start.date() if start else None,
-        consent_at=consent,
-        consent_source=consent_source or "",
-    )
+    request, unreadable = request_from_text(fields)
+    for problem in unreadable:  # a date that cannot be read: a usage error, as for any other option
+        raise click.BadParameter(f"'{fields[problem.field]}': {problem.error}", ctx, params[problem.field])
     enrollment_id, created = mailing.enroll(request, now)
     click.echo(
         f"enrollment {enrollment_id}: {'enrolled' if created else 'already enrolled, nothing changed'}"
     )
+
+
+def _label(param: click.Parameter) -> str:
+    """How the usage line names a parameter: EMAIL, --locale."""
+    return param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
 
 
 @cli.command()

@@ -45,6 +45,7 @@ from ..views import (
     translation_note,
     translations,
 )
+from .enrollment_requests import Enrollment
 
 # Stand-ins for the per-patient values in cached bodies: private-use characters no text contains.
 NAME = "\ue000name\ue000"
@@ -60,14 +61,6 @@ def header_safe(value: str, what: str) -> str:
     if CONTROL.search(value):
         raise HeaderError(f"{what}: line breaks and control characters are not allowed")
     return value
-
-
-@dataclass(frozen=True)
-class Recipient:
-    enrollment_id: int
-    email: str
-    name: str | None
-    locale: str
 
 
 @dataclass(frozen=True)
@@ -146,7 +139,7 @@ class EmailComposer:
         brand: Brand,
         series: Series,
         step: Step,
-        recipient: Recipient,
+        recipient: Enrollment,
         translator: Translator,
         manifest: Manifest,
         message_id: str,

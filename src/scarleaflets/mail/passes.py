@@ -60,19 +60,19 @@ def missing_content(
     with a catalog; ``load_language`` loads one (raising ScarleafletsError when it cannot). Patients keep the
     steps they were enrolled with, so a step renamed since is missing, not replaced."""
     where = f"release {release_id}"
-    if due.brand not in brands:
-        return f"brand {due.brand!r} not in the current content ({where})"
-    chosen = series.get(due.series)
+    if due.enrollment.brand not in brands:
+        return f"brand {due.enrollment.brand!r} not in the current content ({where})"
+    chosen = series.get(due.enrollment.series)
     if chosen is None:
-        return f"series {due.series!r} not in the current content ({where})"
+        return f"series {due.enrollment.series!r} not in the current content ({where})"
     if all(step.id != due.step for step in chosen.steps):
         return f"step {due.step!r} not in the current content (series {chosen.id}, {where})"
-    if due.locale != SOURCE_LOCALE and due.locale not in locales:
-        return f"language {due.locale!r} not in the current content ({where})"
+    if due.enrollment.locale != SOURCE_LOCALE and due.enrollment.locale not in locales:
+        return f"language {due.enrollment.locale!r} not in the current content ({where})"
     try:
-        load_language(due.locale)
+        load_language(due.enrollment.locale)
     except ScarleafletsError as exc:
-        return f"language {due.locale!r} cannot be loaded ({where}): {_first_line(exc)}"
+        return f"language {due.enrollment.locale!r} cannot be loaded ({where}): {_first_line(exc)}"
     return None
 
 

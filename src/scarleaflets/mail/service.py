@@ -35,11 +35,10 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import i18n
 from ..brands import ADDRESS, Brand
@@ -53,20 +52,25 @@ from ..signing import (
     email_hash,
     load_secret,
     message_id,
+    normalize_email,
     return_path,
     unsubscribe_token,
     verify_unsubscribe_token,
 )
 from ..text import BIDI_CONTROL, BIDI_NAMES, CONTROL
 from . import drip
-from .compose import Attachment, EmailComposer, HeaderError, Recipient
+from .compose import Attachment, EmailComposer, HeaderError
 from .csv_import import ImportReport, import_csv
 from .delivery import Outcome, Transport
 from .enrollment_requests import (
+    NOT_ONE_LINE,
+    Enrollment,
     EnrollmentRequest,
     FieldError,
+    InvalidEnrollment,
     consent_problems,
     in_zone,
+    is_one_line,
     zone_named,
 )
 from .passes import BLOCKED_RETRY, Blocked, PassReport, described, missing_content
@@ -76,10 +80,9 @@ from .store import (
     BounceEvent,
     BounceTarget,
     DueDelivery,
-    NewEnrollment,
     PlannedDelivery,
     Store,
-    enrollments,
+    TokenEnrollment,
 )
 
 if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads when a message attaches one
@@ -91,16 +94,6 @@ STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or s
 # The bounce kinds that stop an address for every clinic, and the suppression reason each records.
 SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class TokenEnrollment:
-    """The enrollment an unsubscribe token names, as the web service needs it (never the address)."""
-
-    id: int
-    locale: str
-    brand: str
-    email_hash: str
 
 
 class Mailing:
@@ -134,8 +127,8 @@ class Mailing:
         address = request.email.strip()
         if CONTROL.search(request.email) or not ADDRESS.match(address) or len(address) > 254:
             errors.append(FieldError("email", "not a valid e-mail address"))
-        if request.name is not None and (CONTROL.search(request.name) or len(request.name) > 200):
-            errors.append(FieldError("name", "must be one line of at most 200 characters"))
+        if request.name is not None and not is_one_line(request.name):
+            errors.append(FieldError("name", NOT_ONE_LINE))
         elif request.name is not None and BIDI_CONTROL.search(request.name):
             errors.append(
                 FieldError(
@@ -166,34 +159,38 @@ class Mailing:
         return errors
 
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
-        """Enroll a patient; an identical repeat returns the existing enrollment. Raises ScarleafletsError."""
+        """Enroll a patient; an identical repeat returns the existing enrollment. Raises InvalidEnrollment
+        (every problem, by field) or SuppressedError (the address may not be enrolled at this clinic)."""
         problems = self.validate(request, now)
-        if problems:
-            raise ScarleafletsError("; ".join(f"{p.field}: {p.error}" for p in problems))
+        if problems or request.consent_at is None:  # (a missing consent time is one of the problems)
+            raise InvalidEnrollment(problems)
         brand = self.brands[request.brand]
         series = self.series[request.series]
         zone = zoneinfo.ZoneInfo(request.timezone)
-        assert request.consent_at is not None  # validated
-        start = request.start_date or now.astimezone(zone).date()
-        planned = [
-            PlannedDelivery(step.id, index, drip.first_due(start, step.day, brand.email.send_window, zone))
-            for index, step in enumerate(series.steps)
-        ]
-        domain = brand.email.sender_domain
-        new = NewEnrollment(
+        enrollment = Enrollment(
             email=request.email.strip(),
-            email_hash=email_hash(self.secret, request.email),
             name=request.name.strip() if request.name else None,
             locale=request.locale,
             brand=request.brand,
             series=request.series,
             timezone=request.timezone,
-            start_date=start,
+            start_date=request.start_date or now.astimezone(zone).date(),
             consent_at=in_zone(request.consent_at, zone),
             consent_source=request.consent_source.strip(),
         )
+        planned = [
+            PlannedDelivery(
+                step.id, index, drip.first_due(enrollment.start_date, step.day, brand.email.send_window, zone)
+            )
+            for index, step in enumerate(series.steps)
+        ]
+        domain = brand.email.sender_domain
         return self.store.enroll(
-            new, planned, now, lambda eid, step: message_id(self.secret, eid, step, domain)
+            enrollment,
+            email_hash(self.secret, request.email),
+            planned,
+            now,
+            lambda eid, step: message_id(self.secret, eid, step, domain),
         )
 
     def import_csv(self, path: Path, now: dt.datetime) -> ImportReport:
@@ -311,7 +308,7 @@ class Mailing:
         Database errors still end the pass: they are every delivery's problem, and the caller's to report."""
         try:
             return self._send_one(due, now, transport, worker, sent_now)
-        except sa.exc.SQLAlchemyError:
+        except SQLAlchemyError:
             raise
         except Exception as exc:  # recorded on this delivery; the pass goes on
             return Outcome("retry", f"cannot compose or send: {described(exc)}", None, "internal")
@@ -332,34 +329,37 @@ class Mailing:
         if missing is not None:
             self.store.record_blocked(due.id, worker, missing, now + BLOCKED_RETRY)
             return Blocked(missing)
-        brand = self.brands[due.brand]
-        zone = zoneinfo.ZoneInfo(due.timezone)
+        patient = due.enrollment
+        brand = self.brands[patient.brand]
+        zone = zoneinfo.ZoneInfo(patient.timezone)
         decision = drip.decide(
             now, brand.email.send_window, zone, due.last_sent_at, due.enrollment_id in sent_now
         )
         if isinstance(decision, drip.Wait):
             self.store.postpone(due.id, worker, decision.until)
             return None
-        series = self.series[due.series]
+        series = self.series[patient.series]
         try:
             message = self._composer.compose(
                 brand=brand,
                 series=series,
                 step=series.step(due.step),
-                recipient=Recipient(due.enrollment_id, due.email, due.name, due.locale),
-                translator=self.translator(due.locale),
-                manifest=self.manifests.get(due.locale, i18n.Manifest("original", "reviewed")),
+                recipient=patient,
+                translator=self.translator(patient.locale),
+                manifest=self.manifests.get(patient.locale, i18n.Manifest("original", "reviewed")),
                 message_id=due.message_id,
                 unsubscribe_url=self.project.settings.unsubscribe_url
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
-                attachments=functools.partial(self.leaflet, brand, due.locale),
+                attachments=functools.partial(self.leaflet, brand, patient.locale),
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
         if not self.store.still_wanted(due.id, worker):
             return STOPPED
-        return transport.send(message, return_path(self.secret, due.id, brand.email.return_path), due.email)
+        return transport.send(
+            message, return_path(self.secret, due.id, brand.email.return_path), patient.email
+        )
 
     def _record(
         self, due: DueDelivery, outcome: Outcome, now: dt.datetime, worker: str, report: PassReport
@@ -384,7 +384,7 @@ class Mailing:
             return
         self.store.record_failed(due.id, worker, outcome.detail, now, self.release_id)
         if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
-            self.store.suppress(email_hash(self.secret, due.email), "bounced", now, ALL_CLINICS)
+            self.store.suppress(email_hash(self.secret, due.enrollment.email), "bounced", now, ALL_CLINICS)
         report.failed += 1
         report.reasons["failed", outcome.detail] += 1
 
@@ -398,7 +398,7 @@ class Mailing:
     ) -> None:
         """Fail and suppress the refused addresses, unless every recipient of the pass (more than one) was
         refused: that is a sender or server problem, and they all stay due, uncharged."""
-        addresses = {due.email.lower() for due, _ in bounced}
+        addresses = {normalize_email(due.enrollment.email) for due, _ in bounced}
         if len(addresses) > 1 and len(bounced) == transactions:
             self._give_back([due for due, _ in bounced], worker, now, report)
             report.halted = report.halted or (
@@ -422,22 +422,13 @@ class Mailing:
 
     def check_database(self) -> None:
         """Raise SQLAlchemyError unless the database answers (the web service's /healthz)."""
-        with self.store.engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+        self.store.check()
 
     def enrollment_for_token(self, token: str, today: dt.date) -> TokenEnrollment | None:
         """The enrollment a signed unsubscribe token names, or None for a forged, truncated or expired token
         (or an enrollment since erased)."""
         enrollment_id = verify_unsubscribe_token(self.secret, token, today)
-        if enrollment_id is None:
-            return None
-        with self.store.engine.connect() as connection:
-            row = connection.execute(
-                sa.select(
-                    enrollments.c.id, enrollments.c.locale, enrollments.c.brand, enrollments.c.email_hash
-                ).where(enrollments.c.id == enrollment_id)
-            ).first()
-        return None if row is None else TokenEnrollment(row.id, row.locale, row.brand, row.email_hash)
+        return None if enrollment_id is None else self.store.enrollment_for_unsubscribe(enrollment_id)
 
     def unsubscribe_enrollment(self, enrollment: TokenEnrollment, now: dt.datetime) -> int:
         """The one-click unsubscribe: stop every series of the enrollment's clinic for its address, as
@@ -461,11 +452,22 @@ class Mailing:
         series and step must exist (the caller answers 404 otherwise)."""
         brand = self.brands[brand_id]
         series = self.series[series_id]
+        sample = Enrollment(
+            email="patient@example.org",
+            name="Alex Example",
+            locale=locale,
+            brand=brand_id,
+            series=series_id,
+            timezone="UTC",
+            start_date=now.date(),
+            consent_at=now,
+            consent_source="preview",
+        )
         return self._composer.compose(
             brand=brand,
             series=series,
             step=series.step(step_id),
-            recipient=Recipient(0, "patient@example.org", "Alex Example", locale),
+            recipient=sample,
             translator=self.translator(locale),
             manifest=self.manifests.get(locale, i18n.Manifest("original", "reviewed")),
             message_id=message_id(self.secret, 0, step_id, brand.email.sender_domain),

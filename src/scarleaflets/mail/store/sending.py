@@ -17,7 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..enrollment_requests import Enrollment
 from .database import Database
+from .enrollments import RECORD_COLUMNS, record_from_row
 from .schema import (
     ACTIVE,
     BLOCKED_PREFIX,
@@ -129,6 +131,8 @@ def _cancel_lapsed_claims_of_stopped(connection: Connection, expired: dt.datetim
 
 @dataclass(frozen=True)
 class DueDelivery:
+    """A claimed delivery and the enrollment it is for."""
+
     id: int
     enrollment_id: int
     step: str
@@ -136,12 +140,7 @@ class DueDelivery:
     due_at: dt.datetime
     attempts: int
     message_id: str
-    email: str
-    name: str | None
-    locale: str
-    brand: str
-    series: str
-    timezone: str
+    enrollment: Enrollment
     last_sent_at: dt.datetime | None
     first_failed_at: dt.datetime | None = None
 
@@ -150,7 +149,8 @@ class Sending(Database):
     """Claims and the outcome of each delivery."""
 
     def due_query(self, now: dt.datetime, limit: int, lease: dt.timedelta) -> sa.Select[Any]:
-        """The deliveries due at ``now`` (and claims older than ``lease``), oldest first, with their patient."""
+        """The deliveries due at ``now`` (and claims older than ``lease``), oldest first, with their enrollment's
+        record."""
         stamp = naive_utc(now)
         last_sent = (
             sa.select(sa.func.max(deliveries.c.sent_at))
@@ -203,12 +203,7 @@ class Sending(Database):
                 deliveries.c.attempts,
                 deliveries.c.first_failed_at,
                 deliveries.c.message_id,
-                enrollments.c.email,
-                enrollments.c.name,
-                enrollments.c.locale,
-                enrollments.c.brand,
-                enrollments.c.series,
-                enrollments.c.timezone,
+                *RECORD_COLUMNS,
                 last_sent.label("last_sent_at"),
             )
             .select_from(candidates)
@@ -246,12 +241,7 @@ class Sending(Database):
                 due_at=r.due_at.replace(tzinfo=dt.UTC),
                 attempts=r.attempts,
                 message_id=r.message_id,
-                email=r.email,
-                name=r.name,
-                locale=r.locale,
-                brand=r.brand,
-                series=r.series,
-                timezone=r.timezone,
+                enrollment=record_from_row(r),
                 last_sent_at=aware(r.last_sent_at),
                 first_failed_at=aware(r.first_failed_at),
             )

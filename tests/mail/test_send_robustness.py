@@ -17,7 +17,7 @@ import zoneinfo
 
 import pytest
 
-from .test_mail_cli import (
+from ..cli.test_mail import (
     enroll_args,
     mail_project,  # noqa: F401 (a fixture: the mini project with a two-step series, and Spanish)
     run,
@@ -208,8 +208,8 @@ def test_status_says_what_becomes_of_a_claim_whose_sender_died(project, tmp_path
     old = store.claim_due(now - dt.timedelta(minutes=30, seconds=30), 2, "worker-dead", lease)
     store.close()
     run(project, "unsubscribe", "c@example.org", "--brand", "mini", "--db", db)
-    stopped = next(d for d in old if d.email == "c@example.org")
-    taken = next(d for d in old if d.email != "c@example.org")
+    stopped = next(d for d in old if d.enrollment.email == "c@example.org")
+    taken = next(d for d in old if d.enrollment.email != "c@example.org")
     status = run(project, "status", "--brand", "mini", "--db", db).stdout
     assert "claimed deliveries (held by a sender while it sends; a claim lapses after 10 min):" in status
     assert (
