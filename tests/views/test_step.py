@@ -15,7 +15,8 @@ from scarleaflets.config import open_project
 from scarleaflets.content.series import load_series
 from scarleaflets.i18n import Manifest, Translator
 from scarleaflets.leaflets.render import LeafletRenderer, LeafletSource
-from scarleaflets.mail.compose import EmailComposer, Recipient
+from scarleaflets.mail.compose import EmailComposer
+from scarleaflets.mail.enrollment_requests import Enrollment
 from scarleaflets.release import load_all
 from scarleaflets.views import step_view, topic_view
 
@@ -72,7 +73,9 @@ def test_the_leaflet_and_the_email_of_a_topic_say_the_same_words_from_one_view(d
         brand=brand,
         series=series,
         step=step,
-        recipient=Recipient(1, "p1@example.org", None, locale),
+        recipient=Enrollment(
+            "p1@example.org", None, locale, brand.id, series.id, "UTC", NOW.date(), NOW, "form"
+        ),
         translator=translator,
         manifest=manifest,
         message_id="<1.welcome@riverside.example.org>",
