@@ -255,7 +255,8 @@ def test_riverside_welcome_email_is_in_british_english():
     from email import policy
 
     from scarleaflets.mail import Mailing
-    from scarleaflets.mail.compose import Attachment, Recipient
+    from scarleaflets.mail.compose import Attachment
+    from scarleaflets.mail.enrollment_requests import Enrollment
     from scarleaflets.mail.store import Store
 
     mailing = Mailing(SHIPPED, Store.open("sqlite://"), b"k" * 32, dt.date(2026, 12, 1))
@@ -264,7 +265,17 @@ def test_riverside_welcome_email_is_in_british_english():
         brand=mailing.brands["riverside"],
         series=series,
         step=series.step("welcome"),
-        recipient=Recipient(1, "p@example.org", "Pat", "en_GB"),
+        recipient=Enrollment(
+            "p@example.org",
+            "Pat",
+            "en_GB",
+            "riverside",
+            "acne-education",
+            "Europe/London",
+            dt.date(2026, 12, 1),
+            dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+            "form",
+        ),
         translator=mailing.translator("en_GB"),
         manifest=mailing.manifests["en_GB"],
         message_id="<x@example.org>",
