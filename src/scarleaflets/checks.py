@@ -20,7 +20,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 
 from . import i18n
-from .brands import load_brands
+from .brands import clinic_detail_problems, load_brands
 from .config import Project
 from .content import ContentSet, Topic, load_content
 from .content.readability import (
@@ -136,6 +136,12 @@ def run_check(
             load_series(project.root, content)
         except ContentError as exc:
             report.errors.extend(exc.problems)
+        try:
+            brands = load_brands(project.root, i18n.discover_locales(project))
+        except ContentError:
+            pass  # reported by check_fonts, which reads the brands too
+        else:
+            report.errors.extend(clinic_detail_problems(brands, content.clinic_details_used()))
     check_catalogs(project, report, content)
     check_fonts(project, report)
     return report

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, i18n
-from .brands import Brand, load_brands
+from .brands import Brand, clinic_detail_problems, load_brands
 from .config import Project
 from .content import ContentSet, load_content
 from .errors import ContentError, Problem
@@ -85,6 +85,8 @@ def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
     except ContentError as exc:
         problems.extend(exc.problems)
     fonts = load_fonts(project)
+    if content is not None:
+        problems.extend(clinic_detail_problems(brands, content.clinic_details_used()))
     if problems or content is None:
         raise ContentError(problems)
     template = extract_project(project, dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), content)

@@ -61,6 +61,8 @@ def test_mini_project_loads(mini_project):
     assert figure.path == (mini_project / "content" / "figures" / "ok.svg").resolve()
     assert sample.sources[1].link == "https://doi.org/10.1067/mjd.2001.113451"
     assert sample.review.reviewed_on == dt.date(2026, 1, 10)
+    assert sample.sources[1].citation == "Doe J, Roe R. An article. A journal. 2001;45(1):109–117."
+    assert sample.sources[0].citation.endswith(", 2024.")
     assert sample.review.due_line == 50
 
 

@@ -40,8 +40,16 @@ def test_every_text_of_a_topic_is_translated_in_its_context(leaflet_project):
     )
     # Sources are cited as written; the reading time counts the English words.
     assert view.sources == (
-        SourceView("A web page", "A publisher", 2024, "https://example.org/page"),
-        SourceView("An article", "A journal", 2001, "https://doi.org/10.1067/mjd.2001.113451"),
+        SourceView(
+            "A web page", "A publisher", 2024, "https://example.org/page", "A web page. A publisher, 2024."
+        ),
+        SourceView(
+            "An article",
+            "A journal",
+            2001,
+            "https://doi.org/10.1067/mjd.2001.113451",
+            "Doe J, Roe R. An article. A journal. 2001;45(1):109–117.",
+        ),
     )
     assert view.minutes == reading_minutes(view.words) == 1
 
@@ -71,3 +79,27 @@ def test_the_guide_holds_the_views_of_its_topics_in_its_order(leaflet_project):
 
 def test_reading_minutes_round_up_and_never_say_zero():
     assert [reading_minutes(n) for n in (0, 1, 200, 201, 400)] == [1, 1, 1, 2, 2]
+
+
+def test_the_clinic_details_a_topic_names_are_filled_with_the_clinics_wording(
+    shipped_project, shipped_content
+):
+    """Shared text names routes to urgent help ({crisis_line}); every brand gives its own, per language."""
+    from scarleaflets.brands import load_brands
+    from scarleaflets.i18n import discover_locales
+
+    brands = load_brands(shipped_project.root, discover_locales(shipped_project))
+    topic = shipped_content.topics["when-to-see-a-dermatologist"]
+    for brand, locale, expected in [
+        ("riverside", "fr", ("999", "Samaritans (116 123, appel gratuit)", "NHS 111 (appelez le 111)")),
+        ("harbor", "es", ("911", "988", "su médico o una clínica de atención urgente")),
+        ("harbor", "en", ("911", "the 988 Suicide and Crisis Lifeline (call or text 988)", "urgent care")),
+    ]:
+        view = topic_view(
+            topic, Translator.load(shipped_project, locale), brands[brand].clinic_details(locale)
+        )
+        texts = " ".join(b.text for s in view.sections for b in s.blocks)
+        assert "{" not in texts
+        assert "}" not in texts
+        for wording in expected:
+            assert wording in texts, (brand, locale, wording)

@@ -18,4 +18,5 @@ from .model import EmailSettings as EmailSettings
 from .model import Paper as Paper
 from .model import SendWindow as SendWindow
 from .reading import brand_files as brand_files
+from .reading import clinic_detail_problems as clinic_detail_problems
 from .reading import load_brands as load_brands

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -64,6 +64,17 @@ class Brand:
     default_locale: str
     legal: dict[str, str]  # locale -> text; the default locale is always present
     email: EmailSettings
+    # clinic detail (content.clinic_details) -> locale or "default" -> text: routes to urgent help
+    urgent_help: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def legal_text(self, locale: str) -> str:
         return self.legal.get(locale, self.legal[self.default_locale])
+
+    def clinic_details(self, locale: str) -> dict[str, str]:
+        """The clinic's wording of each urgent-help detail for ``locale``: its own text, else its base
+        language's (``en`` for ``en_GB``), else the default."""
+        base = locale.split("_")[0]
+        return {
+            name: texts.get(locale) or texts.get(base) or texts["default"]
+            for name, texts in self.urgent_help.items()
+        }

@@ -7,8 +7,10 @@ in the file exactly as content problems do; all brands are read before any is us
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+from ..content.clinic_details import CLINIC_DETAILS
 from ..content.validation import read_document
 from ..errors import ContentError, Problem
 from ..i18n.locales import SOURCE_LOCALE
@@ -61,6 +63,11 @@ def _brand(doc: BrandDocument, shown: str, content_dir: Path) -> Brand:
         default_locale=doc.default_locale,
         legal=doc.legal,
         email=_email(doc.email, doc.address),
+        urgent_help={
+            name: texts
+            for name, texts in (doc.urgent_help.model_dump() if doc.urgent_help else {}).items()
+            if texts is not None
+        },
     )
 
 
@@ -76,3 +83,19 @@ def _email(doc: EmailDocument, address: tuple[str, ...]) -> EmailSettings:
         doc.timezone,
         doc.return_path or sender_address,
     )
+
+
+def clinic_detail_problems(brands: Mapping[str, Brand], used: Mapping[str, tuple[str, int]]) -> list[Problem]:
+    """A problem for each clinic detail the content names (``used``: name -> the file and line that first
+    names it) that a brand does not give under ``urgent_help``: its leaflets would print the placeholder."""
+    return [
+        Problem(
+            brand.file,
+            0,
+            f"urgent_help.{name}",
+            f"missing; the content names {{{name}}} ({file}:{line}), so give {CLINIC_DETAILS[name]}",
+        )
+        for brand in brands.values()
+        for name, (file, line) in used.items()
+        if name not in brand.urgent_help
+    ]

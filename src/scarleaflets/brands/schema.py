@@ -189,6 +189,37 @@ def _legal(value: object, info: ValidationInfo) -> dict[str, str]:
 
 
 Legal = Annotated[dict[str, str], PlainValidator(_legal)]
+
+
+def _localised(value: object) -> dict[str, str]:
+    """One text for every language (kept under ``default``), or a mapping of locale codes to texts that has a
+    ``default`` for the other languages."""
+    if isinstance(value, Scalar):
+        return {"default": _line(value)}
+    if not isinstance(value, dict):
+        raise fail("expected text, or a mapping of locale to text with a `default`", "type")
+    flags = list(key_flags(value))
+    errors: list[InitErrorDetails] = []
+    texts: dict[str, str] = {}
+    for code, text in value.items():
+        if code != "default":
+            try:
+                parse_locale(code)
+            except UnknownLocale as exc:
+                flags.append(Flag(str(exc), (code,), at_key=True))
+                continue
+        try:
+            texts[code] = _line(text)
+        except PydanticCustomError as exc:
+            errors.append({"type": exc, "loc": (code,), "input": text})
+    if "default" not in value:
+        flags.append(Flag("give a `default` text for the clinic's other languages"))
+    if flags or errors:
+        raise invalid("urgent_help", value, flags, errors)
+    return texts
+
+
+Localised = Annotated[dict[str, str], PlainValidator(_localised)]
 Locales = Annotated[tuple[Locale, ...], items()]
 _LOCALE: TypeAdapter[str] = TypeAdapter(Locale)
 _LOCALES: TypeAdapter[tuple[str, ...]] = TypeAdapter(Locales)
@@ -236,6 +267,15 @@ class EmailDocument(Document):
             yield Flag(LINE_BREAK, ("sender",), stops=True)
 
 
+class UrgentHelpDocument(Document):
+    """The clinic details shared content may name (``scarleaflets.content.clinic_details``), each optional
+    here; ``check`` fails a brand that lacks one the content uses."""
+
+    emergency_number: Localised | None = None
+    urgent_advice: Localised | None = None
+    crisis_line: Localised | None = None
+
+
 class BrandDocument(Document):
     stop_at = KEY_PROBLEMS
 
@@ -253,6 +293,7 @@ class BrandDocument(Document):
     default_locale: Locale
     legal: Legal
     email: EmailDocument
+    urgent_help: UrgentHelpDocument | None = None
 
     @classmethod
     def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:

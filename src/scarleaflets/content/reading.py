@@ -126,7 +126,17 @@ def _topic(doc: TopicDocument, lines: LineMap, shown: str, content_dir: Path) ->
         ),
         related=doc.related,
         sources=tuple(
-            Source(" ".join(s.title.split()), s.publisher, s.journal, s.year, s.url, s.doi)
+            Source(
+                " ".join(s.title.split()),
+                s.publisher,
+                s.journal,
+                s.year,
+                s.url,
+                s.doi,
+                s.authors,
+                s.volume,
+                s.pages,
+            )
             for s in doc.sources
         ),
         review=Review(

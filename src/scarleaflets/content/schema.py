@@ -89,6 +89,9 @@ class SourceDocument(Document):
     year: Year
     publisher: PlainText | None = None
     journal: PlainText | None = None
+    authors: PlainText | None = None
+    volume: PlainText | None = None
+    pages: PlainText | None = None
     url: HttpsUrl | None = None
     doi: Doi | None = None
 
@@ -96,6 +99,17 @@ class SourceDocument(Document):
     def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:
         if ("publisher" in data) == ("journal" in data):
             yield Flag("give exactly one of `publisher` (for a web page) or `journal` (for an article)")
+        if "journal" in data and "publisher" not in data:
+            missing = [f"`{key}`" for key in ("authors", "volume", "pages") if key not in data]
+            if missing:
+                yield Flag(
+                    f"an article needs {', '.join(missing)} so readers can find it "
+                    "(`pages` may hold the article number)"
+                )
+        elif "journal" not in data:
+            extra = [f"`{key}`" for key in ("authors", "volume", "pages") if key in data]
+            if extra:
+                yield Flag(f"{', '.join(extra)} belong to a journal article; a web page has a `publisher`")
         if "url" not in data and "doi" not in data:
             yield Flag("give a `url` or a `doi` so readers can find the source")
 

@@ -22,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
+from .clinic_details import unknown_detail_problem
 
 # libyaml when PyYAML was built with it (the usual wheels are): several times faster, same nodes and marks.
 FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -143,7 +144,7 @@ def prose_problem(value: str) -> str | None:
         return "looks like HTML markup; write plain text (no <tags> or &entities;)"
     if URL_LIKE.search(value):
         return "contains a link; put links in `sources`, not in the text"
-    return None
+    return unknown_detail_problem(value)
 
 
 def slug_problem(value: str) -> str | None:

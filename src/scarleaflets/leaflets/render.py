@@ -111,12 +111,12 @@ class LeafletRenderer:
         views: dict[str, Any]
         if source.topic_id is None:
             topics = list(self.content)
-            guide = guide_view(self.content, translator)
+            guide = guide_view(self.content, translator, source.brand.clinic_details(source.locale))
             views = {"guide": guide}
             title, description, minutes = guide.title, guide.intro, guide.minutes
         else:
             topics = [self.content.topics[source.topic_id]]
-            topic = topic_view(topics[0], translator)
+            topic = topic_view(topics[0], translator, source.brand.clinic_details(source.locale))
             views = {"topic": topic}
             title, description, minutes = topic.title, topic.summary[0], topic.minutes
         when = document_date(topics)

@@ -80,7 +80,7 @@ class EmailComposer:
         self.content = content
         self._envs: dict[str, Environment] = {}
         self._inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
-        self._steps: dict[tuple[str, str, str], StepView] = {}
+        self._steps: dict[tuple[str, str, str, str], StepView] = {}
         self._bodies: dict[tuple[str, str, str, str, bool, bool, bool], _Cached] = {}
 
     def _env(self, brand: Brand) -> Environment:
@@ -88,12 +88,13 @@ class EmailComposer:
             self._envs[brand.id] = make_environment(self.project, brand.id)
         return self._envs[brand.id]
 
-    def _step(self, series: Series, step: Step, translator: Translator) -> StepView:
-        """The step's translated view, built once per series, step and language (it is the same for every
-        brand and patient)."""
-        key = (series.id, step.id, translator.locale)
+    def _step(self, brand: Brand, series: Series, step: Step, translator: Translator) -> StepView:
+        """The step's translated view, built once per brand, series, step and language (it is the same for
+        every patient; the brand gives its clinic details)."""
+        key = (brand.id, series.id, step.id, translator.locale)
         if key not in self._steps:
-            self._steps[key] = step_view(self.content, series, step, translator)
+            details = brand.clinic_details(translator.locale)
+            self._steps[key] = step_view(self.content, series, step, translator, details)
         return self._steps[key]
 
     def _render_bodies(
@@ -148,7 +149,7 @@ class EmailComposer:
     ) -> bytes:
         """The complete message, as the bytes to hand to SMTP (CRLF line ends)."""
         info = translator.info
-        view = self._step(series, step, translator)
+        view = self._step(brand, series, step, translator)
         header_safe(view.subject, "subject")
         name = header_safe(recipient.name, "name") if recipient.name else None
         attached = [attachments(topic_id) for topic_id in view.attach] if attachments else []

@@ -8,12 +8,14 @@ leaflet's key points, word for word. Texts are translated in the context ``serie
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..content import ContentSet
+from ..content.clinic_details import fill_details
 from ..content.series import Series, Step
 from ..i18n import Translator
-from .topic import TopicView, topic_view
+from .topic import NO_DETAILS, TopicView, topic_view
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class StepView:
     attach: tuple[str, ...]
 
 
-def step_view(content: ContentSet, series: Series, step: Step, tr: Translator) -> StepView:
+def step_view(
+    content: ContentSet, series: Series, step: Step, tr: Translator, details: Mapping[str, str] = NO_DETAILS
+) -> StepView:
     """The step with every text translated, and a translated view of each topic it teaches."""
     context = f"series/{series.id}/{step.id}"
     return StepView(
@@ -45,9 +49,9 @@ def step_view(content: ContentSet, series: Series, step: Step, tr: Translator) -
         day=step.day,
         number=series.steps.index(step) + 1,
         total=len(series.steps),
-        subject=tr.pgettext(context, step.subject.text),
-        preheader=tr.pgettext(context, step.preheader.text),
-        intro=tr.pgettext(context, step.intro.text),
-        topics=tuple(topic_view(content.topics[topic_id], tr) for topic_id in step.topics),
+        subject=fill_details(tr.pgettext(context, step.subject.text), details),
+        preheader=fill_details(tr.pgettext(context, step.preheader.text), details),
+        intro=fill_details(tr.pgettext(context, step.intro.text), details),
+        topics=tuple(topic_view(content.topics[topic_id], tr, details) for topic_id in step.topics),
         attach=step.attach,
     )

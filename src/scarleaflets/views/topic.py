@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any
 
 from ..content import BLOCKS, ContentSet, Table, Topic
+from ..content.clinic_details import fill_details
 from ..content.readability import prose
 from ..i18n import Translator
 
@@ -63,6 +64,7 @@ class SourceView:
     by: str
     year: int
     link: str
+    citation: str  # as a list of sources prints it (Vancouver style for an article)
 
 
 @dataclass(frozen=True)
@@ -137,11 +139,15 @@ def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def topic_view(topic: Topic, tr: Translator) -> TopicView:
-    """The topic with every text translated (English where a translation is missing, counted)."""
+NO_DETAILS: Mapping[str, str] = {}
+
+
+def topic_view(topic: Topic, tr: Translator, details: Mapping[str, str] = NO_DETAILS) -> TopicView:
+    """The topic with every text translated (English where a translation is missing, counted), and the
+    clinic's wording of each clinic detail it names (``{crisis_line}``: see ``Brand.clinic_details``)."""
 
     def t(context: str, text: str) -> str:
-        return tr.pgettext(context, text)
+        return fill_details(tr.pgettext(context, text), details)
 
     def figure(figure_id: str) -> FigureView:
         fig = topic.figure(figure_id)
@@ -164,7 +170,7 @@ def topic_view(topic: Topic, tr: Translator) -> TopicView:
         summary=tuple(t(f"{topic.id}/summary", m.text) for m in topic.summary),
         sections=tuple(sections),
         questions=tuple(t(f"{topic.id}/questions", m.text) for m in topic.questions),
-        sources=tuple(SourceView(s.title, s.by, s.year, s.link) for s in topic.sources),
+        sources=tuple(SourceView(s.title, s.by, s.year, s.link, s.citation) for s in topic.sources),
         written_by=t(f"{topic.id}/review", review.written_by.text),
         reviewed_by=t(f"{topic.id}/review", review.reviewed_by.text),
         reviewed_on=tr.info.date(review.reviewed_on),
@@ -175,9 +181,9 @@ def topic_view(topic: Topic, tr: Translator) -> TopicView:
     )
 
 
-def guide_view(content: ContentSet, tr: Translator) -> GuideView:
+def guide_view(content: ContentSet, tr: Translator, details: Mapping[str, str] = NO_DETAILS) -> GuideView:
     """The complete guide, translated: its title, subtitle and introduction, and each part with its topics."""
-    topics = {topic.id: topic_view(topic, tr) for topic in content}
+    topics = {topic.id: topic_view(topic, tr, details) for topic in content}
     guide = content.guide
     return GuideView(
         title=tr.pgettext("guide/title", guide.title.text),

@@ -121,7 +121,8 @@ def gallery(brand_id: str, locale: str) -> Response:
 def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
     """Each topic's leaflet and the complete guide: translated title, link and thumbnail (None: not built)."""
     web = services()
-    guide = guide_view(web.mailing.content, web.mailing.translator(locale))
+    details = web.mailing.brands[brand_id].clinic_details(locale)
+    guide = guide_view(web.mailing.content, web.mailing.translator(locale), details)
     folder = web.leaflets_dir / brand_id / locale
     leaflets = []
     for document, title in [*((topic.id, topic.title) for topic in guide.topics), (GUIDE, guide.title)]:
@@ -140,6 +141,7 @@ def _emails(brand_id: str, locale: str) -> list[dict[str, Any]]:
     """Each series with its steps: day, translated subject, and the base of the preview links."""
     mailing = services().mailing
     translator = mailing.translator(locale)
+    details = mailing.brands[brand_id].clinic_details(locale)
     return [
         {
             "name": series.name,
@@ -149,7 +151,9 @@ def _emails(brand_id: str, locale: str) -> list[dict[str, Any]]:
                     "subject": view.subject,
                     "base": f"/gallery/{brand_id}/{locale}/email/{series.id}/{view.id}",
                 }
-                for view in (step_view(mailing.content, series, step, translator) for step in series.steps)
+                for view in (
+                    step_view(mailing.content, series, step, translator, details) for step in series.steps
+                )
             ],
         }
         for series in mailing.series.values()
