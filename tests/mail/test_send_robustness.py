@@ -57,6 +57,8 @@ def recipients(box) -> list[str]:
 
 
 def days() -> tuple[dt.date, dt.date]:
+    # The real clock on purpose: enroll, send-due, worker and status read it themselves (they have no option
+    # to set it), so the days these tests enroll and send on must be the real ones.
     today = dt.datetime.now(dt.UTC).date()
     return today, today + dt.timedelta(days=1)
 
@@ -201,7 +203,7 @@ def test_status_says_what_becomes_of_a_claim_whose_sender_died(project, tmp_path
     today, _ = days()
     for address in ("a@example.org", "b@example.org", "c@example.org"):
         run(project, *enroll_args(address), "--start", today.isoformat(), "--db", db)
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)  # the real clock: the status command below ages the claims against it
     store = Store.open(db)
     lease = dt.timedelta(minutes=10)
     (young,) = store.claim_due(now - dt.timedelta(minutes=2, seconds=30), 1, "worker-busy", lease)
