@@ -231,12 +231,34 @@ def document_date(topics: list[Topic]) -> dt.date:
 
 
 @dataclass(frozen=True)
+class DocumentControl:
+    """What a released leaflet prints on every page for document control: its stable reference, its version
+    (raised only when the leaflet's own inputs change) and the date of that version."""
+
+    reference: str  # SL-MARKS-VS-SCARS
+    version: int
+    date: dt.date
+
+    @property
+    def line(self) -> str:
+        return f"{self.reference} v{self.version} · {self.date.isoformat()}"
+
+
+def page_marking(control: DocumentControl | None) -> dict[str, Any]:
+    """What the stylesheet prints on every page: a released leaflet's reference and version, or, for a preview
+    (no document control), a translated "Preview — not a released leaflet"."""
+    return {"control_css": css_string(control.line) if control else "", "preview": control is None}
+
+
+@dataclass(frozen=True)
 class LeafletSource:
-    """What one leaflet is made of; ``topic_id`` None means the complete guide."""
+    """What one leaflet is made of; ``topic_id`` None means the complete guide. A leaflet without ``control``
+    is a preview (``build``): every page says so."""
 
     brand: Brand
     locale: str
     topic_id: str | None
+    control: DocumentControl | None = None
 
 
 def page_counter_css(label: str) -> str:
@@ -303,7 +325,6 @@ class LeafletRenderer:
             title = translator.pgettext(f"{source.topic_id}/title", topics[0].title.text)
             description = translator.pgettext(f"{source.topic_id}/summary", topics[0].summary[0].text)
         when = document_date(topics)
-        accent = brand.accent
         context: dict[str, Any] = {
             "kind": "guide" if source.topic_id is None else "topic",
             "brand": {
@@ -315,7 +336,7 @@ class LeafletRenderer:
                 "legal": brand.legal_text(locale),
                 "qr": qr_data_uri(brand.booking_url, brand.primary),
                 "primary": brand.primary,
-                "accent": accent,
+                "accent": brand.accent,
                 "paper": brand.paper,
             },
             "locale": {"code": locale, "tag": info.language_tag, "dir": info.direction},
@@ -339,7 +360,8 @@ class LeafletRenderer:
             end=end,
             clinic_name_css=css_string(brand.name),
             doc_title_css=css_string(title),
-            accent_tint=_tint(accent),
+            accent_tint=_tint(brand.accent),
+            **page_marking(source.control),
         )
         # Safe: every outside value in the stylesheet is a validated colour or went through css_string,
         # which also escapes the characters that could close the <style> element.
