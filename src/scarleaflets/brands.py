@@ -98,16 +98,26 @@ def load_brands(project_root: Path, available_locales: list[str]) -> dict[str, B
             )
         )
     for path in files:
-        shown = path.relative_to(project_root).as_posix()
-        root = parse(path, shown, problems)
-        if root is None:
-            continue
-        brand = _BrandReader(shown, problems, content_dir, available_locales).brand(root, path.stem)
+        brand = read_brand_file(path, project_root, available_locales, problems)
         if brand is not None:
             brands[brand.id] = brand
     if problems:
         raise ContentError(problems)
     return brands
+
+
+def read_brand_file(
+    path: Path, project_root: Path, available_locales: list[str], problems: list[Problem]
+) -> Brand | None:
+    """One brand file, validated; None (with its problems added) when it has any. A release reads brands one
+    by one, so that one broken file holds back only its own clinic."""
+    shown = path.relative_to(project_root).as_posix()
+    root = parse(path, shown, problems)
+    if root is None:
+        return None
+    before = len(problems)
+    brand = _BrandReader(shown, problems, project_root / "content", available_locales).brand(root, path.stem)
+    return brand if len(problems) == before else None
 
 
 # The keys of a brand file, all required, in the order they are read (and their problems reported).
