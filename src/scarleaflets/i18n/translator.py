@@ -1,8 +1,16 @@
-"""The counting Translator: one locale's published translations, for rendering leaflets, emails and pages."""
+"""The counting Translator: one locale's published translations, for rendering leaflets, emails and pages.
+
+It is built from a catalog that passed the quality gate: the ``.po`` file of the working tree
+(:meth:`Translator.load`), or the compiled ``.mo`` file of a release (:meth:`Translator.from_mo`), which holds
+exactly the published messages (see :func:`published_catalog`) and its own ``Plural-Forms`` header.
+"""
 
 from __future__ import annotations
 
+import io
+
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
 
 from ..config import Project
 from ..errors import ContentError, ScarleafletsError
@@ -48,6 +56,18 @@ class Translator:
             raise ContentError(loaded.problems)
         return cls(locale, loaded.catalog)
 
+    @classmethod
+    def from_mo(cls, locale: str, data: bytes) -> Translator:
+        """A release's compiled catalog (made by :func:`mo_bytes` from a catalog that passed the gate)."""
+        if locale == SOURCE_LOCALE:
+            return cls(locale, None)
+        return cls(locale, read_mo(io.BytesIO(data)))
+
+    def raw(self, message: str, context: str | None) -> str | tuple[str, ...] | None:
+        """The published translation of a message as the catalog holds it (plural forms as a tuple), or None;
+        not counted as a fallback. A release hashes these to know which leaflets a translation changes."""
+        return self._strings.get((message, context))
+
     def pgettext(self, context: str | None, message: str) -> str:
         if self.locale == SOURCE_LOCALE:
             return message
@@ -72,3 +92,22 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.npgettext(None, singular, plural, count)
+
+
+def published_catalog(catalog: Catalog) -> Catalog:
+    """A copy of the catalog holding only its published messages (translated, not fuzzy, every plural form
+    filled) and its header: what a release compiles, so the ``.mo`` file serves exactly what the ``.po`` file
+    publishes."""
+    published = Catalog(locale=catalog.locale, domain=catalog.domain, fuzzy=False)
+    published.mime_headers = catalog.mime_headers
+    for message in catalog:
+        if message.id and is_published(message):
+            published.add(message.id, message.string, context=message.context)
+    return published
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    """The catalog's published messages compiled to GNU ``.mo`` bytes (Babel's writer)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, published_catalog(catalog))
+    return buffer.getvalue()
