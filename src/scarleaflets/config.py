@@ -26,7 +26,10 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "i18n": {"min_completeness": float},
     "email": {"unsubscribe_url": str, "transport": str, "retry_hours": float, "max_attempts": int},
     "web": {"api_token_sha256": dict, "max_body_bytes": int},
+    "release": {"dir": str},
 }
+# A setting whose key differs from its Settings field (the section names it already).
+_FIELDS: dict[tuple[str, str], str] = {("release", "dir"): "release_dir"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Settings:
     # Per brand, the SHA-256 (hex) of the bearer token its systems use for the enrollment API.
     api_token_sha256: dict[str, str] = field(default_factory=dict)
     max_body_bytes: int = 16384
+    # Where `scarleaflets release` writes the numbered releases the sender and the web service run from
+    # (relative to the project folder; SCARLEAFLETS_RELEASES overrides it).
+    release_dir: str = "releases"
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ def read_settings(path: Path) -> Settings:
                 value = float(value)
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise ConfigError(f"{shown}: [{section}] {key} must be a {expected.__name__}, got {value!r}")
-            values[key] = value
+            values[_FIELDS.get((section, str(key))) or str(key)] = value
     tokens = values.get("api_token_sha256", {})
     for brand, digest in tokens.items():
         if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
