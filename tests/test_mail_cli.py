@@ -14,48 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 from scarleaflets.cli import cli
-from scarleaflets.config import open_project
-from scarleaflets.i18n import extract_project, update_locales, write_template
-
-from .conftest import translate_all
-
-SERIES = """\
-id: mini-series
-name: Mini series
-steps:
-  - id: first
-    day: 0
-    topics: [sample]
-    attach: [sample]
-    subject: The first email
-    preheader: A short preheader.
-    intro: A short introduction.
-  - id: second
-    day: 1
-    topics: [other]
-    subject: The second email
-    preheader: Another preheader.
-    intro: Another introduction.
-"""
-
-
-@pytest.fixture
-def mail_project(leaflet_project):
-    root = leaflet_project.root
-    (root / "content" / "series").mkdir()
-    (root / "content" / "series" / "mini-series.yaml").write_text(SERIES)
-    brand = root / "content" / "brands" / "mini.yaml"
-    brand.write_text(
-        brand.read_text()
-        .replace('start: "09:00"', 'start: "00:00"')
-        .replace('end: "17:00"', 'end: "23:59"')
-        .replace("days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fri, sat, sun]")
-    )
-    now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
-    write_template(leaflet_project, extract_project(leaflet_project, now))
-    update_locales(leaflet_project, ["es"])
-    translate_all(leaflet_project, "es", "ES")
-    return open_project(root)
 
 
 def run(project, *args, ok=True):
@@ -384,9 +342,10 @@ print("MODULES", *sorted(sys.modules))
 """
 
 
-def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
-    """Sending never loads the PDF engine: an idle `send-due` pass (nothing due) over the shipped project loads
-    the mail service and its store, and neither WeasyPrint nor the leaflet PDF and build modules."""
+def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path, shipped_releases):
+    """Sending never loads the PDF engine: an idle `send-due` pass (nothing due) over the shipped project's
+    release loads the mail service, its store and the release loader, and neither WeasyPrint nor the leaflet
+    PDF and build modules nor the release builder."""
     from .conftest import REPO
 
     result = subprocess.run(
@@ -405,6 +364,7 @@ def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
         env={
             **{k: v for k, v in os.environ.items() if k != "SCARLEAFLETS_SECRET_FILE"},
             "SCARLEAFLETS_SECRET": "0" * 64,
+            "SCARLEAFLETS_RELEASES": str(shipped_releases),
         },
         capture_output=True,
         text=True,
@@ -414,6 +374,10 @@ def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "0 sent" in result.stdout
     loaded = set(result.stdout.rpartition("MODULES ")[2].split())
-    assert {"scarleaflets.mail.service", "scarleaflets.mail.store"} <= loaded
+    assert {"scarleaflets.mail.service", "scarleaflets.mail.store", "scarleaflets.releases.loader"} <= loaded
     assert sorted(m for m in loaded if m == "weasyprint" or m.startswith("weasyprint.")) == []
-    assert {"scarleaflets.pdf", "scarleaflets.build"}.isdisjoint(loaded)
+    assert {
+        "scarleaflets.leaflets.pdf",
+        "scarleaflets.leaflets.build",
+        "scarleaflets.releases.make",
+    }.isdisjoint(loaded)

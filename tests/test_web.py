@@ -348,7 +348,7 @@ def test_api_requires_consent_given_and_not_in_the_future(client, consent, error
     assert {"field": next(iter(consent)), "error": error} in response.json
 
 
-def test_the_real_server_answers_the_rfc8058_post(tmp_path):
+def test_the_real_server_answers_the_rfc8058_post(tmp_path, shipped_releases):
     db = f"sqlite:///{tmp_path / 'served.db'}"
     project = open_project(REPO)
     mailing = Mailing(project, Store.open(db), b"z" * 40, NOW.date())
@@ -360,7 +360,7 @@ def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     )
     mailing.store.close()
     token = unsubscribe_token(b"z" * 40, enrollment_id, dt.date.today())
-    server, base = start_server(db, "z" * 40)
+    server, base = start_server(db, "z" * 40, releases=shipped_releases)
     try:
         request = urllib.request.Request(
             f"{base}/u/{token}",

@@ -318,7 +318,7 @@ def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
     from scarleaflets.mail.compose import Recipient
 
     series = mailing.series["acne-education"]
-    data = mailing._composer.compose(
+    data = mailing.composer(mailing.edition(locale)).compose(
         brand=mailing.brands["riverside"],
         series=series,
         step=series.step("planning"),

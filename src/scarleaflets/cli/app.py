@@ -115,13 +115,15 @@ TRANSPORT_OPTION = click.option(
 )
 
 
-def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Mailing:
-    # Imported here: only the mail commands need the mail stage (it loads no PDF engine until it attaches one).
+def _mailing(ctx: click.Context, db_url: str | None, *, needs_content: bool = True) -> Mailing:
+    """The mail service over the current release (never the working tree); without a release, an error that
+    says to run `scarleaflets release`, unless the command needs no content (unsubscribe, forget, bounces)."""
+    # Imported here: only the mail commands need the mail stage (it loads no PDF engine).
     from ..mail import open_mailing
     from ..mail.store import default_url
 
     project = _project(ctx)
-    return open_mailing(project, db_url or default_url(project.root), today)
+    return open_mailing(project, db_url or default_url(project.root), needs_content=needs_content)
 
 
 def _parse_now(value: str | None) -> dt.datetime:

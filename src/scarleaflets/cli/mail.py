@@ -74,7 +74,7 @@ def enroll(
     from ..mail import EnrollmentRequest
 
     now = _now()
-    mailing = _mailing(ctx, db_url, now.date())
+    mailing = _mailing(ctx, db_url)
     if csv_path is not None:
         if email is not None:
             raise click.UsageError("give either EMAIL or --csv FILE, not both")
@@ -139,7 +139,7 @@ def unsubscribe(
     Enrolling the address again at this clinic needs consent given after the unsubscribe."""
     clinic = _chosen_brand(ctx, brand, all_brands)
     now = _now()
-    count = _mailing(ctx, db_url, now.date()).unsubscribe(email, now, clinic)
+    count = _mailing(ctx, db_url, needs_content=False).unsubscribe(email, now, clinic)
     where = f"clinic {clinic}" if clinic else "every clinic"
     click.echo(f"unsubscribed from {where}: {count} active enrollment(s) stopped")
 
@@ -158,7 +158,7 @@ def forget(ctx: click.Context, email: str, brand: str | None, all_brands: bool, 
     """
     clinic = _chosen_brand(ctx, brand, all_brands)
     now = _now()
-    count = _mailing(ctx, db_url, now.date()).forget(email, now, clinic)
+    count = _mailing(ctx, db_url, needs_content=False).forget(email, now, clinic)
     if count:
         click.echo(f"erased {count} enrollment(s); only a keyed hash remains on the suppression list")
     else:

@@ -48,7 +48,7 @@ def send_due(
 
     now = _parse_now(now_text)
     project = _project(ctx)
-    mailing = _mailing(ctx, db_url, now.date())
+    mailing = _mailing(ctx, db_url)
     transport = open_transport(transport_url or project.settings.transport, project.root)
     try:
         report = mailing.send_due(now, transport, worker=f"send-due-{os.getpid()}", limit=limit)
@@ -89,7 +89,7 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     from ..mail.store import database_problem
 
     project = _project(ctx)
-    mailing = _mailing(ctx, db_url, _now().date())
+    mailing = _mailing(ctx, db_url)
     transport = open_transport(transport_url or project.settings.transport, project.root)
     stop = {"requested": False}
 
@@ -164,7 +164,7 @@ def bounces_command(ctx: click.Context, source: str, dry_run: bool, db_url: str 
 
     now = _now()
     project = _project(ctx)
-    mailing = _mailing(ctx, db_url, now.date())
+    mailing = _mailing(ctx, db_url, needs_content=False)
     mailbox = open_source(source, project.root)
     try:
         run = process(mailbox, mailing, now, dry_run=dry_run)
@@ -204,7 +204,7 @@ def simulate(
 
     project = _project(ctx)
     start = _parse_now(start_text)
-    mailing = _mailing(ctx, db_url, start.date())
+    mailing = _mailing(ctx, db_url)
     transport = open_transport(transport_url or project.settings.transport, project.root)
     totals = {"sent": 0, "failed": 0, "retried": 0, "stopped": 0}
     try:

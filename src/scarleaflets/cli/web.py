@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .app import DB_OPTION, _mailing, _now, cli
+from .app import DB_OPTION, _mailing, cli
 
 
 @cli.command()
@@ -34,6 +34,6 @@ def serve(ctx: click.Context, host: str, port: int, leaflets_dir: Path | None, d
     """
     from ..web import serve as run_server
 
-    mailing = _mailing(ctx, db_url, _now().date())
+    mailing = _mailing(ctx, db_url)
     click.echo(f"serving on http://{host}:{port}/ (put an HTTPS reverse proxy in front); Ctrl-C to stop")
     run_server(mailing, host, port, leaflets_dir)

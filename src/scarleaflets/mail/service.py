@@ -30,7 +30,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -38,10 +37,9 @@ from .. import i18n
 from ..brands import ADDRESS, Brand
 from ..config import Project
 from ..content import ContentSet
-from ..content.series import Series, load_series
+from ..content.series import Series
 from ..errors import ScarleafletsError
-from ..i18n.locales import SOURCE_LOCALE
-from ..release import load_all
+from ..releases import ContentSource, Edition, MissingRelease, NoReleaseError, load_release
 from ..signing import (
     email_hash,
     load_secret,
@@ -72,10 +70,6 @@ from .store import (
     Store,
     enrollments,
 )
-
-if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads when a message attaches one
-    from ..leaflets.pdf import PdfRenderer
-    from ..leaflets.render import LeafletRenderer
 
 LEASE = dt.timedelta(minutes=10)
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
@@ -111,25 +105,62 @@ class PassReport:
 
 
 class Mailing:
-    """Everything the email series needs, loaded and validated once."""
+    """The email series as a service, over one content source: the current release (``open_mailing``), or —
+    given only ``today`` — the working tree, read and gated now (previews, tests and benchmarks).
 
-    def __init__(self, project: Project, store: Store, secret: bytes, today: dt.date) -> None:
+    Content is read from the source on first use: an idle send pass reads none of it. ``release_id`` is the
+    release every message composed here comes from ("working-tree" for the working tree)."""
+
+    def __init__(
+        self,
+        project: Project,
+        store: Store,
+        secret: bytes,
+        today: dt.date | None = None,
+        *,
+        source: ContentSource | None = None,
+    ) -> None:
         self.project = project
         self.store = store
         self.secret = secret
-        loaded = load_all(project, today, {})
-        self.content: ContentSet = loaded.content
-        self.brands: dict[str, Brand] = loaded.brands
-        self.series: dict[str, Series] = load_series(project.root, self.content)
-        published, _ = i18n.split_by_completeness(loaded.statuses.values(), project.settings.min_completeness)
-        self.published = {status.locale for status in published} | {SOURCE_LOCALE}
-        self.manifests = loaded.manifests
-        self._fonts = loaded.fonts
-        self._translators: dict[str, i18n.Translator] = {}
-        self._composer = EmailComposer(project, self.content)
-        self._leaflets: dict[tuple[str, str, str], bytes] = {}
-        self._html: LeafletRenderer | None = None
-        self._pdf: PdfRenderer | None = None
+        if source is None:
+            from ..releases.working_tree import WorkingTree
+
+            source = WorkingTree(project, today or dt.date.today())
+        self.source: ContentSource = source
+        self.release_id = source.release_id
+        self._composers: dict[str, EmailComposer] = {}
+
+    @property
+    def content(self) -> ContentSet:
+        """The content of the release (of its source language: a held-back language has its own edition)."""
+        return self.source.edition().content
+
+    @property
+    def brands(self) -> dict[str, Brand]:
+        return self.source.brands
+
+    @property
+    def series(self) -> dict[str, Series]:
+        return self.source.edition().series
+
+    @property
+    def published(self) -> frozenset[str]:
+        return self.source.published
+
+    @property
+    def manifests(self) -> dict[str, i18n.Manifest]:
+        """Each published language's translation record."""
+        return {locale: self.source.review(locale) for locale in self.published}
+
+    def edition(self, locale: str) -> Edition:
+        """The text a language is sent in (an older release's, for a language held back from this one)."""
+        return self.source.edition(locale)
+
+    def composer(self, edition: Edition) -> EmailComposer:
+        if edition.id not in self._composers:
+            self._composers[edition.id] = EmailComposer(edition.templates, edition.content)
+        return self._composers[edition.id]
 
     # validation and enrollment ---------------------------------------------------------------------------
 
@@ -150,17 +181,7 @@ class Mailing:
                     "type the name as it is written, without them",
                 )
             )
-        brand = self.brands.get(request.brand)
-        if brand is None:
-            errors.append(FieldError("brand", f"unknown brand; brands: {', '.join(sorted(self.brands))}"))
-        if request.series not in self.series:
-            errors.append(FieldError("series", f"unknown series; series: {', '.join(sorted(self.series))}"))
-        if brand is not None:
-            offered = [code for code in brand.locales if code in self.published]
-            if request.locale not in offered:
-                errors.append(
-                    FieldError("locale", f"not published for {brand.id}; use one of {', '.join(offered)}")
-                )
+        errors += self._offer_problems(request)
         zone = zone_named(request.timezone)
         if zone is None:
             errors.append(FieldError("timezone", "unknown time zone; use one like Europe/Paris"))
@@ -171,13 +192,36 @@ class Mailing:
         errors += consent_problems(request, zone or dt.UTC, now)
         return errors
 
+    def _offer_problems(self, request: EnrollmentRequest) -> list[FieldError]:
+        """The brand, the language (one the brand offers and the release serves, or why not) and the series
+        (as the language's text has it: a held-back language is sent its older release's series)."""
+        errors: list[FieldError] = []
+        brand = self.brands.get(request.brand)
+        if brand is None:
+            errors.append(FieldError("brand", f"unknown brand; brands: {', '.join(sorted(self.brands))}"))
+        offered = [code for code in brand.locales if code in self.published] if brand else []
+        if brand is not None and request.locale not in offered:
+            # Why a language the brand offers is not sent (held back from the release, and never complete).
+            why = (
+                f" ({self.source.unpublished_reason(request.locale)})"
+                if request.locale in brand.locales
+                else ""
+            )
+            errors.append(
+                FieldError("locale", f"not published for {brand.id}{why}; use one of {', '.join(offered)}")
+            )
+        series = self.edition(request.locale).series if request.locale in offered else self.series
+        if request.series not in series:
+            errors.append(FieldError("series", f"unknown series; series: {', '.join(sorted(series))}"))
+        return errors
+
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
         """Enroll a patient; an identical repeat returns the existing enrollment. Raises ScarleafletsError."""
         problems = self.validate(request, now)
         if problems:
             raise ScarleafletsError("; ".join(f"{p.field}: {p.error}" for p in problems))
         brand = self.brands[request.brand]
-        series = self.series[request.series]
+        series = self.edition(request.locale).series[request.series]  # the series as the patient gets it
         zone = zoneinfo.ZoneInfo(request.timezone)
         assert request.consent_at is not None  # validated
         start = request.start_date or now.astimezone(zone).date()
@@ -233,33 +277,15 @@ class Mailing:
     # sending ----------------------------------------------------------------------------------------------
 
     def translator(self, locale: str) -> i18n.Translator:
-        if locale not in self._translators:
-            self._translators[locale] = (
-                i18n.Translator(locale, None)
-                if locale == SOURCE_LOCALE
-                else i18n.Translator.load(self.project, locale)
-            )
-        return self._translators[locale]
+        return self.source.translator(locale)
 
     def leaflet(self, brand: Brand, locale: str, topic_id: str) -> Attachment:
-        """A topic's leaflet as an attachment, rendered once per process and kept in memory."""
-        key = (brand.id, locale, topic_id)
-        if key not in self._leaflets:
-            # Imported here, not at the top: a pass that attaches no leaflet never loads the PDF engine.
-            from ..leaflets.pdf import PdfRenderer
-            from ..leaflets.render import LeafletRenderer, LeafletSource
+        """A topic's leaflet as an attachment: the release's PDF (the working tree renders one, once)."""
+        return Attachment(f"{topic_id}.pdf", self.source.leaflet(brand, locale, topic_id))
 
-            if self._html is None or self._pdf is None:
-                self._html = LeafletRenderer(self.project, self.content, self._fonts)
-                self._pdf = PdfRenderer(self.project.root)
-            translator = self.translator(locale)
-            html, when = self._html.render(
-                LeafletSource(brand, locale, topic_id), translator, self.manifests[locale]
-            )
-            self._leaflets[key] = self._pdf.render(
-                html, when, f"{brand.id}/{locale}/{topic_id}".encode()
-            ).data
-        return Attachment(f"{topic_id}.pdf", self._leaflets[key])
+    def leaflet_file(self, brand_id: str, locale: str, document: str) -> Path | None:
+        """Where the release keeps a leaflet (None: not released, or the working tree's content)."""
+        return self.source.leaflet_file(brand_id, locale, document)
 
     def send_due(
         self,
@@ -319,20 +345,22 @@ class Mailing:
         if isinstance(decision, drip.Wait):
             self.store.postpone(due.id, worker, decision.until)
             return None
-        series = self.series[due.series]
         try:
-            message = self._composer.compose(
+            edition = self.edition(due.locale)
+            series = edition.series[due.series]
+            message = self.composer(edition).compose(
                 brand=brand,
                 series=series,
                 step=series.step(due.step),
                 recipient=Recipient(due.enrollment_id, due.email, due.name, due.locale),
                 translator=self.translator(due.locale),
-                manifest=self.manifests.get(due.locale, i18n.Manifest("original", "reviewed")),
+                manifest=self.source.review(due.locale),
                 message_id=due.message_id,
                 unsubscribe_url=self.project.settings.unsubscribe_url
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
                 attachments=functools.partial(self.leaflet, brand, due.locale),
+                release=self.release_id,
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
@@ -439,20 +467,31 @@ class Mailing:
         """A step's email exactly as it would be sent, to a sample patient (the staff gallery). The brand,
         series and step must exist (the caller answers 404 otherwise)."""
         brand = self.brands[brand_id]
-        series = self.series[series_id]
-        return self._composer.compose(
+        edition = self.edition(locale)
+        series = edition.series[series_id]
+        return self.composer(edition).compose(
             brand=brand,
             series=series,
             step=series.step(step_id),
             recipient=Recipient(0, "patient@example.org", "Alex Example", locale),
             translator=self.translator(locale),
-            manifest=self.manifests.get(locale, i18n.Manifest("original", "reviewed")),
+            manifest=self.source.review(locale),
             message_id=message_id(self.secret, 0, step_id, brand.email.sender_domain),
             unsubscribe_url=self.project.settings.unsubscribe_url + "PREVIEW",
             now=now,
             attachments=functools.partial(self.leaflet, brand, locale),
+            release=self.release_id,
         )
 
 
-def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:
-    return Mailing(project, Store.open(db_url), load_secret(project.root), today)
+def open_mailing(project: Project, db_url: str, *, needs_content: bool = True) -> Mailing:
+    """The mail service over the current release. Without a release it raises NoReleaseError, which tells
+    staff to run `scarleaflets release` — unless ``needs_content`` is False (unsubscribe, forget, bounces:
+    a patient's unsubscribe never waits for a release)."""
+    try:
+        source: ContentSource = load_release(project)
+    except NoReleaseError as exc:
+        if needs_content:
+            raise
+        source = MissingRelease(exc)
+    return Mailing(project, Store.open(db_url), load_secret(project.root), source=source)

@@ -120,9 +120,8 @@ def gallery(brand_id: str, locale: str) -> Response:
 def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
     """Each topic's leaflet and the complete guide: translated title, link and thumbnail (None: not built)."""
     web = services()
-    content = web.mailing.content
+    content = web.mailing.edition(locale).content  # a held-back language shows the text it is sent in
     translator = web.mailing.translator(locale)
-    folder = web.leaflets_dir / brand_id / locale
     leaflets = []
     for topic_id in [*content.topics, GUIDE]:
         title = (
@@ -130,12 +129,12 @@ def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
             if topic_id == GUIDE
             else translator.pgettext(f"{topic_id}/title", content.topics[topic_id].title.text)
         )
-        pdf = folder / f"{topic_id}.pdf"
+        pdf = web.leaflet_path(brand_id, locale, topic_id)
         leaflets.append(
             {
                 "title": title,
                 "href": f"/gallery/{brand_id}/{locale}/leaflets/{topic_id}.pdf",
-                "thumbnail": web.thumbnails.of(pdf) if pdf.is_file() else None,
+                "thumbnail": web.thumbnails.of(pdf) if pdf is not None else None,
             }
         )
     return leaflets
@@ -157,7 +156,7 @@ def _emails(brand_id: str, locale: str) -> list[dict[str, Any]]:
                 for step in series.steps
             ],
         }
-        for series in mailing.series.values()
+        for series in mailing.edition(locale).series.values()
     ]
 
 
@@ -166,11 +165,15 @@ def gallery_leaflet(brand_id: str, locale: str, topic_id: str) -> Response:
     refused = gallery_guard(brand_id, locale)
     if refused is not None:
         return refused
-    if topic_id != GUIDE and topic_id not in services().mailing.content.topics:
+    if topic_id != GUIDE and topic_id not in services().mailing.edition(locale).content.topics:
         return Response(status=404)
-    path = services().leaflets_dir / brand_id / locale / f"{topic_id}.pdf"
-    if not path.is_file():
-        return Response("not built yet: run scarleaflets build", status=404, content_type="text/plain")
+    path = services().leaflet_path(brand_id, locale, topic_id)
+    if path is None:
+        return Response(
+            "not released (or, for previews, not built): run scarleaflets release",
+            status=404,
+            content_type="text/plain",
+        )
     return Response(path.read_bytes(), content_type="application/pdf")
 
 
@@ -180,7 +183,7 @@ def gallery_email(brand_id: str, locale: str, series_id: str, step_id: str, view
     if refused is not None:
         return refused
     web = services()
-    series = web.mailing.series.get(series_id)
+    series = web.mailing.edition(locale).series.get(series_id)
     if series is None or step_id not in {s.id for s in series.steps} or view not in VIEWS:
         return Response(status=404)
     raw = web.mailing.preview_email(brand_id, locale, series_id, step_id, web.clock())
