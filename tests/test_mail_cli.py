@@ -342,29 +342,16 @@ print("MODULES", *sorted(sys.modules))
 """
 
 
-def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path, shipped_releases):
-    """Sending never loads the PDF engine: an idle `send-due` pass (nothing due) over the shipped project's
-    release loads the mail service, its store and the release loader, and neither WeasyPrint nor the leaflet
-    PDF and build modules nor the release builder."""
+def _modules_of(tmp_path, releases, *args: str) -> set[str]:
+    """The modules one command loads, run in a fresh interpreter over the shipped project's release."""
     from .conftest import REPO
 
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _IMPORTS_OF_A_PASS,
-            "--project",
-            str(REPO),
-            "send-due",
-            "--transport",
-            f"maildir://{tmp_path / 'maildir'}",
-            "--db",
-            f"sqlite:///{tmp_path / 'mail.db'}",
-        ],
+        [sys.executable, "-c", _IMPORTS_OF_A_PASS, "--project", str(REPO), *args],
         env={
             **{k: v for k, v in os.environ.items() if k != "SCARLEAFLETS_SECRET_FILE"},
             "SCARLEAFLETS_SECRET": "0" * 64,
-            "SCARLEAFLETS_RELEASES": str(shipped_releases),
+            "SCARLEAFLETS_RELEASES": str(releases),
         },
         capture_output=True,
         text=True,
@@ -372,12 +359,59 @@ def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path, shipped_releases):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "0 sent" in result.stdout
-    loaded = set(result.stdout.rpartition("MODULES ")[2].split())
-    assert {"scarleaflets.mail.service", "scarleaflets.mail.store", "scarleaflets.releases.loader"} <= loaded
+    return set(result.stdout.rpartition("MODULES ")[2].split())
+
+
+def _no_pdf_engine(loaded: set[str]) -> None:
     assert sorted(m for m in loaded if m == "weasyprint" or m.startswith("weasyprint.")) == []
     assert {
         "scarleaflets.leaflets.pdf",
         "scarleaflets.leaflets.build",
         "scarleaflets.releases.make",
     }.isdisjoint(loaded)
+
+
+@pytest.mark.slow
+def test_sending_and_enrolling_load_no_weasyprint_and_an_idle_pass_no_database_library(
+    tmp_path, shipped_releases
+):
+    """Sending never loads the PDF engine: enrolling a patient and a pass that sends the welcome email (its
+    leaflet attached from the release) load the mail service and the release loader, never WeasyPrint, the
+    leaflet renderers or the release builder; an idle `send-due` pass (nothing due) does not even load the mail
+    service, SQLAlchemy or Alembic (see scarleaflets/idle.py)."""
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    box = f"maildir://{tmp_path / 'maildir'}"
+    monday = "2026-12-07"  # the riverside clinic sends on weekdays, 09:00-17:30 in London
+    enrolled = _modules_of(
+        tmp_path,
+        shipped_releases,
+        *(
+            "enroll",
+            "pat@example.org",
+            "--locale",
+            "fr",
+            "--brand",
+            "riverside",
+            "--series",
+            "acne-education",
+        ),
+        *("--timezone", "Europe/London", "--start", monday, "--consent-at", "2026-11-02T10:00"),
+        *("--consent-source", "signed consent form", "--db", db),
+    )
+    assert {"scarleaflets.mail.service", "scarleaflets.releases.loader"} <= enrolled
+    _no_pdf_engine(enrolled)
+    idle = _modules_of(
+        tmp_path, shipped_releases, "send-due", "--now", f"{monday}T08:00:00Z", "--transport", box, "--db", db
+    )
+    assert {"scarleaflets.idle", "scarleaflets.releases.loader"} <= idle
+    assert {"scarleaflets.mail.service", "sqlalchemy", "alembic"}.isdisjoint(idle)
+    _no_pdf_engine(idle)
+    sending = _modules_of(
+        tmp_path, shipped_releases, "send-due", "--now", f"{monday}T10:00:00Z", "--transport", box, "--db", db
+    )
+    assert {"scarleaflets.mail.service", "scarleaflets.releases.loader"} <= sending
+    assert "alembic" not in sending  # the schema is the newest: opening the store needs no migration
+    _no_pdf_engine(sending)
+    (message,) = (tmp_path / "maildir" / "new").iterdir()
+    assert b"X-Scarleaflets-Release: 1" in message.read_bytes()
+    assert b'filename="marks-vs-scars.pdf"' in message.read_bytes()

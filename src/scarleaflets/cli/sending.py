@@ -44,10 +44,17 @@ def send_due(
     address. A sender or server problem (connection, login, sender or message refused) stops the pass with
     exit code 3, suppressing nobody and keeping every email due.
     """
-    from ..mail.delivery import open_transport
+    from ..idle import IDLE_SUMMARY, nothing_due
+    from ..releases import load_release
 
     now = _parse_now(now_text)
     project = _project(ctx)
+    if nothing_due(db_url, project.root, now):  # an idle pass loads neither the mail service nor SQLAlchemy
+        load_release(project)  # still says so when there is no release to send from
+        click.echo(IDLE_SUMMARY)
+        return
+    from ..mail.delivery import open_transport
+
     mailing = _mailing(ctx, db_url)
     transport = open_transport(transport_url or project.settings.transport, project.root)
     try:
