@@ -84,7 +84,8 @@ def cli(ctx: click.Context, project_dir: Path) -> None:
     """Patient leaflets and emails about acne marks and scars, from one validated content set.
 
     Run a command inside a project folder, or point at one with --project. Start with
-    `scarleaflets check`, which validates all content and reports problems with file and line.
+    `scarleaflets check`, which validates all content and reports problems with file and line;
+    `scarleaflets release` then publishes what the sender and the web service use.
     """
     ctx.obj = project_dir
 
@@ -147,12 +148,18 @@ def _clinic_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _chosen_brand(ctx: click.Context, brand: str | None, all_brands: bool) -> str | None:
-    """The clinic a patient-data command acts for (None: every clinic, asked for with --all-brands)."""
+    """The clinic a patient-data command acts for (None: every clinic, asked for with --all-brands): one of
+    the current release's clinics, or of the working tree's brand files before the first release."""
     from ..brands import brand_files
+    from ..releases import NoReleaseError, load_release
 
     if (brand is None) == (not all_brands):
         raise click.UsageError("say which clinic: --brand ID, or --all-brands for every clinic")
-    known = sorted(path.stem for path in brand_files(_project(ctx).content_dir))
+    project = _project(ctx)
+    try:
+        known = sorted(load_release(project).brands)
+    except NoReleaseError:
+        known = sorted(path.stem for path in brand_files(project.content_dir))
     if brand is not None and brand not in known:
         raise click.BadParameter(f"unknown brand '{brand}'; brands: {', '.join(known)}", param_hint="--brand")
     return brand

@@ -115,7 +115,7 @@ def releases(ctx: click.Context, as_json: bool) -> None:
         return
     for item in found:
         carried = ", ".join(f"{code} from {number}" for code, number in sorted(item.carried.items()))
-        parts = [f"{len(item.released)} languages"]
+        parts = [_count(len(item.released), "language")]
         if carried:
             parts.append(f"held back: {carried}")
         if item.missing:

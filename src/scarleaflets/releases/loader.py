@@ -92,10 +92,13 @@ class Release:
         found = self._editions.get(edition_id)
         if found is None:
             folder = self.path / EDITIONS / edition_id
-            content = frozen.load_content((folder / "content.json").read_bytes())
-            series = frozen.load_series((folder / "series.json").read_bytes())
             # Templates are read from the edition's own copy: an edit in the working tree changes nothing here.
-            found = Edition(edition_id, content, series, replace(self.project, root=folder))
+            found = Edition(
+                edition_id,
+                lambda: frozen.load_content((folder / "content.json").read_bytes()),
+                lambda: frozen.load_series((folder / "series.json").read_bytes()),
+                replace(self.project, root=folder),
+            )
             with self._lock:
                 found = self._editions.setdefault(edition_id, found)
         return found

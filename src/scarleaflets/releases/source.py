@@ -11,7 +11,8 @@ translations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -25,14 +26,29 @@ from ..i18n.locales import SOURCE_LOCALE
 GUIDE = "complete-guide"  # the document name of the complete guide, beside the topics' ids
 
 
-@dataclass(frozen=True)
 class Edition:
-    """One release's own text: content model, series and templates (``templates.templates_dir``)."""
+    """One release's own text: content model, series and templates (``templates.templates_dir``). The content
+    and the series are each read on first use (enrolling a patient needs only the series)."""
 
-    id: str  # the release it was made in ("working-tree" for the working tree)
-    content: ContentSet
-    series: dict[str, Series]
-    templates: Project
+    def __init__(
+        self,
+        id: str,  # the release it was made in: "7", or "working-tree" for the working tree
+        content: ContentSet | Callable[[], ContentSet],
+        series: dict[str, Series] | Callable[[], dict[str, Series]],
+        templates: Project,
+    ) -> None:
+        self.id = id
+        self.templates = templates
+        self._content = content
+        self._series = series
+
+    @cached_property
+    def content(self) -> ContentSet:
+        return self._content if isinstance(self._content, ContentSet) else self._content()
+
+    @cached_property
+    def series(self) -> dict[str, Series]:
+        return self._series if isinstance(self._series, dict) else self._series()
 
 
 class ContentSource(Protocol):
