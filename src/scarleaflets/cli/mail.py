@@ -64,6 +64,10 @@ def enroll(
 ) -> None:
     """Enroll a patient into an email series, or many from a CSV file.
 
+    Brands, series and languages are those of the current release (`scarleaflets release`); a language held
+    back from it is still offered, in the text of the last release in which it was complete, and a language
+    that cannot be offered is refused with the reason.
+
     Every value is checked first: address syntax, a locale the brand publishes, the time zone, the series,
     and consent — when it was given (not in the future) and how, required on the command line, in every CSV
     row and in the API alike. An identical repeat changes nothing, so a CSV file can be imported again safely;

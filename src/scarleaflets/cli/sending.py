@@ -37,7 +37,8 @@ from .app import DB_OPTION, TRANSPORT_OPTION, _mailing, _now, _parse_now, _proje
 def send_due(
     ctx: click.Context, now_text: str | None, transport_url: str | None, limit: int, db_url: str | None
 ) -> None:
-    """One pass: send every email that is due now, inside each clinic's send window.
+    """One pass: send every email that is due now, inside each clinic's send window, composed from the current
+    release (never from the working files; `scarleaflets release` makes one).
 
     A patient gets at most one email a day, even after the worker was down. Temporary SMTP failures are
     retried later with backoff; a refusal of the recipient's address fails the delivery and suppresses the
@@ -87,7 +88,8 @@ def _halt_line(halted: str, given_back: int) -> str:
 @DB_OPTION
 @click.pass_context
 def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: str | None) -> None:
-    """Run send passes forever, ticked by the `schedule` package. Ctrl-C or SIGTERM finishes the message in
+    """Run send passes forever, ticked by the `schedule` package, from the release that is current when it
+    starts (restart it after `scarleaflets releases use N`). Ctrl-C or SIGTERM finishes the message in
     flight, gives back the claims not yet sent, and exits cleanly."""
     import schedule
     import sqlalchemy.exc
