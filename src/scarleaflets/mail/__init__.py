@@ -4,8 +4,9 @@
 + recipient -> a MIME message), :mod:`.store` (the database and its migrations), :mod:`.delivery` (SMTP,
 SMTPS and Maildir transports), :mod:`.enrollment_requests` (what an enrollment request holds, CSV rows),
 :mod:`.service` (enroll, import, unsubscribe, forget, send passes) and :mod:`.bounces` (bounce reports and
-complaints). It imports earlier stages (content, catalogs, brands, the shared loader in ``release``), never
-the web service; the leaflet renderer (WeasyPrint) is imported only when a message attaches a leaflet.
+complaints). It imports earlier stages (content, catalogs, brands, and the release loader it takes its
+content from), never the web service; leaflets are attached from the release, so no PDF engine is imported
+(the working tree's content, for previews, renders one on demand).
 
 This module only re-exports the service's names that the command line and the web service use; the store,
 the transports and the bounce reader are imported from their own modules.

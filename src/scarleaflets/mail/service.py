@@ -1,6 +1,7 @@
 """The email series as a service: enroll (one at a time or from CSV), unsubscribe, forget, and send what is
 due. It ties the stages together — validation, scheduling (drip), composition, the store and a transport —
-and is the one implementation behind the command line and the web API.
+and is the one implementation behind the command line and the web API. Its content — brands, series, text,
+catalogs and leaflets — comes from one source, read lazily: the current release (``open_mailing``).
 
 Sending is claim → send → record, each a short transaction: two workers never send the same delivery; a
 crash after the server accepted a message but before it was recorded leaves the claim to expire, and the
