@@ -109,8 +109,9 @@ def make_release(
                 read_manifest(folder, number),
             )
         number = max(release_numbers(folder), default=0) + 1
+        for stale in folder.glob(".building-*"):  # left by a release that crashed: nobody else builds now
+            shutil.rmtree(stale, ignore_errors=True)
         work = folder / f".building-{number}"
-        shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         try:
             result = _write(gathered, work, number, previous, now, workers, on_plan, progress)
