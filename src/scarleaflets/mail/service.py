@@ -31,16 +31,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from .. import i18n
-from ..brands import ADDRESS, Brand
+from ..brands import ADDRESS
 from ..config import Project
-from ..content import ContentSet
-from ..content.series import Series
 from ..errors import ScarleafletsError
-from ..releases import ContentSource, Edition, MissingRelease, NoReleaseError, load_release
+from ..releases import ContentSource, MissingRelease, NoReleaseError, load_release
 from ..signing import (
     email_hash,
     load_secret,
@@ -51,9 +49,7 @@ from ..signing import (
 )
 from ..text import BIDI_CONTROL, BIDI_NAMES, CONTROL
 from . import drip
-from .compose import Attachment, EmailComposer, HeaderError, Recipient
 from .csv_import import ImportReport, import_csv
-from .delivery import Outcome, Transport
 from .enrollment_requests import (
     EnrollmentRequest,
     FieldError,
@@ -61,6 +57,7 @@ from .enrollment_requests import (
     in_zone,
     zone_named,
 )
+from .released import Released
 from .store import (
     ALL_CLINICS,
     BounceEvent,
@@ -71,6 +68,9 @@ from .store import (
     Store,
     enrollments,
 )
+
+if TYPE_CHECKING:  # imported where a message is composed or sent: enrolling needs neither (bench/releases.py)
+    from .delivery import Outcome, Transport
 
 LEASE = dt.timedelta(minutes=10)
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
@@ -105,12 +105,13 @@ class PassReport:
         return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed, {self.postponed} waiting"
 
 
-class Mailing:
+class Mailing(Released):
     """The email series as a service, over one content source: the current release (``open_mailing``), or —
     given only ``today`` — the working tree, read and gated now (previews, tests and benchmarks).
 
-    Content is read from the source on first use: an idle send pass reads none of it. ``release_id`` is the
-    release every message composed here comes from ("working-tree" for the working tree)."""
+    Content is read from the source on first use (see :class:`~.released.Released`): an idle send pass reads
+    none of it. ``release_id`` is the release every message composed here comes from ("working-tree" for the
+    working tree)."""
 
     def __init__(
         self,
@@ -128,40 +129,7 @@ class Mailing:
             from ..releases.working_tree import WorkingTree
 
             source = WorkingTree(project, today or dt.date.today())
-        self.source: ContentSource = source
-        self.release_id = source.release_id
-        self._composers: dict[str, EmailComposer] = {}
-
-    @property
-    def content(self) -> ContentSet:
-        """The content of the release (of its source language: a held-back language has its own edition)."""
-        return self.source.edition().content
-
-    @property
-    def brands(self) -> dict[str, Brand]:
-        return self.source.brands
-
-    @property
-    def series(self) -> dict[str, Series]:
-        return self.source.edition().series
-
-    @property
-    def published(self) -> frozenset[str]:
-        return self.source.published
-
-    @property
-    def manifests(self) -> dict[str, i18n.Manifest]:
-        """Each published language's translation record."""
-        return {locale: self.source.review(locale) for locale in self.published}
-
-    def edition(self, locale: str) -> Edition:
-        """The text a language is sent in (an older release's, for a language held back from this one)."""
-        return self.source.edition(locale)
-
-    def composer(self, edition: Edition) -> EmailComposer:
-        if edition.id not in self._composers:
-            self._composers[edition.id] = EmailComposer(edition.templates, edition.content)
-        return self._composers[edition.id]
+        super().__init__(source)
 
     # validation and enrollment ---------------------------------------------------------------------------
 
@@ -277,17 +245,6 @@ class Mailing:
 
     # sending ----------------------------------------------------------------------------------------------
 
-    def translator(self, locale: str) -> i18n.Translator:
-        return self.source.translator(locale)
-
-    def leaflet(self, brand: Brand, locale: str, topic_id: str) -> Attachment:
-        """A topic's leaflet as an attachment: the release's PDF (the working tree renders one, once)."""
-        return Attachment(f"{topic_id}.pdf", self.source.leaflet(brand, locale, topic_id))
-
-    def leaflet_file(self, brand_id: str, locale: str, document: str) -> Path | None:
-        """Where the release keeps a leaflet (None: not released, or the working tree's content)."""
-        return self.source.leaflet_file(brand_id, locale, document)
-
     def send_due(
         self,
         now: dt.datetime,
@@ -338,6 +295,9 @@ class Mailing:
     ) -> Outcome | str | None:
         """Compose and hand over one delivery; None when it must wait (window, one step a day), STOPPED when its
         enrollment stopped after the claim (the last check before the mail server: nothing is sent)."""
+        from .compose import HeaderError, Recipient
+        from .delivery import Outcome
+
         brand = self.brands[due.brand]
         zone = zoneinfo.ZoneInfo(due.timezone)
         decision = drip.decide(
@@ -467,6 +427,8 @@ class Mailing:
     ) -> bytes:
         """A step's email exactly as it would be sent, to a sample patient (the staff gallery). The brand,
         series and step must exist (the caller answers 404 otherwise)."""
+        from .compose import Recipient
+
         brand = self.brands[brand_id]
         edition = self.edition(locale)
         series = edition.series[series_id]
