@@ -35,3 +35,31 @@ def test_the_web_service_shows_the_release_s_leaflets(mail_project, tmp_path):
     assert services.leaflet_path("mini", "fr", "sample") is None
     previews = create_app(mailing, leaflets_dir=tmp_path / "built").extensions["scarleaflets"]
     assert previews.leaflet_path("mini", "es", "sample") is None  # nothing built there
+
+
+def test_a_running_sender_follows_the_current_release_between_passes(mail_project, tmp_path):
+    import json
+    import shutil
+
+    import pytest
+
+    from scarleaflets.errors import ScarleafletsError
+    from scarleaflets.releases import use_release
+
+    folder = mail_project.root / "releases"
+    mailing = open_mailing(mail_project, f"sqlite:///{tmp_path / 'mail.db'}")
+    assert mailing.follow_current(mail_project) is None
+    for number in (2, 3):
+        shutil.copytree(folder / "1", folder / str(number))
+        index = folder / str(number) / "release.json"
+        data = json.loads(index.read_text())
+        index.chmod(0o644)
+        index.write_text(json.dumps({**data, "release": number, "format": 1 if number == 2 else 99}))
+    use_release(folder, 2)
+    assert mailing.follow_current(mail_project) == "2"
+    assert mailing.release_id == "2"
+    assert mailing.follow_current(mail_project) is None
+    use_release(folder, 3)  # written by another version: unreadable
+    with pytest.raises(ScarleafletsError, match="another version"):
+        mailing.follow_current(mail_project)
+    assert mailing.release_id == "2"

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..errors import ScarleafletsError
 from .app import DB_OPTION, TRANSPORT_OPTION, _mailing, _now, _parse_now, _project, _Stopped, cli
 
 
@@ -88,8 +89,8 @@ def _halt_line(halted: str, given_back: int) -> str:
 @DB_OPTION
 @click.pass_context
 def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: str | None) -> None:
-    """Run send passes forever, ticked by the `schedule` package, from the release that is current when it
-    starts (restart it after `scarleaflets releases use N`). Ctrl-C or SIGTERM finishes the message in
+    """Run send passes forever, ticked by the `schedule` package, from the current release: a new release, or
+    `scarleaflets releases use N`, is followed from the next pass. Ctrl-C or SIGTERM finishes the message in
     flight, gives back the claims not yet sent, and exits cleanly."""
     import schedule
     import sqlalchemy.exc
@@ -110,6 +111,13 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     name = f"worker-{os.getpid()}"
 
     def tick() -> None:
+        try:
+            if (switched := mailing.follow_current(project)) is not None:
+                click.echo(f"release {switched} is current: sending from it from now on")
+        except ScarleafletsError as exc:
+            click.echo(
+                f"the current release cannot be read ({exc}); still sending from the one before", err=True
+            )
         try:
             report = mailing.send_due(_now(), transport, worker=name, should_stop=lambda: stop["requested"])
         except sqlalchemy.exc.SQLAlchemyError as exc:

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from .. import i18n
 from ..brands import Brand
+from ..config import Project
 from ..content import ContentSet
 from ..content.series import Series
-from ..releases import ContentSource, Edition
+from ..release import WORKING_TREE
+from ..releases import ContentSource, Edition, current_number, load_release, releases_dir
 
 if TYPE_CHECKING:  # imported where a message is composed: enrolling needs no templates (bench/releases.py)
     from .compose import Attachment, EmailComposer
@@ -26,6 +28,20 @@ class Released:
         self.source = source
         self.release_id = source.release_id
         self._composers: dict[str, EmailComposer] = {}
+
+    def follow_current(self, project: Project) -> str | None:
+        """Take content from the release that is current now, if it is another one (a new release, or
+        `releases use N`): what a worker does between passes. Returns the new release's id, or None when
+        nothing changed. Raises ScarleafletsError when the new release cannot be read (the old one stays)."""
+        if self.release_id == WORKING_TREE:
+            return None
+        number = current_number(releases_dir(project))
+        if number is None or str(number) == self.release_id:
+            return None
+        self.source = load_release(project, number)
+        self.release_id = self.source.release_id
+        self._composers = {}
+        return self.release_id
 
     @property
     def content(self) -> ContentSet:
