@@ -10,7 +10,7 @@ LOCK := requirements.lock
 COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" --quiet
 
-.PHONY: demo test lint typecheck pytest install system-deps clean lock upgrade-check
+.PHONY: demo test test-fast lint typecheck pytest install system-deps clean lock upgrade-check
 
 # A new lock rebuilds the environment from nothing, so no package of an older lock survives. The project itself
 # is installed without dependency resolution and without build isolation (setuptools comes from the lock).
@@ -83,6 +83,12 @@ demo: install
 	@echo "(then open http://127.0.0.1:8080/healthz; see docs/web-guide.md for HTTPS and the API)."
 
 test: lint typecheck pytest
+
+# The quick loop while working: the same lint and type checks, and every test but those marked slow (real
+# Chromium, PostgreSQL and Dovecot, `serve` and `worker` processes, the crash and scale-out trials, and any test
+# over about 3 s). `make test` and CI run everything.
+test-fast: lint typecheck
+	$(BIN)/pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check src tests tools

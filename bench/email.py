@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from aiosmtpd.controller import Controller
 
 from scarleaflets.config import open_project
-from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail import Enrollment, EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
 from scarleaflets.mail.store import Store, deliveries
 
@@ -111,7 +111,6 @@ def sending(work: Path, deliveries: int) -> tuple[float, float, float]:
 
 def _rebuild(mailing: Mailing, count: int) -> list[bytes]:
     """Compose the same step for the same patients, outside the timed section."""
-    from scarleaflets.mail.compose import Recipient
     from scarleaflets.signing import unsubscribe_token
 
     series = mailing.series["acne-education"]
@@ -124,7 +123,17 @@ def _rebuild(mailing: Mailing, count: int) -> list[bytes]:
             brand=brand,
             series=series,
             step=series.step("scar-types"),
-            recipient=Recipient(n + 1, f"p{n}@example.org", f"Patient {n}", locale),
+            recipient=Enrollment(
+                f"p{n}@example.org",
+                f"Patient {n}",
+                locale,
+                "riverside",
+                "acne-education",
+                "UTC",
+                SEND_AT.date(),
+                SEND_AT,
+                "bench",
+            ),
             translator=mailing.translator(locale),
             manifest=mailing.source.review(locale),
             message_id=f"<bench{n}@riverside.example.org>",

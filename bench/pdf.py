@@ -42,7 +42,7 @@ from scarleaflets.leaflets.pdf import PDF_VARIANT, PdfRenderer
 from scarleaflets.leaflets.render import LeafletRenderer, LeafletSource
 
 SAMPLE = [
-    ("riverside", "en", "scar-types"),
+    ("riverside", "en_GB", "scar-types"),
     ("riverside", "ar", "lasers"),
     ("riverside", "hi", "causes"),
     ("riverside", "ru", "microneedling"),
@@ -132,7 +132,7 @@ def main() -> int:
     )
     options = parser.parse_args()
     project_root = scratch_copy()
-    scope = ["--brand", "riverside", "--locale", "en", "--locale", "ar"] if options.quick else []
+    scope = ["--brand", "riverside", "--locale", "en_GB", "--locale", "ar"] if options.quick else []
     results: dict[str, object] = {
         "date": dt.date.today().isoformat(),
         "scope": "quick" if options.quick else "full matrix",

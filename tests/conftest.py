@@ -14,11 +14,31 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 # The day the fixtures are checked against: after every review date in tests/data/mini.
 FIXTURE_TODAY = dt.date(2026, 6, 1)
+# The day the shipped project (content/, locales/) is checked against: after every review date in content/ and
+# before every next review due; the mail, web and crash tests send on it. Move it on when content/ is reviewed
+# after it (a review in the future is an error).
+SHIPPED_TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def shipped_project():
+    """The repository's own project (content/, locales/, templates/, fonts/), opened once for the session."""
+    from scarleaflets.config import open_project
+
+    return open_project(REPO)
+
+
+@pytest.fixture(scope="session")
+def shipped_content():
+    """The repository's content, loaded and validated once for the session (immutable, so shared)."""
+    from scarleaflets.content import load_content
+
+    return load_content(REPO, SHIPPED_TODAY)
 
 
 @pytest.fixture
@@ -338,9 +358,10 @@ def postgres_server(tmp_path_factory):
 _databases = iter(range(1_000_000))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request, tmp_path) -> str:
-    """A new, empty database: an SQLite file, then a fresh database on the real PostgreSQL server."""
+    """A new, empty database: an SQLite file, then a fresh database on the real PostgreSQL server (the
+    PostgreSQL runs are marked slow: the server starts once per session, which `-m "not slow"` skips)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'var' / 'test.db'}"
     server = request.getfixturevalue("postgres_server")

@@ -16,14 +16,12 @@ SRC = REPO / "src"
 PACKAGE = SRC / "scarleaflets"
 
 # Earlier stages first; a module may import its own stage and earlier ones, never a later one.
-STAGES = ("core", "content", "i18n", "brands", "leaflets", "releases", "mail", "web", "cli")
+STAGES = ("core", "content", "i18n", "brands", "views", "leaflets", "releases", "mail", "web", "cli")
 # Top-level modules that are not core (errors, config, output, text and the package itself are core).
 TOP_LEVEL = {
     # The email series are content YAML (content/series/), validated like topics, and the i18n extractor
     # reads their messages; so the series model is content, although the mail stage is its main user.
     "series": "content",
-    # Clinic brand files: they read content assets and CLDR locale data, and leaflets and mail both use them.
-    "brands": "brands",
     # What both outputs start from: content, brands, catalogs and the leaflets' fonts, loaded and checked once
     # from the working tree. It loads leaflets.fonts (never the PDF engine), so it sits with the leaflets; the
     # releases/ stage (issue 12) builds on it.
@@ -44,8 +42,9 @@ TOP_LEVEL = {
     "checks": "cli",  # `scarleaflets check` gathers every stage
     "__main__": "cli",
 }
-# The stage packages (src/scarleaflets/<name>/), each its own stage.
-PACKAGES = {"core", "content", "i18n", "leaflets", "releases", "mail", "web", "cli"}
+# The stage packages (src/scarleaflets/<name>/), each its own stage. Clinic brand files read content assets
+# and CLDR locale data, and the view model, leaflets and mail use them: brands sit between i18n and views.
+PACKAGES = {"core", "content", "i18n", "brands", "views", "leaflets", "releases", "mail", "web", "cli"}
 
 MAX_FUNCTION_LINES = 80
 # Functions allowed to be longer, each with the reason.
@@ -136,7 +135,10 @@ def test_no_import_from_an_earlier_stage_to_a_later_one():
 
 def test_the_resolver_sees_relative_and_lazy_imports():
     known = modules()
-    assert {"errors", "i18n.locales", "content"} <= imported("brands", known["brands"], set(known))
+    assert {"content", "content.validation", "i18n.locales"} <= imported(
+        "brands.schema", known["brands.schema"], set(known)
+    )
+    assert {"errors", "brands.model"} <= imported("brands.reading", known["brands.reading"], set(known))
     assert "leaflets.build" in imported("cli.leaflets", known["cli.leaflets"], set(known))  # inside a command
     assert {"cli.app", "cli.mail", "cli.i18n"} <= imported("cli", known["cli"], set(known))
 
@@ -173,3 +175,29 @@ def test_the_allow_lists_name_real_code():
     # An entry whose code was split or moved is taken off, so the list never excuses new code.
     stale = sorted((LONG_FUNCTIONS - names) | {m for m in LONG_MODULES if m not in known})
     assert stale == [], f"allow-list entries that no longer exist: {stale}"
+
+
+# What the store exposes that is SQL: its tables and the metadata that holds them.
+STORE_TABLES = {"metadata", "enrollments", "deliveries", "suppressions", "bounce_events", "sign_in_failures"}
+
+
+def test_only_the_store_speaks_sql():
+    """Outside mail/store (and its migrations) no module imports SQLAlchemy, except its exception classes (to
+    answer a database outage), and none imports the store's tables: every query is a Store method."""
+    found = []
+    for module, path in modules().items():
+        if module.startswith(("mail.store", "mail.migrations")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [
+                    alias.name for alias in node.names if (node.module or "").endswith("store")
+                ]
+            else:
+                continue
+            for name in names:
+                if (name.startswith("sqlalchemy") and name != "sqlalchemy.exc") or name in STORE_TABLES:
+                    found.append(f"src/scarleaflets/{path.relative_to(PACKAGE)}:{node.lineno}: {name}")
+    assert found == [], "SQL outside the store:\n" + "\n".join(found)

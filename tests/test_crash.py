@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from scarleaflets.config import open_project
 from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.store import Store
@@ -20,6 +22,8 @@ from .conftest import REPO
 START = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 PATIENTS = 12
 STEPS = 8
+
+pytestmark = pytest.mark.slow  # worker processes killed again and again, on SQLite and on PostgreSQL
 
 
 def test_killed_workers_lose_nothing(smtp_server, db_url):
@@ -32,7 +36,7 @@ def test_killed_workers_lose_nothing(smtp_server, db_url):
             EnrollmentRequest(
                 f"patient{n}@example.org",
                 f"Patient {n}",
-                "en",
+                "en_GB",
                 "riverside",
                 "acne-education",
                 "Europe/London",

@@ -104,7 +104,8 @@ def _request(base: str, method: str, path: str, body: bytes | None = None, heade
 
 
 def _patient_timezone() -> str:
-    """A zone where it is not the last minutes of the day (the window ends at 23:59 local time)."""
+    """A zone where it is not the last minutes of the day (the window ends at 23:59 local time). The real clock:
+    the web services and workers are real processes that read it."""
     return "UTC" if dt.datetime.now(dt.UTC).hour < 22 else "Etc/GMT+12"
 
 
@@ -112,7 +113,7 @@ def _enroll(base: str, index: int, zone: str) -> tuple[int, int]:
     body = {
         "email": f"patient{index}@example.org",
         "name": f"Patient {index}",
-        "locale": "en",
+        "locale": "en_GB",
         "brand": "riverside",
         "series": "acne-education",
         "timezone": zone,
@@ -166,7 +167,12 @@ def test_two_web_services_and_three_workers_on_one_postgresql_database(trial_pro
     servers = []
     try:
         with ThreadPoolExecutor(2) as pool:
-            servers = list(pool.map(lambda _: start_server(db, SECRET, project=trial_project), range(2)))
+            starting = [pool.submit(start_server, db, SECRET, project=trial_project) for _ in range(2)]
+        # A server that came up is stopped below even when the other did not (else it outlives the test).
+        servers = [future.result() for future in starting if future.exception() is None]
+        for future in starting:
+            if future.exception() is not None:
+                raise future.exception()
         bases = [base for _, base in servers]
         outcome = _run_trial(bases, sink)
         _check_the_shared_sign_in_limit(bases)
@@ -216,6 +222,7 @@ def _run_trial(bases: list[str], sink: TimedSink) -> dict[str, object]:
         # moment: some unsubscribes come before the patient's email is claimed, some while, some after.
         assert sink.sending.wait(60), "the workers sent nothing"
         time.sleep(delays[index])
+        # Dated by the real clock, which the real web services check the token's age against.
         token = unsubscribe_token(SECRET.encode(), enrollment_id, dt.datetime.now(dt.UTC).date())
         sent = time.monotonic()
         status, _, _ = _request(

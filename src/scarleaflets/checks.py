@@ -3,6 +3,10 @@
 The report is computed from the loaded content and an explicit ``today``; printing it and choosing the exit
 code belong to the command line. Later stages (catalogs, fonts, brands) add their checks here so that one
 command tells an editor whether anything stops publication.
+
+Reading level is measured for each topic in English (the Flesch–Kincaid grade, an error above ``max_grade``)
+and in every language whose catalog passes the quality gate and that has a validated formula (see
+:mod:`scarleaflets.content.readability`); the other languages are listed as not measured.
 """
 
 from __future__ import annotations
@@ -10,18 +14,28 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog
 
 from . import i18n
-from .brands import load_brands
+from .brands import clinic_detail_problems, load_brands
 from .config import Project
 from .content import ContentSet, Topic, load_content
-from .content.readability import Readability, measure_topic
+from .content.readability import (
+    Readability,
+    Target,
+    Targets,
+    measure_topic,
+    measure_units,
+    resolve_targets,
+    topic_units,
+)
+from .content.readability.verdict import Verdict, judge
 from .content.series import load_series
 from .errors import ConfigError, ContentError, Problem
-from .i18n import extract_project
+from .i18n import TranslatedProse, extract_project
 from .i18n.locales import SOURCE_LOCALE
 from .leaflets.fonts import load_fonts, missing_characters
 
@@ -31,6 +45,7 @@ class TopicReport:
     topic: Topic
     readability: Readability
     overdue: bool
+    languages: dict[str, Verdict] = field(default_factory=dict)  # by locale, English first
 
     def as_dict(self) -> dict[str, Any]:
         t = self.topic
@@ -51,6 +66,7 @@ class TopicReport:
                 "next_review_due": t.review.next_review_due.isoformat(),
                 "overdue": self.overdue,
             },
+            "readability": {locale: verdict.as_dict() for locale, verdict in self.languages.items()},
         }
 
 
@@ -59,10 +75,13 @@ class CheckReport:
     today: dt.date
     max_grade: float
     strict: bool
+    targets: Targets  # each language's readability target, from the settings
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     topics: list[TopicReport] = field(default_factory=list)
     locales: list[i18n.LocaleStatus] = field(default_factory=list)
+    measured: list[Target] = field(default_factory=list)  # the languages measured, English first
+    not_measured: list[str] = field(default_factory=list)  # locales without a validated formula
 
     @property
     def ok(self) -> bool:
@@ -78,25 +97,51 @@ class CheckReport:
             "warnings": [p.as_dict() for p in self.warnings],
             "topics": [t.as_dict() for t in self.topics],
             "locales": [s.as_dict() for s in self.locales],
+            "readability": self._readability(),
+        }
+
+    def _readability(self) -> dict[str, Any]:
+        return {
+            "long_sentence_words": self.targets.settings.long_sentence_words,
+            "languages": {
+                t.locale: {
+                    "formula": t.formula.id,
+                    "name": t.formula.name,
+                    "scale": t.formula.scale,
+                    "min_score" if t.formula.scale == "ease" else "max_grade": t.limit,
+                    "on_failure": t.on_failure,
+                }
+                for t in self.measured
+            },
+            "not_measured": self.not_measured,
         }
 
 
 def run_check(
     project: Project, today: dt.date, *, strict: bool, max_grade: float | None = None
 ) -> CheckReport:
+    """Check everything; ConfigError (before anything else) when readability settings ask the impossible."""
     limit = project.settings.max_grade if max_grade is None else max_grade
-    report = CheckReport(today=today, max_grade=limit, strict=strict)
+    targets = resolve_targets(project.settings.readability, limit)
+    report = CheckReport(today=today, max_grade=limit, strict=strict, targets=targets)
     content: ContentSet | None = None
     try:
         content = load_content(project.root, today)
     except ContentError as exc:
         report.errors.extend(exc.problems)
     if content is not None:
-        check_content(content, report)
+        check_content(content, report, project.root)
+        check_translated_readability(project, report)
         try:
             load_series(project.root, content)
         except ContentError as exc:
             report.errors.extend(exc.problems)
+        try:
+            brands = load_brands(project.root, i18n.discover_locales(project))
+        except ContentError:
+            pass  # reported by check_fonts, which reads the brands too
+        else:
+            report.errors.extend(clinic_detail_problems(brands, content.clinic_details_used()))
     check_catalogs(project, report, content)
     check_fonts(project, report)
     return report
@@ -221,21 +266,28 @@ def _keys(catalog: Catalog) -> set[tuple[str | None, str]]:
     return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
 
 
-def check_content(content: ContentSet, report: CheckReport) -> None:
+def check_content(content: ContentSet, report: CheckReport, root: Path) -> None:
+    """Each topic's English reading grade (an error above the maximum) and its review date."""
+    english = report.targets.english
+    report.measured.append(english)
     for topic in content:
         readability = measure_topic(topic)
         overdue = topic.review.overdue(report.today)
-        report.topics.append(TopicReport(topic, readability, overdue))
-        if readability.grade > report.max_grade:
-            report.errors.append(
-                Problem(
-                    topic.file,
-                    topic.title.line,
-                    "",
-                    f"reads at US grade {readability.grade:.1f}, above the maximum of {report.max_grade:.1f}; "
-                    "use shorter sentences and simpler words",
-                )
-            )
+        item = TopicReport(topic, readability, overdue)
+        report.topics.append(item)
+        score = measure_units(
+            topic_units(topic, _lines(root / topic.file)), english.language, english.formula
+        )
+        verdict = judge(
+            english,
+            score,
+            report.targets.settings,
+            at=(topic.file, topic.title.line),
+            value=readability.grade,
+            message=f"reads at US grade {readability.grade:.1f}, above the maximum of {report.max_grade:.1f}; "
+            "use shorter sentences and simpler words",
+        )
+        _add(report, item, english.locale, verdict)
         if overdue:
             due = topic.review.next_review_due
             problem = Problem(
@@ -245,3 +297,39 @@ def check_content(content: ContentSet, report: CheckReport) -> None:
                 f"review was due on {due.isoformat()}; review the topic against its sources and update the dates",
             )
             (report.errors if report.strict else report.warnings).append(problem)
+
+
+def check_translated_readability(project: Project, report: CheckReport) -> None:
+    """Each topic's readability in every language with a validated formula, from its published translations.
+
+    A catalog that fails the quality gate is left out (the catalog check reports it)."""
+    for locale in i18n.discover_locales(project):
+        target = report.targets.for_locale(locale)
+        if target is None:
+            report.not_measured.append(locale)
+            continue
+        prose = TranslatedProse.of(i18n.read_catalog(project, locale))
+        if prose is None:
+            continue
+        report.measured.append(target)
+        for item in report.topics:
+            units, missing = prose.units(item.topic)
+            score = measure_units(units, target.language, target.formula, missing)
+            title = (
+                (units[0].file, units[0].line) if units else (prose.file, 0)
+            )  # the title's msgstr, if translated
+            verdict = judge(target, score, report.targets.settings, at=title, topic=item.topic.id)
+            _add(report, item, locale, verdict)
+
+
+def _add(report: CheckReport, item: TopicReport, locale: str, verdict: Verdict) -> None:
+    item.languages[locale] = verdict
+    report.errors.extend(verdict.errors)
+    report.warnings.extend(verdict.warnings)
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []  # the content was read a moment ago; without its lines, each text keeps its own line

@@ -8,7 +8,7 @@ all files can be reported in one run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class ScarleafletsError(Exception):
@@ -20,20 +20,31 @@ class Problem:
     """One thing wrong in one file, at one line and one path inside the file.
 
     ``path`` is the place in the document's structure, for example ``sections[2].blocks[0].paragraph``; it is
-    empty for problems that concern the whole file.
+    empty for problems that concern the whole file. ``details`` are further places that explain it (the
+    sentences that make a topic hard to read), each ``file:line: text``, shown indented under it.
     """
 
     file: str
     line: int
     path: str
     message: str
+    details: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return "".join([text, *(f"\n    {detail}" for detail in self.details)])
 
-    def as_dict(self) -> dict[str, str | int]:
-        return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}
+    def as_dict(self) -> dict[str, str | int | list[str]]:
+        found: dict[str, str | int | list[str]] = {
+            "file": self.file,
+            "line": self.line,
+            "path": self.path,
+            "message": self.message,
+        }
+        if self.details:
+            found["details"] = list(self.details)
+        return found
 
 
 class ContentError(ScarleafletsError):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, i18n
-from .brands import Brand, load_brands
+from .brands import Brand, clinic_detail_problems, load_brands
 from .config import Project
 from .content import ContentSet, load_content
 from .errors import ContentError, Problem
@@ -47,11 +47,11 @@ def files_digest(paths: Iterable[Path], root: Path) -> str:
 
 
 def catalog_digest(project: Project, locale: str) -> str:
-    """A locale's catalog and review record, hashed (the source language has neither)."""
+    """A locale's catalog and review record, and those of the catalogs a regional variant falls back to,
+    hashed (the source language has none)."""
     if locale == SOURCE_LOCALE:
         return "source"
-    folder = project.locales_dir / locale
-    return files_digest([i18n.catalog_path(project, locale), folder / i18n.MANIFEST], project.root)
+    return files_digest(i18n.catalog_inputs(project, locale), project.root)
 
 
 @dataclass
@@ -65,8 +65,9 @@ class Loaded:
     manifests: dict[str, i18n.Manifest]
     statuses: dict[str, i18n.LocaleStatus]
     catalog_cache: dict[str, Any]
-    # What deliveries record as the release their content came from (``mail.service``): the working tree's
-    # content is a preview, never a release (see ``releases``).
+    # Which snapshot this is, recorded on every delivery composed from it (``mail.service``): a release's
+    # number, or WORKING_TREE ("working-tree") for the project folder as it is, a preview, never a release
+    # (see ``releases``).
     release_id: str = WORKING_TREE
 
 
@@ -88,6 +89,8 @@ def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
     except ContentError as exc:
         problems.extend(exc.problems)
     fonts = load_fonts(project)
+    if content is not None:
+        problems.extend(clinic_detail_problems(brands, content.clinic_details_used()))
     if problems or content is None:
         raise ContentError(problems)
     template = extract_project(project, dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), content)
@@ -97,7 +100,7 @@ def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:
     statuses: dict[str, i18n.LocaleStatus] = {}
     fresh_cache: dict[str, Any] = {}
     for locale in i18n.discover_locales(project):
-        manifests[locale] = i18n.read_manifest(project, locale, problems)
+        manifests[locale] = i18n.locale_manifest(project, locale, problems)
         digest = catalog_digest(project, locale)
         known = cache.get(locale)
         gate = [__version__, cldr_source(), digest, template_digest]  # the gate's verdict depends on all

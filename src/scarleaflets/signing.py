@@ -95,6 +95,8 @@ def _mac(secret: bytes, purpose: str, message: str) -> bytes:
 
 
 def normalize_email(address: str) -> str:
+    """An address as it is compared everywhere (the keyed hash, duplicates in an import, one pass's
+    recipients): surrounding blanks dropped, case ignored."""
     return address.strip().lower()
 
 
@@ -128,7 +130,7 @@ def verify_unsubscribe_token(secret: bytes, token: str, today: dt.date) -> int |
         return None
     body = ".".join(parts[:3])
     expected = base64.urlsafe_b64encode(_mac(secret, "unsubscribe", body)[:18]).decode().rstrip("=")
-    if not hmac.compare_digest(expected, parts[3]):
+    if not hmac.compare_digest(expected.encode(), parts[3].encode()):  # str: ASCII only, else TypeError
         return None
     issued = EPOCH + dt.timedelta(days=int(parts[2]))
     if not issued <= today <= issued + dt.timedelta(days=TOKEN_MAX_AGE_DAYS):
@@ -144,7 +146,7 @@ def return_path(secret: bytes, delivery_id: int, base_address: str) -> str:
     """The envelope sender (MAIL FROM) of one delivery: ``local+d<id>-<signature>@domain`` (VERP).
 
     A bounce or complaint comes back to this address, and the signed token names the delivery it is about;
-    ids are never reused, so the token needs no expiry. ``base_address`` has no "+" of its own (brands.py)."""
+    ids are never reused, so the token needs no expiry. ``base_address`` has no "+" of its own (brands/schema.py)."""
     local, _, domain = base_address.rpartition("@")
     return f"{local}+d{delivery_id}-{_return_signature(secret, delivery_id)}@{domain}"
 

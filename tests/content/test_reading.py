@@ -19,7 +19,7 @@ from scarleaflets.content import (
 )
 from scarleaflets.errors import ContentError
 
-from ..conftest import DATA, FIXTURE_TODAY
+from ..conftest import DATA, FIXTURE_TODAY, SHIPPED_TODAY
 
 BAD = sorted((DATA / "bad").glob("*.yaml"))
 
@@ -61,6 +61,8 @@ def test_mini_project_loads(mini_project):
     assert figure.path == (mini_project / "content" / "figures" / "ok.svg").resolve()
     assert sample.sources[1].link == "https://doi.org/10.1067/mjd.2001.113451"
     assert sample.review.reviewed_on == dt.date(2026, 1, 10)
+    assert sample.sources[1].citation == "Doe J, Roe R. An article. A journal. 2001;45(1):109–117."
+    assert sample.sources[0].citation.endswith(", 2024.")
     assert sample.review.due_line == 50
 
 
@@ -126,13 +128,12 @@ def test_unreadable_encoding_is_reported(mini_project):
 
 
 def test_shipped_content_is_valid(repo_root):
-    content = load_content(repo_root, dt.date.today())
+    content = load_content(repo_root, SHIPPED_TODAY)
     assert len(content.topics) >= 19
 
 
-def test_shipped_treatments_cover_every_required_section(repo_root):
-    content = load_content(repo_root, dt.date.today())
-    for topic in content:
+def test_shipped_treatments_cover_every_required_section(shipped_content):
+    for topic in shipped_content:
         if topic.category == "treatment":
             assert set(TREATMENT_SECTIONS) <= {s.id for s in topic.sections}, topic.id
 

@@ -1,8 +1,8 @@
-"""content/series.py: the shipped series is valid; bad series files get file-and-line errors."""
+"""content/series.py: the shipped series is valid; bad series files get exactly their file-and-line errors."""
 
 from __future__ import annotations
 
-import datetime as dt
+import shutil
 
 import pytest
 
@@ -10,8 +10,11 @@ from scarleaflets.checks import run_check
 from scarleaflets.config import open_project
 from scarleaflets.content import load_content
 from scarleaflets.content.series import load_series
+from scarleaflets.errors import ContentError
 
-from ..conftest import FIXTURE_TODAY, REPO
+from ..conftest import DATA, FIXTURE_TODAY, REPO
+
+BAD = sorted((DATA / "bad-series").glob("*.yaml"))
 
 GOOD = """\
 id: s
@@ -33,8 +36,8 @@ steps:
 """
 
 
-def test_shipped_series_is_valid_and_covers_six_weeks():
-    (series,) = load_series(REPO, load_content(REPO, dt.date.today())).values()
+def test_shipped_series_is_valid_and_covers_six_weeks(shipped_content):
+    (series,) = load_series(REPO, shipped_content).values()
     assert len(series.steps) == 8
     assert series.steps[-1].day == 42
     assert [s.day for s in series.steps] == sorted(s.day for s in series.steps)
@@ -74,3 +77,18 @@ def test_bad_series_are_reported_by_check_with_file_and_line(mini_project, chang
     report = run_check(open_project(mini_project), FIXTURE_TODAY, strict=False)
     messages = [str(p) for p in report.errors]
     assert any(m.startswith(expected) for m in messages), messages
+
+
+@pytest.mark.parametrize("bad_file", BAD, ids=[p.stem for p in BAD])
+def test_bad_series_file_gets_exactly_its_messages(mini_project, bad_file):
+    """Each `# expect:` line of the file is one problem, in the order they are reported; there are no others."""
+    expected = [
+        line.removeprefix("# expect: ")
+        for line in bad_file.read_text().splitlines()
+        if line.startswith("# expect: ")
+    ]
+    (mini_project / "content" / "series").mkdir()
+    shutil.copyfile(bad_file, mini_project / "content" / "series" / "s.yaml")
+    with pytest.raises(ContentError) as info:
+        load_series(mini_project, load_content(mini_project, FIXTURE_TODAY))
+    assert [str(p) for p in info.value.problems] == expected

@@ -61,6 +61,7 @@ def assert_clean_for_translators(path: Path, tmp_path: Path) -> polib.POFile:
     return polib.pofile(str(path))  # raises on anything it cannot read
 
 
+@pytest.mark.slow  # over 3 s: extracts and updates all nine shipped catalogs
 def test_an_english_edit_then_extract_and_update_leaves_every_catalog_clean(project_copy, tmp_path):
     topic = project_copy / "content" / "topics" / "marks-vs-scars.yaml"
     topic.write_text(topic.read_text().replace(OLD, NEW))

@@ -22,7 +22,7 @@ from scarleaflets.config import open_project
 from scarleaflets.errors import ContentError, ScarleafletsError
 from scarleaflets.i18n import extract_project
 from scarleaflets.i18n.locales import LocaleInfo, PluralRule, UnknownLocale
-from scarleaflets.leaflets.render import translations
+from scarleaflets.views import translations
 
 from ..conftest import translate_all
 

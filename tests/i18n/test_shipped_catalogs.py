@@ -12,8 +12,10 @@ from scarleaflets import i18n
 from scarleaflets.config import open_project
 from scarleaflets.i18n import extract_project
 
-from ..conftest import REPO
+from ..conftest import REPO, SHIPPED_TODAY
 
+# Read at collection because they parametrize the tests below: the settings file and a listing of locales/,
+# nothing loaded or validated (that happens inside the tests).
 PROJECT = open_project(REPO)
 LOCALES = i18n.discover_locales(PROJECT)
 
@@ -23,7 +25,7 @@ def _keys(catalog):
 
 
 def test_the_template_is_up_to_date_with_content_and_templates():
-    current = extract_project(PROJECT, dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
+    current = extract_project(PROJECT, dt.datetime.combine(SHIPPED_TODAY, dt.time(), tzinfo=dt.UTC))
     committed = i18n.read_template(PROJECT)
     assert _keys(current) == _keys(committed), (
         "locales/messages.pot is stale: run `scarleaflets i18n extract` and `scarleaflets i18n update`"

@@ -7,17 +7,19 @@ import datetime as dt
 import hashlib
 import json
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 import scarleaflets.leaflets.build as build_module
 from scarleaflets.cli import cli
-from scarleaflets.config import open_project
 from scarleaflets.leaflets.build import Selection, build
+from scarleaflets.leaflets.pdf import PdfRenderer
 
 TODAY = dt.date(2026, 6, 1)
 
 
+@pytest.mark.slow  # over 3 s: six real PDFs
 def test_build_writes_every_leaflet_and_a_manifest(leaflet_project, tmp_path):
     out = tmp_path / "out"
     result = build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
@@ -58,6 +60,7 @@ def test_build_writes_every_leaflet_and_a_manifest(leaflet_project, tmp_path):
         assert not any("SL-" in text for text in pages)
 
 
+@pytest.mark.slow  # over 3 s: four builds
 def test_second_build_skips_everything_and_a_catalog_edit_rebuilds_only_its_locale(leaflet_project, tmp_path):
     out = tmp_path / "out"
     build(leaflet_project, TODAY, Selection(), out_dir=out, workers=1)
@@ -84,6 +87,7 @@ def test_second_build_skips_everything_and_a_catalog_edit_rebuilds_only_its_loca
     assert len(forced.built) == 3
 
 
+@pytest.mark.slow  # over 3 s: three builds
 def test_an_upgrade_of_the_rendering_libraries_rebuilds_and_nothing_else_does(
     leaflet_project, tmp_path, monkeypatch
 ):
@@ -136,6 +140,7 @@ def test_a_failing_leaflet_does_not_stop_the_others(leaflet_project, tmp_path):
     assert not (tmp_path / "out" / "mini/en/other.pdf").exists()
 
 
+@pytest.mark.slow  # over 3 s: two builds
 def test_incomplete_locale_is_withheld_unless_named(leaflet_project, tmp_path):
     catalog = leaflet_project.locales_dir / "es" / "LC_MESSAGES" / "messages.po"
     catalog.write_text(catalog.read_text().replace('msgstr "ES Introduction"', 'msgstr ""'))
@@ -150,6 +155,7 @@ def test_incomplete_locale_is_withheld_unless_named(leaflet_project, tmp_path):
 def test_build_command_reports_and_exits_on_failure(leaflet_project, tmp_path):
     runner = CliRunner()
     args = ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o"), "--jobs", "1"]
+    args += ["--today", TODAY.isoformat()]
     ok = runner.invoke(cli, [*args, "--topic", "sample"], catch_exceptions=False)
     assert ok.exit_code == 0, ok.output
     assert "2 leaflets in" in ok.stdout
@@ -159,16 +165,15 @@ def test_build_command_reports_and_exits_on_failure(leaflet_project, tmp_path):
     assert "no brand nobody" in bad.stderr
 
 
-def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project, tmp_path):
+def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project, tmp_path, monkeypatch):
+    rendered: list[str] = []
+    monkeypatch.setattr(PdfRenderer, "render", lambda self, html, when, identifier: rendered.append(html))
     topic = leaflet_project.content_dir / "topics" / "sample.yaml"
     topic.write_text(topic.read_text().replace("category: understanding", "category: nope"))
-    runner = CliRunner()
-    result = runner.invoke(
-        cli,
-        ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o")],
-        catch_exceptions=False,
-    )
+    # --jobs 1: the leaflets would be rendered in this process, where the renderer is watched.
+    args = ["--project", str(leaflet_project.root), "build", "--out", str(tmp_path / "o"), "--jobs", "1"]
+    result = CliRunner().invoke(cli, [*args, "--today", TODAY.isoformat()], catch_exceptions=False)
+    assert rendered == []
     assert result.exit_code == 1
     assert "content/topics/sample.yaml:3: category" in result.stderr
     assert not (tmp_path / "o").exists()
-    assert open_project(leaflet_project.root)

@@ -1,27 +1,26 @@
 """The shipped project's leaflets, built for a representative sample of brands, locales and scripts, and
 inspected as real PDFs: pages, searchable translated text, metadata title and language, tags, bookmarks,
 embedded fonts, the translation status in the leaflet's own language, and byte-for-byte determinism; and the
-complete guide's layout in three scripts, with no heading left at the bottom of a page.
-(The full matrix is built by `make demo` and the benchmark.)"""
+complete guide's layout in three scripts, with no heading left at the bottom of a page (read from the PDF's
+structure tree). (The full matrix is built by `make demo` and the benchmark.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import unicodedata
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, IndirectObject, NumberObject
 
 from scarleaflets import i18n
-from scarleaflets.config import open_project
-from scarleaflets.leaflets.build import Selection, build
+from scarleaflets.leaflets.build import GUIDE, Selection, build
+from scarleaflets.leaflets.pdf import PdfRenderer
 
-from ..conftest import REPO
+from ..conftest import REPO, SHIPPED_TODAY
 
-PROJECT = open_project(REPO)
 SAMPLE = [
-    ("riverside", "en", "choosing-a-treatment"),
+    ("riverside", "en_GB", "choosing-a-treatment"),
     ("harbor", "es", "marks-vs-scars"),
     ("riverside", "ar", "scar-types"),
     ("harbor", "zh_Hans", "microneedling"),
@@ -29,16 +28,18 @@ SAMPLE = [
     ("riverside", "ru", "lasers"),
     ("harbor", "vi", "subcision"),
 ]
-LANG = {"en": "en", "es": "es", "ar": "ar", "zh_Hans": "zh-Hans", "hi": "hi", "ru": "ru", "vi": "vi"}
+LANG = {"en_GB": "en-GB", "es": "es", "ar": "ar", "zh_Hans": "zh-Hans", "hi": "hi", "ru": "ru", "vi": "vi"}
+# Over 3 s each, or sharing a fixture that is: real PDFs of the shipped project, the complete guide over 40 pages.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(shipped_project, tmp_path_factory):
     out = tmp_path_factory.mktemp("leaflets")
     for brand, locale, topic in SAMPLE:
         result = build(
-            PROJECT,
-            dt.date.today(),
+            shipped_project,
+            SHIPPED_TODAY,
             Selection(brands=(brand,), locales=(locale,), topics=(topic,)),
             out_dir=out,
             workers=1,
@@ -57,11 +58,11 @@ def _text(reader: PdfReader) -> str:
 
 
 @pytest.mark.parametrize(("brand", "locale", "topic"), SAMPLE)
-def test_leaflet_pdf(built, brand, locale, topic):
+def test_leaflet_pdf(built, shipped_project, shipped_content, brand, locale, topic):
     data = (built / brand / locale / f"{topic}.pdf").read_bytes()
     reader = PdfReader(io.BytesIO(data))
-    translator = i18n.Translator.load(PROJECT, locale)
-    title = translator.pgettext(f"{topic}/title", PROJECT_CONTENT_TITLES[topic])
+    translator = i18n.Translator.load(shipped_project, locale)
+    title = translator.pgettext(f"{topic}/title", shipped_content.topics[topic].title.text)
     text = _text(reader)
     assert len(reader.pages) >= 2
     assert title in text
@@ -85,6 +86,17 @@ def test_leaflet_pdf(built, brand, locale, topic):
             if "/DescendantFonts" in font:
                 font = font["/DescendantFonts"][0].get_object()
             assert any(k in font["/FontDescriptor"] for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_the_uk_clinic_leaflet_is_in_british_english(built, shipped_content):
+    text = _text(PdfReader(built / "riverside/en_GB/choosing-a-treatment.pdf"))
+    assert "a flat patch of colour" in text
+    assert "Steroid injections" in text
+    assert "color" not in text
+    assert "shots" not in text
+    review = shipped_content.topics["choosing-a-treatment"].review.reviewed_on
+    assert f"{review.day} {review:%B %Y}" in text  # day, month, year
+    assert f"{review:%B} {review.day}, {review.year}" not in text
 
 
 def test_script_fonts_are_the_ones_embedded(built):
@@ -117,27 +129,27 @@ def _figure_alts(path) -> list[str]:
     return alts
 
 
-def test_figures_carry_their_translated_alt_text(built):
-    translator = i18n.Translator.load(PROJECT, "ar")
+def test_figures_carry_their_translated_alt_text(built, shipped_project, shipped_content):
+    translator = i18n.Translator.load(shipped_project, "ar")
     alts = _figure_alts(built / "riverside/ar/scar-types.pdf")
     assert alts[0] == "Riverside Skin Clinic"  # the logo
-    topic = next(t for t in CONTENT if t.id == "scar-types")
+    topic = shipped_content.topics["scar-types"]
     expected = [translator.pgettext(f"scar-types/figure/{f.id}", f.alt.text) for f in topic.figures]
     assert expected[0] != topic.figures[0].alt.text
     assert set(expected) <= set(alts)
 
 
 def test_paper_sizes_follow_the_brand(built):
-    a4 = PdfReader(built / "riverside/en/choosing-a-treatment.pdf").pages[0].mediabox
+    a4 = PdfReader(built / "riverside/en_GB/choosing-a-treatment.pdf").pages[0].mediabox
     letter = PdfReader(built / "harbor/es/marks-vs-scars.pdf").pages[0].mediabox
     assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
     assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
 
 
-def test_rebuilding_gives_identical_bytes(built, tmp_path):
+def test_rebuilding_gives_identical_bytes(built, shipped_project, tmp_path):
     result = build(
-        PROJECT,
-        dt.date.today(),
+        shipped_project,
+        SHIPPED_TODAY,
         Selection(brands=("riverside",), locales=("ar",), topics=("scar-types",)),
         out_dir=tmp_path,
         workers=1,
@@ -148,67 +160,68 @@ def test_rebuilding_gives_identical_bytes(built, tmp_path):
     assert result.built
 
 
-from scarleaflets.content import load_content  # noqa: E402
-
-CONTENT = load_content(REPO, dt.date.today())
-PROJECT_CONTENT_TITLES = {t.id: t.title.text for t in CONTENT}
+HEADINGS = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 
 
-def _stranded_headings(document) -> list[tuple[int, str]]:
-    """Pages whose main text ends with a heading line (its paragraph went to the next page)."""
-    from weasyprint.formatting_structure import boxes
+def _stranded_headings(data: bytes) -> list[tuple[int, str]]:
+    """Pages whose text ends with a heading (its paragraph went to the next page), read from the PDF's tags.
 
+    The structure tree is walked in reading order; each marked-content id in it stands for content drawn on the
+    element's page, so the last one met for a page is where that page's text ends. The running header and the
+    footer are not in the tree (WeasyPrint tags page margins outside it), so they never count."""
+    reader = PdfReader(io.BytesIO(data))
+    page_numbers = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages, 1)}
+    last_roles: dict[int, tuple[str, ...]] = {}
+
+    def walk(element, roles: tuple[str, ...]) -> None:
+        roles = (*roles, str(element["/S"]))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+            if isinstance(kid, NumberObject):
+                last_roles[page_numbers[element.raw_get("/Pg").idnum]] = roles
+            elif isinstance(kid, IndirectObject) and "/S" in kid.get_object():
+                walk(kid.get_object(), roles)
+
+    for kid in reader.trailer["/Root"]["/StructTreeRoot"]["/K"]:
+        walk(kid.get_object(), ())
     found = []
-    for number, page in enumerate(document.pages, 1):
-        last = None
-
-        def walk(box) -> None:
-            nonlocal last
-            if isinstance(box, boxes.MarginBox):  # running header and page footer
-                return
-            if isinstance(box, boxes.LineBox):
-                last = box
-                return
-            for child in getattr(box, "children", ()):
-                walk(child)
-
-        walk(page._page_box)
-        if last is not None and last.element_tag in {"h1", "h2", "h3", "h4"}:
-            found.append((number, last.element_tag))
+    for number, roles in sorted(last_roles.items()):
+        heading = next((role for role in roles if role in HEADINGS), None)
+        if heading is not None:
+            found.append((number, heading[1:].lower()))
     return found
 
 
 def test_the_check_for_stranded_headings_finds_one():
-    from weasyprint import HTML
-
     style = "<style>@page { size: A6; margin: 10mm } p { margin: 0 } h2 { break-after: auto }</style>"
+    renderer = PdfRenderer(REPO)
     documents = [
-        HTML(string=style + "<p>line</p>" * lines + "<h2>Heading</h2><p>after</p><p>after</p>").render()
+        renderer.render(
+            f'<!DOCTYPE html><html lang="en"><head><title>Test</title>{style}</head><body>'
+            + "<p>line</p>" * lines
+            + "<h2>Heading</h2><p>after</p><p>after</p></body></html>",
+            SHIPPED_TODAY,
+            b"test",
+        ).data
         for lines in range(40, 60)
     ]
     assert any(_stranded_headings(document) for document in documents)
 
 
 @pytest.mark.parametrize(
-    ("brand", "locale"), [("riverside", "en"), ("riverside", "ar"), ("harbor", "zh_Hans")]
+    ("brand", "locale"), [("riverside", "en_GB"), ("riverside", "ar"), ("harbor", "zh_Hans")]
 )
-def test_no_heading_is_stranded_at_the_bottom_of_a_page_in_the_complete_guide(brand, locale):
-    from weasyprint import HTML
-
-    from scarleaflets.leaflets.build import load_all
-    from scarleaflets.leaflets.pdf import PdfRenderer, RestrictedFetcher
-    from scarleaflets.leaflets.render import LeafletRenderer, LeafletSource
-
-    loaded = load_all(PROJECT, dt.date.today(), {})
-    renderer = LeafletRenderer(PROJECT, loaded.content, loaded.fonts)
-    html, _ = renderer.render(
-        LeafletSource(loaded.brands[brand], locale, None),
-        i18n.Translator.load(PROJECT, locale),
-        loaded.manifests[locale],
+def test_no_heading_is_stranded_at_the_bottom_of_a_page_in_the_complete_guide(
+    shipped_project, tmp_path, brand, locale
+):
+    result = build(
+        shipped_project,
+        SHIPPED_TODAY,
+        Selection((brand,), (locale,), (GUIDE,)),
+        out_dir=tmp_path,
+        workers=1,
     )
-    pdf = PdfRenderer(REPO)
-    document = HTML(
-        string=html, base_url=REPO.as_uri() + "/", url_fetcher=RestrictedFetcher(pdf.roots)
-    ).render(font_config=pdf.font_config)
-    assert len(document.pages) > 40
-    assert _stranded_headings(document) == []
+    assert result.ok, [r.error for r in result.failed]
+    (guide,) = result.built
+    assert guide.pages > 40
+    assert _stranded_headings((tmp_path / guide.job.relative).read_bytes()) == []

@@ -1,5 +1,5 @@
-"""render.py and css.py: autoescaping, escaped translations, CSS strings that cannot break out, brand
-overrides."""
+"""render.py and css.py: escaped translations, CSS strings that cannot break out, brand overrides (autoescaping
+is tested with the environment, in tests/views/test_templating.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,7 @@ from scarleaflets.content import load_content
 from scarleaflets.i18n import Manifest, Translator
 from scarleaflets.leaflets.css import css_string
 from scarleaflets.leaflets.fonts import load_fonts
-from scarleaflets.leaflets.render import (
-    LeafletRenderer,
-    LeafletSource,
-    autoescape,
-    make_environment,
-    page_counter_css,
-)
+from scarleaflets.leaflets.render import LeafletRenderer, LeafletSource, page_counter_css
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -27,15 +21,6 @@ def _renderer(project):
     content = load_content(project.root, TODAY)
     brands = load_brands(project.root, ["es"])
     return LeafletRenderer(project, content, load_fonts(project)), brands["mini"]
-
-
-def test_autoescape_is_on_for_html_templates_including_double_extensions(leaflet_project):
-    assert autoescape("leaflet/topic.html.j2")
-    assert autoescape("email/step.html.j2")
-    assert not autoescape("leaflet/leaflet.css.j2")
-    assert not autoescape("email/step.txt.j2")
-    env = make_environment(leaflet_project)
-    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
 
 
 def test_css_string_cannot_close_the_style_element():

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from scarleaflets.cli import cli
-from scarleaflets.config import open_project
 from scarleaflets.mail import EnrollmentRequest, Mailing
 from scarleaflets.mail.bounces import (
     BounceSourceError,
@@ -36,7 +35,6 @@ SAMPLES = DATA / "bounces"
 SECRET = b"k" * 32
 RIVERSIDE_OPEN = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)  # a Tuesday: 09:30 in London
 HARBOR_OPEN = dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.UTC)  # 10:30 in Los Angeles
-PROJECT = open_project(REPO)
 
 
 def sample(name: str) -> bytes:
@@ -113,8 +111,8 @@ def test_the_return_path_names_the_delivery_and_cannot_be_forged():
 
 
 @pytest.fixture(scope="module")
-def shared_mailing():
-    return Mailing(PROJECT, Store.open("sqlite://"), SECRET, RIVERSIDE_OPEN.date())
+def shared_mailing(shipped_project):
+    return Mailing(shipped_project, Store.open("sqlite://"), SECRET, RIVERSIDE_OPEN.date())
 
 
 @pytest.fixture
@@ -125,7 +123,7 @@ def mailing(shared_mailing, db_url):
 
 
 def enroll(mailing, address: str, brand: str) -> int:
-    locale, zone = ("en", "Europe/London") if brand == "riverside" else ("en", "America/Los_Angeles")
+    locale, zone = ("en_GB", "Europe/London") if brand == "riverside" else ("en", "America/Los_Angeles")
     request = EnrollmentRequest(
         address,
         "Pat Example",
@@ -384,11 +382,12 @@ def test_a_dry_run_changes_nothing(mailing, smtp_server, tmp_path):
 # the command -------------------------------------------------------------------------------------------------
 
 
-def test_the_command_reports_counts_and_reasons_without_addresses(tmp_path, monkeypatch):
+@pytest.mark.slow  # over 3 s: loads the shipped project for the command
+def test_the_command_reports_counts_and_reasons_without_addresses(shipped_project, tmp_path, monkeypatch):
     secret = "s" * 40
     monkeypatch.setenv("SCARLEAFLETS_SECRET", secret)
     db = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    mailing = Mailing(PROJECT, Store.open(db), secret.encode(), RIVERSIDE_OPEN.date())
+    mailing = Mailing(shipped_project, Store.open(db), secret.encode(), RIVERSIDE_OPEN.date())
     enroll(mailing, "ann@patients.example.org", "riverside")
     outbox = tmp_path / "outbox"
     mailing.send_due(RIVERSIDE_OPEN, open_transport(f"maildir://{outbox}", REPO), worker="test")
@@ -606,6 +605,7 @@ def dovecot():
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.slow  # a real Dovecot
 def test_a_real_imap_server(mailing, smtp_server, dovecot):
     port, maildir = dovecot
     enroll(mailing, "ann@patients.example.org", "riverside")

@@ -12,8 +12,8 @@ import pytest
 from markupsafe import escape
 
 from scarleaflets.config import open_project
-from scarleaflets.mail import Mailing
-from scarleaflets.mail.compose import Attachment, EmailComposer, HeaderError, Recipient
+from scarleaflets.mail import Enrollment, Mailing
+from scarleaflets.mail.compose import Attachment, EmailComposer, HeaderError
 from scarleaflets.mail.store import Store
 
 from ..conftest import REPO
@@ -29,13 +29,18 @@ def mailing():
     mailing.store.close()
 
 
+def recipient(address: str, name: str | None, locale: str) -> Enrollment:
+    """A riverside patient of the series: the composer reads the address, the name and the language."""
+    return Enrollment(address, name, locale, "riverside", "acne-education", "UTC", NOW.date(), NOW, "form")
+
+
 def _compose(composer: EmailComposer, mailing: Mailing, locale: str, step_id: str, index: int, name, url):
     series = mailing.series["acne-education"]
     return composer.compose(
         brand=mailing.brands["riverside"],
         series=series,
         step=series.step(step_id),
-        recipient=Recipient(index, f"p{index}@example.org", name, locale),
+        recipient=recipient(f"p{index}@example.org", name, locale),
         translator=mailing.translator(locale),
         manifest=mailing.manifests[locale],
         message_id=f"<{index}.{step_id}@riverside.example.org>",

@@ -171,7 +171,7 @@ def test_a_connection_the_server_closed_while_idle_is_quietly_reopened(smtp_fact
     port, sink = smtp_factory(timeout=0.5)
     transport = open_transport(f"smtp://127.0.0.1:{port}?timeout=5", tmp_path)
     assert transport.send(_message("a@example.org"), "n@clinic.example.org", "a@example.org").kind == "sent"
-    time.sleep(1.5)  # the server drops the idle connection
+    time.sleep(1.5)  # wall time: the real server drops the idle connection after its 0.5 s timeout
     outcome = transport.send(_message("b@example.org"), "n@clinic.example.org", "b@example.org")
     transport.close()
     assert outcome.kind == "sent", outcome

@@ -10,21 +10,19 @@ from email import policy
 import pytest
 
 from scarleaflets import i18n
-from scarleaflets.config import open_project
 from scarleaflets.errors import ScarleafletsError
-from scarleaflets.mail import EnrollmentRequest, Mailing
+from scarleaflets.mail import Enrollment, EnrollmentRequest, Mailing
 from scarleaflets.mail.delivery import open_transport
 from scarleaflets.mail.store import Store
 
 from ..conftest import REPO
 
 START = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
-PROJECT = open_project(REPO)
 
 
 @pytest.fixture(scope="module")
-def shared_mailing():
-    return Mailing(PROJECT, Store.open("sqlite://"), b"k" * 32, START.date())
+def shared_mailing(shipped_project):
+    return Mailing(shipped_project, Store.open("sqlite://"), b"k" * 32, START.date())
 
 
 @pytest.fixture
@@ -39,7 +37,7 @@ def request(address: str = "ann@example.org", **changes) -> EnrollmentRequest:
     values = {
         "email": address,
         "name": "Ann Example",
-        "locale": "en",
+        "locale": "en_GB",  # riverside is a UK clinic: British English
         "brand": "riverside",
         "series": "acne-education",
         "timezone": "Europe/London",
@@ -95,6 +93,7 @@ def test_enrollment_is_idempotent_and_plans_every_step(mailing):
     assert all(r["status"] == "pending" for r in rows)
 
 
+@pytest.mark.slow  # over 3 s: the whole series for every patient
 def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(mailing, smtp_server):
     host, port, sink = smtp_server
     mailing.enroll(request(), START)
@@ -120,7 +119,7 @@ def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(m
         for m in messages
         if m["To"].addresses[0].addr_spec == "lucia@example.com" and m.get_content_type() == "multipart/mixed"
     )
-    translator = i18n.Translator.load(PROJECT, "es")
+    translator = i18n.Translator.load(mailing.project, "es")
     subject = translator.pgettext("series/acne-education/welcome", "Marks or scars? How to tell them apart")
     assert welcome_es["Subject"] == subject
     assert welcome_es["Content-Language"] == "es"
@@ -179,7 +178,11 @@ def test_permanent_failure_fails_and_suppresses_the_address(mailing, smtp_server
     with pytest.raises(ScarleafletsError, match="suppression list"):
         mailing.enroll(
             request(
-                "p550@example.org", series="acne-education", brand="harbor", timezone="America/Los_Angeles"
+                "p550@example.org",
+                series="acne-education",
+                brand="harbor",
+                locale="en",
+                timezone="America/Los_Angeles",
             ),
             START,
         )
@@ -231,16 +234,16 @@ def test_csv_import_reports_each_bad_row_and_is_idempotent(mailing, tmp_path):
     consent = "2026-11-20T10:00:00+00:00,signed form"
     csv_file.write_text(
         "email,name,locale,brand,series,timezone,start_date,consent_at,consent_source\n"
-        f"ok.one@example.org,One,en,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
-        f"broken-address,Two,en,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
+        f"ok.one@example.org,One,en_GB,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
+        f"broken-address,Two,en_GB,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
         f"three@example.org,Three,es,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
-        f"four@example.org,Four,en,riverside,acne-education,Nowhere/City,2026-12-01,{consent}\n"
-        f"five@example.org,Five,en,riverside,acne-education,Europe/London,01/12/2026,{consent}\n"
-        f"OK.ONE@example.org,One again,en,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
+        f"four@example.org,Four,en_GB,riverside,acne-education,Nowhere/City,2026-12-01,{consent}\n"
+        f"five@example.org,Five,en_GB,riverside,acne-education,Europe/London,01/12/2026,{consent}\n"
+        f"OK.ONE@example.org,One again,en_GB,riverside,acne-education,Europe/London,2026-12-01,{consent}\n"
         "six@example.com,Six,zh_Hans,harbor,acne-education,Asia/Shanghai,2026-12-02,2026-11-30T09:00,desk\n"
-        "seven@example.org,Seven,en,riverside,acne-education,Europe/London,2026-12-01,,\n"
-        "eight@example.org,Eight,en,riverside,acne-education,Europe/London,,2099-01-01T10:00,form\n"
-        "nine@example.org,Nine,en,riverside,acne-education,Europe/London,,30/11/2026,form\n",
+        "seven@example.org,Seven,en_GB,riverside,acne-education,Europe/London,2026-12-01,,\n"
+        "eight@example.org,Eight,en_GB,riverside,acne-education,Europe/London,,2099-01-01T10:00,form\n"
+        "nine@example.org,Nine,en_GB,riverside,acne-education,Europe/London,,30/11/2026,form\n",
         encoding="utf-8",
     )
     report = mailing.import_csv(csv_file, START)
@@ -258,7 +261,7 @@ def test_csv_import_reports_each_bad_row_and_is_idempotent(mailing, tmp_path):
     ]
     assert report.errors[:5] == [
         (3, "email", "not a valid e-mail address"),
-        (4, "locale", "not published for riverside; use one of en, fr, de, ar, ru, hi"),
+        (4, "locale", "not published for riverside; use one of en_GB, fr, de, ar, ru, hi"),
         (5, "timezone", "unknown time zone; use one like Europe/Paris"),
         (6, "start_date", "not a date; write YYYY-MM-DD"),
         (7, "email", "duplicate of line 2"),
@@ -279,7 +282,7 @@ def test_a_csv_without_consent_columns_is_refused_whole(mailing, tmp_path):
     """Consent is never invented: a file without the consent columns imports nobody and says so at line 1."""
     csv_file = tmp_path / "patients.csv"
     csv_file.write_text(
-        "email,name,locale,brand,series,timezone\nann@example.org,Ann,en,riverside,acne-education,UTC\n",
+        "email,name,locale,brand,series,timezone\nann@example.org,Ann,en_GB,riverside,acne-education,UTC\n",
         encoding="utf-8",
     )
     with pytest.raises(
@@ -304,7 +307,7 @@ def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
     csv_file = tmp_path / "patients.csv"
     csv_file.write_text(
         "email,name,locale,brand,series,timezone,consent_at,consent_source\n"
-        "one@example.org,Ann \u2067Lee\u2069,en,riverside,acne-education,Europe/London,2026-11-20T10:00,form\n",
+        "one@example.org,Ann \u2067Lee\u2069,en_GB,riverside,acne-education,Europe/London,2026-11-20T10:00,form\n",
         encoding="utf-8",
     )
     report = mailing.import_csv(csv_file, START)
@@ -315,14 +318,22 @@ def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
 
 @pytest.mark.parametrize("locale", ["hi", "ar", "ru"])
 def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
-    from scarleaflets.mail.compose import Recipient
-
     series = mailing.series["acne-education"]
     data = mailing.composer(mailing.edition(locale)).compose(
         brand=mailing.brands["riverside"],
         series=series,
         step=series.step("planning"),
-        recipient=Recipient(1, "p@example.org", "Ünïcode Ñame", locale),
+        recipient=Enrollment(
+            "p@example.org",
+            "Ünïcode Ñame",
+            locale,
+            "riverside",
+            "acne-education",
+            "UTC",
+            START.date(),
+            START,
+            "form",
+        ),
         translator=mailing.translator(locale),
         manifest=mailing.manifests[locale],
         message_id="<x@example.org>",
@@ -439,6 +450,7 @@ def test_a_421_mid_pass_costs_the_other_patients_nothing(mailing, smtp_server):
     assert [m[1] for m in sink.messages] == [["ann@example.org"], ["bob@example.org"]]
 
 
+@pytest.mark.slow  # over 3 s: weeks of sending passes
 def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mailing, smtp_factory):
     """The server is unreachable for three days, then answers 451 for a morning: nothing is lost, each
     patient gets every step, in series order, at most one a day (retries count from the first failure)."""

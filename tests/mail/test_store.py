@@ -13,9 +13,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from scarleaflets.errors import ScarleafletsError
+from scarleaflets.mail import Enrollment
 from scarleaflets.mail.store import (
     ALL_CLINICS,
-    NewEnrollment,
     PlannedDelivery,
     Store,
     StoreError,
@@ -34,24 +34,16 @@ def head_revision() -> str:
     return str(ScriptDirectory.from_config(config).get_current_head())
 
 
-def patient(address: str, brand: str = "riverside", consent: dt.datetime = NOW) -> NewEnrollment:
-    return NewEnrollment(
-        address,
-        f"hash-{address}",
-        None,
-        "en",
-        brand,
-        "acne-education",
-        "Europe/London",
-        NOW.date(),
-        consent,
-        "form",
+def patient(address: str, brand: str = "riverside", consent: dt.datetime = NOW) -> Enrollment:
+    return Enrollment(
+        address, None, "en", brand, "acne-education", "Europe/London", NOW.date(), consent, "form"
     )
 
 
-def enroll(store: Store, new: NewEnrollment, at: dt.datetime = NOW) -> tuple[int, bool]:
+def enroll(store: Store, new: Enrollment, at: dt.datetime = NOW) -> tuple[int, bool]:
+    """Enroll with the keyed hash ``hash-<address>`` and two steps."""
     steps = [PlannedDelivery("welcome", 0, at), PlannedDelivery("types", 1, at + dt.timedelta(days=7))]
-    return store.enroll(new, steps, at, lambda eid, step: f"<{eid}.{step}@example.org>")
+    return store.enroll(new, f"hash-{new.email}", steps, at, lambda eid, step: f"<{eid}.{step}@example.org>")
 
 
 def rows(store: Store, sql: str) -> list[tuple[object, ...]]:
@@ -210,21 +202,13 @@ def test_the_tables_the_code_uses_are_exactly_what_the_migrations_create(db_url)
 
 def test_one_delivery_per_enrollment_and_step(db_url):
     store = Store.open(db_url)
-    new = NewEnrollment(
-        "a@example.org",
-        "h",
-        None,
-        "en",
-        "riverside",
-        "acne-education",
-        "Europe/London",
-        NOW.date(),
-        NOW,
-        "test",
+    new = Enrollment(
+        "a@example.org", None, "en", "riverside", "acne-education", "Europe/London", NOW.date(), NOW, "test"
     )
     with pytest.raises(sa.exc.IntegrityError):
         store.enroll(
             new,
+            "h",
             [PlannedDelivery("welcome", 0, NOW), PlannedDelivery("welcome", 1, NOW)],
             NOW,
             lambda eid, step: f"<{eid}.{step}@example.org>",
@@ -241,6 +225,7 @@ def test_wal_mode_and_a_file_under_var(tmp_path):
     store.close()
 
 
+@pytest.mark.slow  # over 3 s: many claiming threads
 def test_concurrent_workers_never_claim_the_same_delivery(db_url):
     """Six workers, each with its own connection, claim and record until nothing is left: every delivery is
     claimed exactly once (BEGIN IMMEDIATE on SQLite; FOR UPDATE SKIP LOCKED, rechecked, on PostgreSQL)."""
@@ -250,18 +235,10 @@ def test_concurrent_workers_never_claim_the_same_delivery(db_url):
     steps = [PlannedDelivery(f"s{i}", i, NOW - dt.timedelta(hours=i)) for i in range(8)]
     for n in range(120):
         store.enroll(
-            NewEnrollment(
-                f"p{n}@example.org",
-                f"h{n}",
-                None,
-                "en",
-                "riverside",
-                "acne-education",
-                "UTC",
-                NOW.date(),
-                NOW,
-                "t",
+            Enrollment(
+                f"p{n}@example.org", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"
             ),
+            f"h{n}",
             steps,
             NOW,
             lambda eid, step: f"<{eid}.{step}@example.org>",
@@ -333,9 +310,8 @@ def test_a_claim_taken_back_after_an_unsubscribe_is_cancelled_not_reopened(db_ur
     the claim back (outside the window, a temporary failure) it must not become pending again."""
     store = Store.open(db_url)
     store.enroll(
-        NewEnrollment(
-            "u@example.org", "h", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"
-        ),
+        Enrollment("u@example.org", None, "en", "riverside", "acne-education", "UTC", NOW.date(), NOW, "t"),
+        "h",
         [PlannedDelivery("s0", 0, NOW), PlannedDelivery("s1", 1, NOW + dt.timedelta(days=1))],
         NOW,
         lambda eid, step: f"<{eid}.{step}@example.org>",
@@ -352,6 +328,7 @@ def test_a_claim_taken_back_after_an_unsubscribe_is_cancelled_not_reopened(db_ur
     store.close()
 
 
+@pytest.mark.slow  # the real PostgreSQL server and five processes
 def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(postgres_server):
     """Two web services and three workers started together each migrate the database on opening: without a
     lock, all but one failed with a duplicate-key error from the same DDL (an advisory lock queues them)."""
@@ -367,3 +344,77 @@ def test_instances_starting_at_once_on_a_new_postgresql_database_all_open_it(pos
     ]
     errors = [process.communicate(timeout=120)[1] for process in processes]
     assert [process.returncode for process in processes] == [0] * 5, errors
+
+
+def test_0008_adds_the_release_to_every_delivery_and_keeps_the_old_ones_unknown(db_url):
+    """Deliveries sent before the upgrade keep everything, with no release (unknown); new outcomes record it."""
+    engine = make_engine(db_url)
+    migrate(engine, "0007")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO enrollments (email, email_hash, name, locale, brand, series, timezone, start_date, "
+            "consent_at, consent_source, status, created_at, updated_at) VALUES ('old@example.org', 'h', NULL, "
+            "'en', 'riverside', 'acne-education', 'UTC', '2026-11-01', '2026-11-01 10:00:00', 'form', "
+            "'active', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO deliveries (enrollment_id, step, step_index, due_at, status, attempts, next_attempt_at, "
+            "message_id, sent_at) VALUES (1, 'welcome', 0, '2026-11-02 09:00:00', 'sent', 1, "
+            "'2026-11-02 09:00:00', '<m1@example.org>', '2026-11-02 09:00:00'), (1, 'types', 1, "
+            "'2026-11-09 09:00:00', 'pending', 0, '2026-11-09 09:00:00', '<m2@example.org>', NULL)"
+        )
+    engine.dispose()
+    store = Store.open(db_url)
+    query = "SELECT step, status, attempts, message_id, release FROM deliveries ORDER BY id"
+    assert rows(store, query) == [
+        ("welcome", "sent", 1, "<m1@example.org>", None),
+        ("types", "pending", 0, "<m2@example.org>", None),
+    ]
+    (due,) = store.claim_due(dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC), 10, "w", dt.timedelta(minutes=10))
+    store.record_sent(due.id, "w", dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC), "12")
+    assert [row[-1] for row in rows(store, query)] == [None, "12"]
+    store.close()
+
+
+def test_a_blocked_delivery_waits_uncharged_and_is_reported_until_it_gets_past_the_content(db_url):
+    store = Store.open(db_url)
+    enroll(store, patient("a@example.org"))
+    lease = dt.timedelta(minutes=10)
+    (claimed,) = store.claim_due(NOW, 10, "w", lease)
+    later = NOW + dt.timedelta(minutes=15)
+    store.record_blocked(claimed.id, "w", "step 'welcome' not in the current content (release 3)", later)
+    assert (
+        store.claim_due(NOW + dt.timedelta(minutes=5), 10, "w", lease) == []
+    )  # not before it is tried again
+    assert [(r["step"], r["status"]) for r in store.status_rows(None)] == [
+        ("welcome", "blocked"),
+        ("types", "pending"),
+    ]
+    (trouble,) = store.trouble_rows("riverside")
+    assert (trouble["status"], trouble["attempts"]) == ("blocked", 0)
+    assert trouble["last_error"] == "blocked: step 'welcome' not in the current content (release 3)"
+    (again,) = store.claim_due(later, 10, "w", lease)  # the next step still waits for it
+    store.postpone(again.id, "w", later + dt.timedelta(hours=1))  # past the content check: no longer blocked
+    assert store.trouble_rows("riverside") == []
+    assert [(r["step"], r["status"]) for r in store.status_rows(None)] == [
+        ("welcome", "pending"),
+        ("types", "pending"),
+    ]
+    store.close()
+
+
+def test_a_lapsed_claim_of_a_patient_who_unsubscribed_is_cancelled_not_kept_for_ever(db_url):
+    store = Store.open(db_url)
+    enroll(store, patient("a@example.org"))
+    lease = dt.timedelta(minutes=10)
+    assert len(store.claim_due(NOW, 10, "died", lease)) == 1
+    store.unsubscribe("hash-a@example.org", "riverside", NOW + dt.timedelta(minutes=1))
+    assert store.claim_due(NOW + dt.timedelta(minutes=5), 10, "w", lease) == []
+    assert [r["status"] for r in store.trouble_rows(None)] == ["claimed"]  # its sender may still be at work
+    assert store.claim_due(NOW + dt.timedelta(minutes=11), 10, "w", lease) == []
+    assert store.trouble_rows(None) == []
+    assert rows(store, "SELECT status, last_error, claimed_by FROM deliveries ORDER BY id") == [
+        ("cancelled", "unsubscribed", None),
+        ("cancelled", "unsubscribed", None),
+    ]
+    store.close()

@@ -19,6 +19,8 @@ from ..config import Project, open_project
 from ..errors import ConfigError, ContentError, Problem, ScarleafletsError
 
 if TYPE_CHECKING:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ..mail import Mailing
 
 
@@ -45,12 +47,7 @@ class _Group(click.Group):
             raise click.UsageError(str(exc), ctx) from None
         except ScarleafletsError as exc:
             raise _Failed(str(exc)) from None
-        except Exception as exc:
-            # The database failed mid-command (a lost server, a locked file). SQLAlchemy is imported only by
-            # the commands that use a database, so only then can this be one of its errors.
-            errors = sys.modules.get("sqlalchemy.exc")
-            if errors is None or not isinstance(exc, errors.SQLAlchemyError):
-                raise
+        except _database_errors() as exc:  # the database failed mid-command (a lost server, a locked file)
             from ..mail.store import database_problem
 
             raise _Failed(
@@ -58,6 +55,13 @@ class _Group(click.Group):
                 "left half-done: check that the database is reachable, then run the command again (repeating "
                 "it is safe)"
             ) from None
+
+
+def _database_errors() -> tuple[type[SQLAlchemyError], ...]:
+    """SQLAlchemy's error class once a command has loaded SQLAlchemy, else none: only the commands that use a
+    database import it, and the others need not pay for importing it to name the class."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return () if errors is None else (errors.SQLAlchemyError,)
 
 
 def _today(value: dt.datetime | None) -> dt.date:

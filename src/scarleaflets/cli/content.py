@@ -1,5 +1,6 @@
-"""The content commands: ``check`` (every stage validated, reading grades, review dates and catalogs, with
-exit code 1 on any problem) and ``topics`` (the guide's topics listed in order, one summary line each).
+"""The content commands: ``check`` (every stage validated, reading grades in English and every language with a
+validated formula, review dates and catalogs, with exit code 1 on any problem) and ``topics`` (the guide's
+topics listed in order, one summary line each).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .app import DATE, _count, _project, _today, cli
     "--max-grade",
     type=click.FloatRange(1.0, 18.0),
     default=None,
-    help="Highest Flesch–Kincaid grade a topic may read at (default: max_grade in scarleaflets.toml, or 8.0).",
+    help="Highest Flesch–Kincaid grade a topic's English may read at (default: max_grade in scarleaflets.toml, or 8.0).",
 )
 @click.option("--today", type=DATE, default=None, help="Check review dates as if today were this date.")
 @click.pass_context
@@ -39,6 +40,13 @@ def check(
     clean, 1 when anything must be fixed before publishing: a content error, a topic that reads above the
     maximum grade, a catalog that fails the translation quality gate, or with --strict an overdue review
     or an out-of-date message template.
+
+    Reading level is shown per topic and language: the Flesch–Kincaid grade of the English, and the
+    validated formula of each translated language (INFLESZ or Fernández-Huerta for Spanish, Kandel–Moles for
+    French, Wiener Sachtextformel for German, Gulpease for Italian, Oborneva for Russian, Martins' Flesch
+    for Portuguese), with the targets of [readability] in scarleaflets.toml. A topic that misses its target
+    names its hardest sentences by file and line; in a translation that is a warning unless on_failure =
+    "error". Every sentence of more than 25 words (long_sentence_words) is a warning.
     """
     project = _project(ctx)
     report = run_check(project, _today(today), strict=strict, max_grade=max_grade)
@@ -61,6 +69,7 @@ def _print_check(report: CheckReport, project: Project) -> None:
                 f"{review.next_review_due.isoformat():<10}  {review.status}{flag}"
             )
         click.echo()
+    _print_readability(report)
     if report.locales:
         click.echo(f"{'locale':<8} {'language':<22} {'translated':>10}  review")
         for status in report.locales:
@@ -79,6 +88,30 @@ def _print_check(report: CheckReport, project: Project) -> None:
         click.echo(f"OK: {summary}")
     else:
         click.echo(f"FAILED: {summary}. Fix the errors above, then run `scarleaflets check` again.", err=True)
+
+
+def _print_readability(report: CheckReport) -> None:
+    """One row per topic, one column per measured language: its score against its target (! = missed)."""
+    if not report.topics or len(report.measured) < 2:
+        return  # English alone is the grade column above
+    columns = [(t.locale, t.description, max(len(t.locale), len(t.description)) + 1) for t in report.measured]
+    click.echo(f"{'readability':<30}" + "".join(f"{locale:>{width}}" for locale, _, width in columns))
+    click.echo(f"{'':<30}" + "".join(f"{target:>{width}}" for _, target, width in columns))
+    for item in report.topics:
+        cells = []
+        for locale, _, width in columns:
+            verdict = item.languages.get(locale)
+            if verdict is None or verdict.value is None:
+                cells.append(f"{'–':>{width}}")
+            else:
+                cells.append(f"{verdict.value:>{width - 1}.1f}{' ' if verdict.ok else '!'}")
+        click.echo(f"{item.topic.id:<30}" + "".join(cells))
+    click.echo(
+        "! misses its target: an error in English; in a translation what on_failure in scarleaflets.toml says"
+    )
+    if report.not_measured:
+        click.echo(f"not measured (no validated readability formula): {', '.join(report.not_measured)}")
+    click.echo()
 
 
 @cli.command()

@@ -62,11 +62,19 @@ def i18n_init(ctx: click.Context, locale: str, translated_by: str) -> None:
     """Start a catalog for LOCALE (for example pl, he or pt_BR) from locales/messages.pot.
 
     Plural rules and text direction come from CLDR, so a new language needs no code change. A
-    translation.toml next to the catalog records that the translation awaits review.
+    translation.toml next to the catalog records that the translation awaits review. A regional variant
+    (en_GB, es_MX, pt_PT next to a pt catalog) falls back to its base message by message: translate only
+    the messages that differ and leave the others empty.
     """
     project = _project(ctx)
     path = i18n.init_locale(project, locale, _now(), translated_by)
     click.echo(f"created {i18n.shown(project, path)}; translate it, then run `scarleaflets i18n check`")
+    chain = i18n.fallback_locales(project, locale)
+    if chain:
+        click.echo(
+            f"{locale} is a regional variant: translate only the messages that differ; every message left "
+            f"empty falls back to {i18n.describe_chain(chain)}"
+        )
 
 
 @i18n_group.command("update")
@@ -121,7 +129,11 @@ def i18n_compile(ctx: click.Context, locales: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.pass_context
 def i18n_status(ctx: click.Context, as_json: bool) -> None:
-    """Per locale: translated, fuzzy and untranslated messages, completeness, and review status."""
+    """Per locale: translated, fuzzy and untranslated messages, completeness, and review status.
+
+    A regional variant (en_GB, es_MX…) counts the messages its base supplies as translated; a second line
+    says how many messages it overrides, and how many of its own texts are fuzzy (shown from the base).
+    """
     project = _project(ctx)
     template = i18n.read_template(project)
     statuses = [i18n.locale_status(project, code, template) for code in i18n.discover_locales(project)]
@@ -145,6 +157,14 @@ def i18n_status(ctx: click.Context, as_json: bool) -> None:
             f"{s.locale:<8} {s.native_name[:24]:<24} {s.translated:>5}/{s.total:<6} {s.fuzzy:>6} "
             f"{s.untranslated:>8} {s.percent:>6.1f}  {review}{flag}{problems}"
         )
+        if s.variant:
+            stale = (
+                f", {s.fuzzy_overrides} of its own fuzzy (shown from the base)" if s.fuzzy_overrides else ""
+            )
+            click.echo(
+                f"{'':<8} regional variant: overrides {_count(s.overrides, 'message')}{stale}; "
+                f"the rest from {i18n.describe_chain(s.fallback)}"
+            )
 
 
 @i18n_group.command("check")

@@ -1,6 +1,8 @@
 """The sending commands: ``send-due`` (one pass), ``worker`` (passes forever until Ctrl-C or SIGTERM),
 ``bounces`` (bounce reports and complaints read and acted on) and ``simulate`` (passes in simulated time). A
-pass stopped by a sender or mail server problem exits 3; the mail stage is imported inside the commands.
+pass stopped by a sender or mail server problem exits 3; the mail stage is imported inside the commands. A
+worker outlives anything one pass meets: a delivery's own failure is recorded on it by the pass, and a pass that
+fails as a whole (the database down) is one line on stderr, then the next pass tries again.
 """
 
 from __future__ import annotations
@@ -9,12 +11,18 @@ import datetime as dt
 import os
 import signal
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import ScarleafletsError
 from .app import DB_OPTION, TRANSPORT_OPTION, _mailing, _now, _parse_now, _project, _Stopped, cli
+
+if TYPE_CHECKING:
+    from ..mail import PassReport
+
+# How each kind of reason is introduced below a pass's summary line.
+_REASON_LABELS = {"retry": "to retry", "failed": "failed", "blocked": "blocked"}
 
 
 @cli.command("send-due")
@@ -44,7 +52,9 @@ def send_due(
     A patient gets at most one email a day, even after the worker was down. Temporary SMTP failures are
     retried later with backoff; a refusal of the recipient's address fails the delivery and suppresses the
     address. A sender or server problem (connection, login, sender or message refused) stops the pass with
-    exit code 3, suppressing nobody and keeping every email due.
+    exit code 3, suppressing nobody and keeping every email due. An email whose step, series, brand or
+    language is not in the current release is blocked: it waits, uncharged, with the reason shown by
+    `status`, and is tried again every 15 minutes; the patient's other emails wait for it, in order.
     """
     from ..idle import IDLE_SUMMARY, nothing_due
     from ..releases import load_release
@@ -64,10 +74,17 @@ def send_due(
     finally:
         transport.close()
     click.echo(report.summary())
-    for (kind, reason), count in sorted(report.reasons.items()):
-        click.echo(f"  {count} {'to retry' if kind == 'retry' else 'failed'}: {reason}")
+    _echo_reasons(report)
     if report.halted:
         raise _Stopped(_halt_line(report.halted, report.given_back))
+
+
+def _echo_reasons(report: PassReport) -> None:
+    """One line per distinct reason a pass met (failures, retries, blocked emails), most common first."""
+    for (kind, reason), count in sorted(
+        report.reasons.items(), key=lambda item: (item[0][0], -item[1], item[0][1])
+    ):
+        click.echo(f"  {count} {_REASON_LABELS.get(kind, kind)}: {reason}")
 
 
 def _halt_line(halted: str, given_back: int) -> str:
@@ -90,13 +107,19 @@ def _halt_line(halted: str, given_back: int) -> str:
 @click.pass_context
 def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: str | None) -> None:
     """Run send passes forever, ticked by the `schedule` package, from the current release: a new release, or
-    `scarleaflets releases use N`, is followed from the next pass. Ctrl-C or SIGTERM finishes the message in
-    flight, gives back the claims not yet sent, and exits cleanly."""
+    `scarleaflets releases use N`, is followed from the next pass (an unreadable one is reported and the one
+    before kept). Ctrl-C or SIGTERM finishes the message in flight, gives back the claims not yet sent, and
+    exits cleanly.
+
+    One line per pass, then one per distinct reason. The worker never stops on its own: an email that cannot
+    be composed or sent is recorded as that email's failure (or blocked, when its step, series, brand or
+    language is not in the release) and the pass goes on; a pass that fails as a whole, such as the database
+    being down, prints one line on stderr and the next pass tries again."""
     import schedule
     import sqlalchemy.exc
 
     from ..mail.delivery import open_transport
-    from ..mail.store import database_problem
+    from ..mail.store import ADDRESS_LIKE, database_problem
 
     project = _project(ctx)
     mailing = _mailing(ctx, db_url)
@@ -128,6 +151,10 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
                 f"database unavailable: {database_problem(exc)}; trying again at the next pass", err=True
             )
             return
+        except Exception as exc:  # not one delivery's (those are recorded by the pass): the next pass retries
+            text = ADDRESS_LIKE.sub("<address>", (str(exc).strip().splitlines() or [""])[0])
+            click.echo(f"pass failed: {type(exc).__name__}: {text}; trying again at the next pass", err=True)
+            return
         line = f"{_now():%Y-%m-%d %H:%M:%S} pass: {report.summary()}"
         if report.halted:
             click.echo(
@@ -136,6 +163,7 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
             )
         else:
             click.echo(line)
+        _echo_reasons(report)
 
     scheduler = schedule.Scheduler()
     scheduler.every(every).seconds.do(tick)

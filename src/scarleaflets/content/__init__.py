@@ -4,8 +4,8 @@ Nothing here imports a later stage (catalogs, leaflets, mail, web). The modules,
 each other: :mod:`.yamldoc` (YAML with line numbers), :mod:`.validation` (texts, leaf values, the document
 base model), :mod:`.assets` (figure and logo files), :mod:`.blocks` (the block registry), :mod:`.model`
 (the typed content), :mod:`.schema` (the pydantic models of the documents), :mod:`.reading` (files ->
-model, every problem at once) and :mod:`.readability` (reading grade). This module only re-exports the
-names the rest of the package uses.
+model, every problem at once) and :mod:`.readability` (reading level, in English and in each language with a
+validated formula). This module only re-exports the names the rest of the package uses.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Figures and logos are embedded in PDFs, emails and web pages, so each must stay inside the content folder,
 exist, and be a well-formed, self-contained drawing (SVG) or a real PNG. :func:`asset_path` gives the file or
-the reason it cannot be used; :func:`asset_file` records that reason as a problem for a
-:class:`~scarleaflets.content.yamldoc.Reader` (the brand reader uses it).
+the reason it cannot be used; :func:`asset_file` declares such a file as a value of a document (a topic's
+figures, a brand's logo), failing with that reason.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
-from yaml.nodes import Node
+from pydantic import PlainValidator, ValidationInfo
 
-from .yamldoc import Reader
+from .validation import context_of, fail, scalar
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -38,18 +38,18 @@ def asset_path(value: str, content_dir: Path, *, what: str, suffixes: tuple[str,
     return f"content/{value}: {problem}" if problem else target
 
 
-def asset_file(
-    reader: Reader, node: Node, path: str, content_dir: Path, *, what: str, suffixes: tuple[str, ...]
-) -> Path | None:
-    """A file inside the content folder (a figure, a logo): present, of an allowed kind, and safe to embed."""
-    value = reader.scalar(node, path, "a file path inside content/")
-    if value is None:
-        return None
-    found = asset_path(value, content_dir, what=what, suffixes=suffixes)
-    if isinstance(found, str):
-        reader.error(node, path, found)
-        return None
-    return found
+def asset_file(*, what: str, suffixes: tuple[str, ...]) -> PlainValidator:
+    """A file inside the content folder (a figure, a logo), present, of an allowed kind and safe to embed, as
+    its absolute path (use with ``Path``; the reader passes the folder as ``content_dir``)."""
+
+    def read(value: object, info: ValidationInfo) -> Path:
+        written = scalar(value, "a file path inside content/").text
+        found = asset_path(written, context_of(info)["content_dir"], what=what, suffixes=suffixes)
+        if isinstance(found, str):
+            raise fail(found)
+        return found
+
+    return PlainValidator(read)
 
 
 def svg_problem(path: Path) -> str | None:

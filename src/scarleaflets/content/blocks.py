@@ -4,9 +4,12 @@ A block is a mapping with exactly one of the registered kinds as its key (``- pa
 optional ``note`` for translators. Each :class:`BlockKind` names its key, the typed block it becomes, how its
 value is validated (a pydantic type), which messages it gives the catalog (extraction, in reading order) and
 which of them are prose a patient reads (the readability measure). The extractor and the readability measure
-work through :data:`BLOCKS`, so they handle every kind it holds; anything else that dispatches on the kind of
-a block — a renderer — keeps its own handlers by kind name and calls :func:`check_handled` when it starts,
-so a kind added here without a handler there is an error at start-up, never a block silently dropped.
+work through :data:`BLOCKS`, so they handle every kind it holds (a kind registered without what they need is
+refused); a block of a type that is not registered is an error there, never skipped. Anything else that
+dispatches on the kind of a block — the translated view model (``scarleaflets.views.topic``) and the
+templates — keeps its own handlers by kind name and checks them against the registry when an environment is
+made (:func:`check_handled`, :mod:`scarleaflets.views.block_templates`), so a kind added here without a
+handler there is an error at start-up, never a block silently dropped.
 """
 
 from __future__ import annotations
@@ -138,6 +141,19 @@ class BlockKind(Generic[B]):
     build: Callable[[Any, str | None], B]  # the validated value and the block's note -> the block
     messages: Callable[[B], Iterable[Msg]]  # what the catalog extractor takes, in reading order
     prose: Callable[[B], Iterable[Msg]]  # what the readability measure reads
+
+    def __post_init__(self) -> None:
+        """A kind that does not say how it is built, extracted or read is refused when it is registered (at
+        start-up, since :data:`BLOCKS` is made on import), so none of them can skip its blocks."""
+        for part, who in (
+            ("build", "validation"),
+            ("messages", "catalog extractor"),
+            ("prose", "readability measure"),
+        ):
+            if not callable(getattr(self, part)):
+                raise UnhandledBlockKindError(
+                    f"the block kind '{self.name}' has nothing for the {who}: BlockKind.{part} must be a function"
+                )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from .blocks import Block, block_messages
+from .clinic_details import first_uses
 from .validation import Msg
 
 Category = Literal["understanding", "prevention", "treatment", "planning"]
@@ -60,10 +61,20 @@ class Source:
     year: int
     url: str | None
     doi: str | None
+    authors: str | None = None
+    volume: str | None = None
+    pages: str | None = None
 
     @property
     def by(self) -> str:
         return self.journal or self.publisher or ""
+
+    @property
+    def citation(self) -> str:
+        """The reference as a list of sources prints it: Vancouver style for an article, else title and publisher."""
+        if self.journal:
+            return f"{self.authors}. {self.title}. {self.journal}. {self.year};{self.volume}:{self.pages}."
+        return f"{self.title}. {self.by}, {self.year}."
 
     @property
     def link(self) -> str:
@@ -154,3 +165,7 @@ class ContentSet:
 
     def __iter__(self) -> Iterator[Topic]:
         return iter(self.topics.values())
+
+    def clinic_details_used(self) -> dict[str, tuple[str, int]]:
+        """Each clinic detail the topics name (``{crisis_line}``), with the file and line that first names it."""
+        return first_uses((topic.file, msg.line, msg.text) for topic in self for _, msg in topic.messages())

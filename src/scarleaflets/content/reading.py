@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import ValidationError
 
 from ..errors import ContentError, Problem
 from .blocks import BLOCKS
@@ -32,10 +29,8 @@ from .model import (
     Topic,
 )
 from .schema import GuideDocument, TopicDocument
-from .validation import Document, Msg, problems_of
-from .yamldoc import LineMap, Scalar, parse, to_data
-
-D = TypeVar("D", bound=Document)
+from .validation import Msg, read_document
+from .yamldoc import LineMap
 
 
 def topic_files(content_dir: Path) -> list[Path]:
@@ -99,21 +94,6 @@ def file_messages(path: Path, shown: str, text: str | None = None) -> list[tuple
     return messages
 
 
-def _validate(
-    model: type[D],
-    data: Any,  # noqa: ANN401 (what to_data read)
-    lines: LineMap,
-    shown: str,
-    context: dict[str, Any],
-    problems: list[Problem],
-) -> D | None:
-    try:
-        return model.model_validate(data, context=context)
-    except ValidationError as exc:
-        problems.extend(problems_of(exc, shown, lines))
-        return None
-
-
 def read_topic(
     path: Path,
     shown: str,
@@ -123,36 +103,12 @@ def read_topic(
     text: str | None = None,
 ) -> Topic | None:
     """One topic file as a :class:`Topic`, or None with its problems recorded."""
-    root = parse(path, shown, problems, text)
-    if root is None:
-        return None
-    before = len(problems)
-    data, lines = to_data(root)
-    context = {
-        "stem": path.stem,
-        "today": today,
-        "content_dir": content_dir,
-        "figure_ids": _declared_figures(data),
-    }
-    document = _validate(TopicDocument, data, lines, shown, context, problems)
-    if document is None or len(problems) > before:
-        return None
-    return _topic(document, shown, lines, content_dir)
+    context = {"today": today, "content_dir": content_dir}
+    read = read_document(TopicDocument, path, shown, problems, context, text)
+    return None if read is None else _topic(*read, shown, content_dir)
 
 
-def _declared_figures(data: object) -> dict[str, int]:
-    """Each declared figure id with the index of its first figure, read leniently so that one broken figure
-    does not turn every reference to it into a second problem (its own problem is reported already)."""
-    figures = data.get("figures") if isinstance(data, dict) else None
-    ids: dict[str, int] = {}
-    for index, item in enumerate(figures if isinstance(figures, list) else []):
-        value = item.get("id") if isinstance(item, dict) else None
-        if isinstance(value, Scalar):
-            ids.setdefault(value.text, index)
-    return ids
-
-
-def _topic(doc: TopicDocument, shown: str, lines: LineMap, content_dir: Path) -> Topic:
+def _topic(doc: TopicDocument, lines: LineMap, shown: str, content_dir: Path) -> Topic:
     root = content_dir.resolve()
     review = doc.review
     return Topic(
@@ -170,7 +126,17 @@ def _topic(doc: TopicDocument, shown: str, lines: LineMap, content_dir: Path) ->
         ),
         related=doc.related,
         sources=tuple(
-            Source(" ".join(s.title.split()), s.publisher, s.journal, s.year, s.url, s.doi)
+            Source(
+                " ".join(s.title.split()),
+                s.publisher,
+                s.journal,
+                s.year,
+                s.url,
+                s.doi,
+                s.authors,
+                s.volume,
+                s.pages,
+            )
             for s in doc.sources
         ),
         review=Review(
@@ -187,14 +153,10 @@ def _topic(doc: TopicDocument, shown: str, lines: LineMap, content_dir: Path) ->
 
 def read_guide(path: Path, shown: str, problems: list[Problem], text: str | None = None) -> Guide | None:
     """The guide outline as a :class:`Guide`, or None with its problems recorded."""
-    root = parse(path, shown, problems, text)
-    if root is None:
+    read = read_document(GuideDocument, path, shown, problems, text=text)
+    if read is None:
         return None
-    before = len(problems)
-    data, lines = to_data(root)
-    document = _validate(GuideDocument, data, lines, shown, {}, problems)
-    if document is None or len(problems) > before:
-        return None
+    document = read[0]
     parts = tuple(GuidePart(part.id, part.heading, part.topics) for part in document.parts)
     return Guide(shown, document.title, document.subtitle, document.intro, parts)
 

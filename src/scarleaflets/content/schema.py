@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 
 from pydantic import PlainValidator, ValidationInfo, field_validator
 
-from .assets import asset_path
+from .assets import asset_file
 from .blocks import BlockDocument
 from .model import CATEGORIES, REVIEW_STATUSES, TREATMENT_SECTIONS, Category, ReviewStatus
 from .validation import (
     Date,
     Document,
+    FileId,
     Flag,
     PlainText,
     Slug,
@@ -42,8 +43,11 @@ EMPTY_SECTION = "the section is empty; add at least one block (for example a par
 
 
 def _https_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or " " in url:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # brackets that do not hold an IPv6 address
+        parts = None
+    if parts is None or parts.scheme != "https" or not parts.netloc or " " in url:
         return f"'{url}' is not an https:// web address"
     return None
 
@@ -61,20 +65,10 @@ def _year(value: object, info: ValidationInfo) -> int:
     return year
 
 
-def _figure_file(value: object, info: ValidationInfo) -> Path:
-    content_dir = context_of(info)["content_dir"]
-    found = asset_path(
-        scalar(value, "a file path inside content/").text, content_dir, what="figure", suffixes=(".svg",)
-    )
-    if isinstance(found, str):
-        raise fail(found)
-    return found
-
-
 HttpsUrl = Annotated[str, plain("a web address", _https_problem)]
 Doi = Annotated[str, plain("a DOI", _doi_problem)]
 Year = Annotated[int, PlainValidator(_year)]
-FigureFile = Annotated[Path, PlainValidator(_figure_file)]
+FigureFile = Annotated[Path, asset_file(what="figure", suffixes=(".svg",))]
 
 
 class SectionDocument(Document):
@@ -95,6 +89,9 @@ class SourceDocument(Document):
     year: Year
     publisher: PlainText | None = None
     journal: PlainText | None = None
+    authors: PlainText | None = None
+    volume: PlainText | None = None
+    pages: PlainText | None = None
     url: HttpsUrl | None = None
     doi: Doi | None = None
 
@@ -102,6 +99,17 @@ class SourceDocument(Document):
     def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:
         if ("publisher" in data) == ("journal" in data):
             yield Flag("give exactly one of `publisher` (for a web page) or `journal` (for an article)")
+        if "journal" in data and "publisher" not in data:
+            missing = [f"`{key}`" for key in ("authors", "volume", "pages") if key not in data]
+            if missing:
+                yield Flag(
+                    f"an article needs {', '.join(missing)} so readers can find it "
+                    "(`pages` may hold the article number)"
+                )
+        elif "journal" not in data:
+            extra = [f"`{key}`" for key in ("authors", "volume", "pages") if key in data]
+            if extra:
+                yield Flag(f"{', '.join(extra)} belong to a journal article; a web page has a `publisher`")
         if "url" not in data and "doi" not in data:
             yield Flag("give a `url` or a `doi` so readers can find the source")
 
@@ -127,7 +135,7 @@ class ReviewDocument(Document):
 
 
 class TopicDocument(Document):
-    id: Slug
+    id: FileId
     title: Text
     category: Annotated[Category, choice(CATEGORIES)]
     summary: Annotated[tuple[Text, ...], items(3, 5)]
@@ -137,13 +145,6 @@ class TopicDocument(Document):
     questions: Annotated[tuple[Text, ...], items(1)] = ()
     figures: Annotated[tuple[FigureDocument, ...], items(1)] = ()
     related: Annotated[tuple[Slug, ...], items(1)] = ()
-
-    @field_validator("id")
-    @classmethod
-    def _named_like_its_file(cls, topic_id: str, info: ValidationInfo) -> str:
-        if topic_id != context_of(info)["stem"]:
-            raise fail(f"'{topic_id}' differs from the file name; name the file {topic_id}.yaml")
-        return topic_id
 
     @field_validator("sections")
     @classmethod
@@ -158,6 +159,10 @@ class TopicDocument(Document):
         return sections
 
     @classmethod
+    def declared(cls, data: object) -> dict[str, Any]:
+        return {"figure_ids": _declared_figures(data)}
+
+    @classmethod
     def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:
         section_twice = "duplicate section id '{id}' (first used in sections[{first}])"
         yield from _unique_ids(data.get("sections"), "sections", section_twice)
@@ -165,6 +170,18 @@ class TopicDocument(Document):
         yield from _unique_ids(data.get("figures"), "figures", "duplicate figure id '{id}'", figure_keys)
         yield from _figures_placed(data, context.get("figure_ids", {}))
         yield from _not_related_to_itself(data)
+
+
+def _declared_figures(data: object) -> dict[str, int]:
+    """Each declared figure id with the index of its first figure, read leniently so that one broken figure
+    does not turn every reference to it into a second problem (its own problem is reported already)."""
+    figures = data.get("figures") if isinstance(data, dict) else None
+    ids: dict[str, int] = {}
+    for index, item in enumerate(figures if isinstance(figures, list) else []):
+        value = item.get("id") if isinstance(item, dict) else None
+        if isinstance(value, Scalar):
+            ids.setdefault(value.text, index)
+    return ids
 
 
 def _ids(items: object, complete: Iterable[str] = ()) -> Iterator[tuple[int, str]]:

@@ -1,9 +1,10 @@
-"""Email series: ``content/series/*.yaml``, ordered steps validated like all content.
+"""Email series: ``content/series/*.yaml``, ordered steps declared as pydantic models like all content.
 
 Each step has a stable id, a day offset from the enrollment's start date, the topics it covers, a subject, a
 preheader and an introduction (all translatable through the same catalogs, context ``series/<id>/<step>``),
 and optionally the topics whose PDF leaflets are attached. Every problem names the file, the line and the
-place in the file.
+place in the file (:func:`~scarleaflets.content.validation.read_document`); the topics a series names must
+exist, which :func:`load_series` checks once every file is read.
 """
 
 from __future__ import annotations
@@ -11,16 +12,42 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, cast
 
-from yaml.nodes import Node
+from pydantic import (
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
 
 from ..errors import ContentError, Problem
 from .model import ContentSet
-from .validation import Msg
-from .yamldoc import Reader, line_of, parse
+from .validation import (
+    KEY_PROBLEMS,
+    MISSING_KEYS,
+    Document,
+    FileId,
+    Flag,
+    Msg,
+    Slug,
+    Text,
+    again,
+    count_rule,
+    fail,
+    invalid,
+    items,
+    read_document,
+    whole_number,
+)
+from .yamldoc import LineMap, Scalar
 
 SERIES_FOLDER = "series"
 MAX_SUBJECT = 90
+# Problems that leave a step readable: its steps' order is still checked (a step with an unknown key, a key
+# written twice, or a list of the wrong length has a day and an id all the same).
+READABLE_DESPITE = frozenset({"not_a_word", "unknown_key", "duplicate_key", "count"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +78,82 @@ class Series:
             yield context, step.subject
             yield context, step.preheader
             yield context, step.intro
+
+
+# The documents ---------------------------------------------------------------------------------------------
+
+
+class StepDocument(Document):
+    stop_at = MISSING_KEYS
+
+    id: Slug
+    day: Annotated[int, whole_number(0, 3650)]
+    topics: Annotated[tuple[Slug, ...], items()]  # at least one (a rule): `attach` is checked against them
+    subject: Text
+    preheader: Text
+    intro: Text
+    attach: Annotated[tuple[Slug, ...], items(1)] = ()
+
+    @classmethod
+    def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:
+        yield from count_rule(data, "topics", 1)
+
+    @field_validator("subject")
+    @classmethod
+    def _short_subject(cls, subject: Msg) -> Msg:
+        if len(subject.text) > MAX_SUBJECT:
+            raise fail(f"longer than {MAX_SUBJECT} characters; mail apps cut it")
+        return subject
+
+    @field_validator("attach")
+    @classmethod
+    def _attach_topics(cls, attach: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        """Only the step's own topics are attached; the first one that is not is shown at the list's line."""
+        topics: tuple[str, ...] = info.data.get("topics", attach)  # invalid topics: reported already
+        for index, topic_id in enumerate(attach):
+            if topic_id not in topics:
+                flag = Flag(f"'{topic_id}' is not among the step's topics", (index,), line_at=())
+                raise invalid("attach", attach, [flag])
+        return attach
+
+
+def _in_order(steps: object, handler: ValidatorFunctionWrapHandler) -> Any:  # noqa: ANN401
+    """Step ids are unique and days increase, checked once every step is readable (see READABLE_DESPITE)."""
+    validated, errors = None, []
+    try:
+        validated = handler(steps)
+    except ValidationError as exc:
+        errors = exc.errors()
+    flags = []
+    if isinstance(steps, list) and all(error["type"] in READABLE_DESPITE for error in errors):
+        flags = list(_order_flags(cast(list[dict[str, Scalar]], steps)))
+    if errors or flags:
+        raise invalid("steps", steps, flags, [again(error) for error in errors])
+    return validated
+
+
+def _order_flags(steps: list[dict[str, Scalar]]) -> Iterator[Flag]:
+    seen: set[str] = set()
+    previous = -1
+    for index, step in enumerate(steps):
+        step_id, day = step["id"].text, int(step["day"].text)
+        if step_id in seen:
+            yield Flag(f"duplicate step id '{step_id}'", (index, "id"))
+        seen.add(step_id)
+        if day <= previous:
+            yield Flag(f"day {day} must come after day {previous}", (index, "day"))
+        previous = day
+
+
+class SeriesDocument(Document):
+    stop_at = KEY_PROBLEMS
+
+    id: FileId
+    name: Text
+    steps: Annotated[tuple[StepDocument, ...], items(1), WrapValidator(_in_order)]
+
+
+# Reading ---------------------------------------------------------------------------------------------------
 
 
 def series_files(content_dir: Path) -> list[Path]:
@@ -96,8 +199,29 @@ def load_series_file(
 def read_series_file(
     path: Path, shown: str, problems: list[Problem], text: str | None = None
 ) -> Series | None:
-    root = parse(path, shown, problems, text)
-    return None if root is None else _SeriesReader(shown, problems).series(root, path.stem)
+    read = read_document(SeriesDocument, path, shown, problems, text=text)
+    return None if read is None else _series(*read, shown)
+
+
+def _series(doc: SeriesDocument, lines: LineMap, shown: str) -> Series:
+    steps = tuple(
+        Step(
+            step.id,
+            step.day,
+            step.topics,
+            step.attach,
+            step.subject,
+            step.preheader,
+            step.intro,
+            {
+                key: line
+                for key in StepDocument.model_fields
+                if (line := lines.values.get(("steps", index, key)))
+            },
+        )
+        for index, step in enumerate(doc.steps)
+    )
+    return Series(doc.id, shown, doc.name.text, steps)
 
 
 def series_messages(path: Path, shown: str, text: str | None = None) -> list[tuple[str, Msg]]:
@@ -107,80 +231,3 @@ def series_messages(path: Path, shown: str, text: str | None = None) -> list[tup
     if problems or series is None:
         raise ContentError(problems)
     return list(series.messages())
-
-
-class _SeriesReader(Reader):
-    def msg(self, node: Node, path: str) -> Msg | None:
-        value = self.text(node, path)
-        return None if value is None else Msg(value, line_of(node))
-
-    def series(self, root: Node, stem: str) -> Series | None:
-        before = len(self.problems)
-        keys = self.mapping(root, "", required=("id", "name", "steps"))
-        if keys is None or len(self.problems) > before:
-            return None
-        series_id = self.slug(keys["id"], "id")
-        if series_id is not None and series_id != stem:
-            self.error(
-                keys["id"], "id", f"'{series_id}' differs from the file name; name the file {series_id}.yaml"
-            )
-        name = self.text(keys["name"], "name")
-        steps = self.each(self.sequence(keys["steps"], "steps", 1), "steps", self.step)
-        if steps is not None:
-            seen: set[str] = set()
-            previous = -1
-            for index, step in enumerate(steps):
-                where = f"steps[{index}]"
-                if step.id in seen:
-                    self.error(step.lines["id"], f"{where}.id", f"duplicate step id '{step.id}'")
-                seen.add(step.id)
-                if step.day <= previous:
-                    self.error(
-                        step.lines["day"], f"{where}.day", f"day {step.day} must come after day {previous}"
-                    )
-                previous = step.day
-        if len(self.problems) > before or series_id is None or name is None or steps is None:
-            return None
-        return Series(series_id, self.file, name, tuple(steps))
-
-    def step(self, node: Node, path: str) -> Step | None:
-        keys = self.mapping(
-            node,
-            path,
-            required=("id", "day", "topics", "subject", "preheader", "intro"),
-            optional=("attach",),
-        )
-        if keys is None or not {"id", "day", "topics", "subject", "preheader", "intro"} <= set(keys):
-            return None  # the missing keys are already reported
-        step_id = self.slug(keys["id"], f"{path}.id")
-        day = self.integer(keys["day"], f"{path}.day", 0, 3650)
-        topics = self.each(self.sequence(keys["topics"], f"{path}.topics", 1), f"{path}.topics", self.slug)
-        attach = (
-            self.each(self.sequence(keys["attach"], f"{path}.attach", 1), f"{path}.attach", self.slug)
-            if "attach" in keys
-            else []
-        )
-        subject = self.msg(keys["subject"], f"{path}.subject")
-        if subject is not None and len(subject.text) > MAX_SUBJECT:
-            self.error(
-                keys["subject"], f"{path}.subject", f"longer than {MAX_SUBJECT} characters; mail apps cut it"
-            )
-            subject = None
-        preheader = self.msg(keys["preheader"], f"{path}.preheader")
-        intro = self.msg(keys["intro"], f"{path}.intro")
-        if attach and topics is not None:
-            for index, topic_id in enumerate(attach):
-                if topic_id not in topics:
-                    self.error(
-                        keys["attach"],
-                        f"{path}.attach[{index}]",
-                        f"'{topic_id}' is not among the step's topics",
-                    )
-                    attach = None
-                    break
-        if step_id is None or day is None or topics is None or attach is None:
-            return None
-        if subject is None or preheader is None or intro is None:
-            return None
-        lines = {key: line_of(value) for key, value in keys.items()}
-        return Step(step_id, day, tuple(topics), tuple(attach), subject, preheader, intro, lines)

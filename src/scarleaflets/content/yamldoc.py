@@ -1,35 +1,29 @@
-"""Read a YAML file into nodes that remember their line, and validate them with precise messages.
+"""Read a YAML file into plain data that remembers the line of every place in it.
 
 PyYAML's ``safe_load`` forgets where each value came from and silently accepts duplicate keys, so content,
-brands and series are read with ``yaml.compose`` instead: every node keeps its line, and a :class:`Reader`
-walks the nodes, converting them to plain Python values while collecting every problem it meets as a
-:class:`~scarleaflets.errors.Problem` (file, line, path inside the file, message). Nothing is raised for bad
-content: the caller decides, once all files are read, whether the problems stop the run.
-
-:func:`to_data` is the other way to read a document, for validation with pydantic: it turns the nodes into
-plain dicts and lists of :class:`Scalar` values and keeps a :class:`LineMap` from each place in the document
-(``("sections", 2, "blocks", 0)``) to its line, so that every error pydantic reports about a place can be
-shown as ``file:line: path: message``. The rules on single values (:func:`prose_problem`,
-:func:`slug_problem`, :func:`read_date`, :func:`read_integer`) are shared by both ways, so their messages
-are written once.
+brands and series are read with ``yaml.compose`` instead (:func:`parse`, which turns a syntax error into a
+:class:`~scarleaflets.errors.Problem` naming the line). :func:`to_data` then turns the nodes into plain dicts
+and lists of :class:`Scalar` values (YAML 1.1 words such as ``no`` stay text), listing repeated keys instead
+of dropping them, and keeps a :class:`LineMap` from each place in the document (``("sections", 2, "blocks",
+0)``) to its line, so that every error pydantic reports about a place can be shown as ``file:line: path:
+message`` (:mod:`~scarleaflets.content.validation`). The rules on single values (:func:`prose_problem`,
+:func:`slug_problem`, :func:`read_date`, :func:`read_integer`) are here so their messages are written once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
+from .clinic_details import unknown_detail_problem
 
-T = TypeVar("T")
 # libyaml when PyYAML was built with it (the usual wheels are): several times faster, same nodes and marks.
 FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -150,7 +144,7 @@ def prose_problem(value: str) -> str | None:
         return "looks like HTML markup; write plain text (no <tags> or &entities;)"
     if URL_LIKE.search(value):
         return "contains a link; put links in `sources`, not in the text"
-    return None
+    return unknown_detail_problem(value)
 
 
 def slug_problem(value: str) -> str | None:
@@ -237,135 +231,6 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     elif "found character" in detail and "cannot start any token" in detail:
         hint = "; put the text in quotes"
     return f"YAML syntax error: {detail}{hint}"
-
-
-class Reader:
-    """Converts composed YAML nodes to Python values, recording a :class:`Problem` for each mistake.
-
-    Methods return None when the value is unusable, so that validation goes on and reports everything.
-    """
-
-    def __init__(self, file: str, problems: list[Problem]) -> None:
-        self.file = file
-        self.problems = problems
-
-    def error(self, node: Node | int, path: str, message: str) -> None:
-        line = node if isinstance(node, int) else line_of(node)
-        self.problems.append(Problem(self.file, line, path, message))
-
-    def mapping(
-        self,
-        node: Node,
-        path: str,
-        required: Iterable[str],
-        optional: Iterable[str] = (),
-    ) -> dict[str, Node] | None:
-        """A mapping with exactly the known keys; unknown, duplicate and missing keys are problems."""
-        if not isinstance(node, MappingNode):
-            self.error(node, path or "(top level)", f"expected a mapping of keys, got {describe(node)}")
-            return None
-        required = list(required)
-        known = [*required, *optional]
-        result: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str) or not key:
-                self.error(key_node, path, "a key must be a plain word")
-                continue
-            where = _join(path, key)
-            if key not in known:
-                guess = difflib.get_close_matches(key, known, n=1)
-                hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed keys: {', '.join(known)}"
-                self.error(key_node, where, f"unknown key '{key}'{hint}")
-                continue
-            if key in result:
-                self.error(key_node, where, f"duplicate key '{key}'; each key may appear once")
-                continue
-            result[key] = value_node
-        missing = [f"'{key}'" for key in required if key not in result]
-        if missing:
-            noun = "key" if len(missing) == 1 else "keys"
-            self.error(node, path or "(top level)", f"missing required {noun} {', '.join(missing)}")
-        return result
-
-    def sequence(
-        self, node: Node, path: str, minimum: int = 0, maximum: int | None = None
-    ) -> list[Node] | None:
-        if not isinstance(node, SequenceNode):
-            self.error(node, path, f"expected a list, got {describe(node)}")
-            return None
-        items: list[Node] = list(node.value)
-        if len(items) < minimum or (maximum is not None and len(items) > maximum):
-            wanted = f"{minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
-            self.error(node, path, f"expected {wanted} items, got {len(items)}")
-        return items
-
-    def scalar(self, node: Node, path: str, expected: str) -> str | None:
-        if not isinstance(node, ScalarNode) or describe(node) == "nothing":
-            self.error(node, path, f"expected {expected}, got {describe(node)}")
-            return None
-        return str(node.value)
-
-    def text(self, node: Node, path: str) -> str | None:
-        """Plain prose: non-empty, single-spaced, no markup, no links."""
-        value = self.scalar(node, path, "text")
-        if value is None:
-            return None
-        value = " ".join(value.split())
-        problem = prose_problem(value)
-        if problem:
-            self.error(node, path, problem)
-            return None
-        return value
-
-    def slug(self, node: Node, path: str) -> str | None:
-        value = self.scalar(node, path, "an id")
-        if value is None:
-            return None
-        problem = slug_problem(value)
-        if problem:
-            self.error(node, path, problem)
-            return None
-        return value
-
-    def choice(self, node: Node, path: str, allowed: Iterable[str]) -> str | None:
-        allowed = list(allowed)
-        value = self.scalar(node, path, f"one of {', '.join(allowed)}")
-        if value is None:
-            return None
-        if value not in allowed:
-            self.error(node, path, f"'{value}' is not allowed; expected one of {', '.join(allowed)}")
-            return None
-        return value
-
-    def date(self, node: Node, path: str) -> dt.date | None:
-        value = self.scalar(node, path, "a date (YYYY-MM-DD)")
-        if value is None:
-            return None
-        date = read_date(value)
-        if isinstance(date, str):
-            self.error(node, path, date)
-            return None
-        return date
-
-    def integer(self, node: Node, path: str, low: int, high: int) -> int | None:
-        value = self.scalar(node, path, "a whole number")
-        if value is None:
-            return None
-        number = read_integer(value, low, high)
-        if isinstance(number, str):
-            self.error(node, path, number)
-            return None
-        return number
-
-    def each(
-        self, nodes: list[Node] | None, path: str, read: Callable[[Node, str], T | None]
-    ) -> list[T] | None:
-        """Read every item of a list; None if any item was unusable (its problem is already recorded)."""
-        if nodes is None:
-            return None
-        values = [read(item, f"{path}[{index}]") for index, item in enumerate(nodes)]
-        return None if any(value is None for value in values) else [v for v in values if v is not None]
 
 
 def _join(path: str, key: str) -> str:

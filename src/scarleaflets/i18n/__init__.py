@@ -4,9 +4,11 @@ It imports the content stage and the core (config, errors, output) and nothing l
 The modules, in the order they depend on each other: :mod:`.locales` (CLDR data and plural rules),
 :mod:`.pofile` (``.po`` files byte for byte as GNU gettext writes them, with :mod:`._linebreak_tables`),
 :mod:`.qa` (the quality gate), :mod:`.catalogs` (where catalogs are, and reading them through the gate),
-:mod:`.manifest` (``translation.toml``), :mod:`.status` (completeness), :mod:`.workflow` (init, update, check,
-compile), :mod:`.translator` (the counting Translator) and :mod:`.extract` (the Babel extractor and the
-project's template). This module only re-exports the names the rest of the package uses.
+:mod:`.manifest` (``translation.toml``), :mod:`.regional` (regional variants such as ``en_GB``, which fall back
+to their base message by message), :mod:`.status` (completeness), :mod:`.workflow` (init, update, check,
+compile), :mod:`.translator` (the counting Translator), :mod:`.readability` (each topic's translated prose,
+for the readability measures) and :mod:`.extract` (the Babel extractor and the project's template). This
+module only re-exports the names the rest of the package uses.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ from .locales import SOURCE_LOCALE as SOURCE_LOCALE
 from .manifest import MANIFEST as MANIFEST
 from .manifest import Manifest as Manifest
 from .manifest import read_manifest as read_manifest
+from .readability import TranslatedProse as TranslatedProse
+from .regional import catalog_inputs as catalog_inputs
+from .regional import describe_chain as describe_chain
+from .regional import fallback_locales as fallback_locales
+from .regional import locale_manifest as locale_manifest
 from .status import LocaleStatus as LocaleStatus
 from .status import locale_status as locale_status
 from .status import select_published as select_published

@@ -1,7 +1,9 @@
 """Locale data from Babel's CLDR tables, never from lists in this code.
 
 Text direction, plural rules, language names, dates, numbers and lists all come from Babel, so that a
-translator who adds Hebrew, Farsi or Polish by adding a catalog needs no code change.
+translator who adds Hebrew, Farsi or Polish by adding a catalog needs no code change. So do the parents of a
+regional variant (:func:`parent_locales`: ``en_GB`` → ``en_001`` → ``en``, ``es_MX`` → ``es_419`` → ``es``),
+which :mod:`.regional` uses to fall back message by message.
 
 Plural rules are the one exception at run time. As in GNU gettext, a catalog is read with the rule its own
 ``Plural-Forms`` header states (:class:`PluralRule`), because its translations were written for that rule; the
@@ -20,7 +22,7 @@ from typing import Literal
 
 import babel
 from babel import Locale, UnknownLocaleError
-from babel.core import get_cldr_version
+from babel.core import get_cldr_version, get_global
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.plurals import get_plural
@@ -161,6 +163,18 @@ class LocaleInfo:
         rule = get_plural(self.locale)
         return PluralRule(int(rule.num_plurals), str(rule.plural_expr))
 
+    @property
+    def script(self) -> str:
+        """The ISO 15924 script the locale is written in: its own (``zh_Hant``) or CLDR's likely one."""
+        if self.locale.script:
+            return str(self.locale.script)
+        likely = get_global("likely_subtags")
+        for key in (str(self.locale), self.locale.language):
+            parts = str(likely.get(key) or "").split("_")
+            if len(parts) >= 2 and len(parts[1]) == 4:
+                return parts[1]
+        return "Latn"
+
     def date(self, value: dt.date, width: Literal["full", "long", "medium", "short"] = "long") -> str:
         return str(format_date(value, format=width, locale=self.locale))
 
@@ -169,3 +183,28 @@ class LocaleInfo:
 
     def join(self, items: Sequence[str]) -> str:
         return str(format_list(list(items), locale=self.locale))
+
+
+def parent_locales(code: str) -> list[str]:
+    """The locales ``code`` inherits from in CLDR, nearest first, down to its language (or another one).
+
+    CLDR's parent exceptions come first (``en_GB`` → ``en_001``, ``es_MX`` → ``es_419``, ``nb`` → ``no``),
+    otherwise the last subtag is dropped (``pt_PT`` → ``pt``). The chain stops before a parent written in
+    another script: ``zh_Hant`` never falls back to ``zh`` (Simplified), nor ``sr_Latn`` to ``sr`` (Cyrillic).
+    """
+    parents: list[str] = []
+    exceptions = get_global("parent_exceptions")
+    script = LocaleInfo(code).script
+    current = code
+    while True:
+        parent = exceptions.get(current) or (current.rpartition("_")[0] if "_" in current else "")
+        if not parent or parent in parents:
+            return parents
+        try:
+            same_script = LocaleInfo(parent).script == script
+        except UnknownLocale:
+            same_script = True  # an intermediate code CLDR has no data for, such as en_001 in an old Babel
+        if not same_script:
+            return parents
+        parents.append(parent)
+        current = parent

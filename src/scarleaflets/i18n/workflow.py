@@ -25,6 +25,7 @@ from .catalogs import DOMAIN, catalog_path, po_bytes, read_catalog, read_templat
 from .locales import PLURAL_SAMPLE, LocaleInfo, PluralRule
 from .manifest import MANIFEST, draft_manifest, read_manifest
 from .pofile import read_po
+from .regional import describe_chain, fallback_locales, fuzzy_overrides
 
 
 def init_locale(project: Project, locale: str, now: dt.datetime, translated_by: str) -> Path:
@@ -130,7 +131,10 @@ def adopt_plural_rule(catalog: Catalog, old: PluralRule, new: PluralRule) -> int
 
 
 def check_locales(project: Project, locales: Iterable[str]) -> tuple[list[Problem], list[Problem]]:
-    """The quality gate on each catalog and its translation.toml: (problems, warnings)."""
+    """The quality gate on each catalog and its translation.toml: (problems, warnings).
+
+    A regional variant's fuzzy texts are a warning: they fall back to its base, so the variant stays complete
+    and published while readers get the base's wording (US spelling, for ``en_GB``) until they are reviewed."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for locale in locales:
@@ -138,6 +142,19 @@ def check_locales(project: Project, locales: Iterable[str]) -> tuple[list[Proble
         problems.extend(loaded.problems)
         warnings.extend(loaded.warnings)
         read_manifest(project, locale, problems)
+        chain = fallback_locales(project, locale)
+        fuzzy = fuzzy_overrides(loaded.catalog) if chain and loaded.catalog is not None else 0
+        if fuzzy:
+            warnings.append(
+                Problem(
+                    loaded.file,
+                    0,
+                    "",
+                    f"{fuzzy} fuzzy {'text' if fuzzy == 1 else 'texts'} of this regional variant "
+                    f"{'falls' if fuzzy == 1 else 'fall'} back to {describe_chain(chain)} until a translator "
+                    f"reviews {'it' if fuzzy == 1 else 'them'} and removes the fuzzy flag",
+                )
+            )
     return problems, warnings
 
 

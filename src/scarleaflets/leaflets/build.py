@@ -90,7 +90,9 @@ def choose_locales(project: Project, selection: Selection, loaded: Loaded) -> tu
     available = list(loaded.statuses)
     unknown = [code for code in selection.locales if code != SOURCE_LOCALE and code not in available]
     if unknown:
-        raise ScarleafletsError(f"no catalog for {', '.join(unknown)}; available: en, {', '.join(available)}")
+        raise ScarleafletsError(
+            f"no catalog for {', '.join(unknown)}; available: {', '.join([SOURCE_LOCALE, *available])}"
+        )
     chosen = [SOURCE_LOCALE] if not selection.locales or SOURCE_LOCALE in selection.locales else []
     candidates = [
         s for code, s in loaded.statuses.items() if not selection.locales or code in selection.locales

@@ -1,6 +1,7 @@
 """Content + recipient -> a complete e-mail message (no sending, no state).
 
-HTML and plain-text bodies come from the same content through ``templates/email/`` (the text part is its own
+HTML and plain-text bodies render the step's translated view (:func:`scarleaflets.views.step_view`, which
+holds the same topic views the leaflets render) through ``templates/email/`` (the text part is its own
 template, written for text). CSS is inlined with css-inline, keeping the media queries for small screens and
 dark mode. The message is ``multipart/alternative``, inside ``multipart/mixed`` when a leaflet is attached.
 Headers: From, Reply-To, To, a localized Subject, Date, a Message-ID fixed per (enrollment, step),
@@ -35,9 +36,17 @@ from ..content import ContentSet
 from ..content.series import Series, Step
 from ..errors import ScarleafletsError
 from ..i18n import Manifest, Translator
-from ..i18n.locales import SOURCE_LOCALE
-from ..leaflets.render import make_environment, translations
 from ..text import CONTROL
+from ..views import (
+    StepView,
+    brand_view,
+    locale_view,
+    make_environment,
+    step_view,
+    translation_note,
+    translations,
+)
+from .enrollment_requests import Enrollment
 
 # Stand-ins for the per-patient values in cached bodies: private-use characters no text contains.
 NAME = "\ue000name\ue000"
@@ -53,14 +62,6 @@ def header_safe(value: str, what: str) -> str:
     if CONTROL.search(value):
         raise HeaderError(f"{what}: line breaks and control characters are not allowed")
     return value
-
-
-@dataclass(frozen=True)
-class Recipient:
-    enrollment_id: int
-    email: str
-    name: str | None
-    locale: str
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class EmailComposer:
         self.content = content
         self._envs: dict[str, Environment] = {}
         self._inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+        self._steps: dict[tuple[str, str, str, str], StepView] = {}
         self._bodies: dict[tuple[str, str, str, str, bool, bool, bool], _Cached] = {}
 
     def _env(self, brand: Brand) -> Environment:
@@ -87,65 +89,49 @@ class EmailComposer:
             self._envs[brand.id] = make_environment(self.project, brand.id)
         return self._envs[brand.id]
 
+    def _step(self, brand: Brand, series: Series, step: Step, translator: Translator) -> StepView:
+        """The step's translated view, built once per brand, series, step and language (it is the same for
+        every patient; the brand gives its clinic details)."""
+        key = (brand.id, series.id, step.id, translator.locale)
+        if key not in self._steps:
+            details = brand.clinic_details(translator.locale)
+            self._steps[key] = step_view(self.content, series, step, translator, details)
+        return self._steps[key]
+
     def _render_bodies(
         self,
         brand: Brand,
-        series: Series,
-        step: Step,
-        locale: str,
+        step: StepView,
         translator: Translator,
         manifest: Manifest,
-        subject: str,
         named: bool,
         attached: bool,
     ) -> _Cached:
-        info = translator.info
-        context_id = f"series/{series.id}/{step.id}"
         env = self._env(brand)
+        locale = locale_view(translator)
         context: dict[str, Any] = {
             **translations(translator),  # passed to each render: the environment is shared by threads
-            "brand": {
-                "name": brand.name,
-                "phone": brand.phone,
-                "postal_address": brand.email.postal_address,
-                "primary": brand.primary,
-                "accent": brand.accent,
-            },
-            "locale": {"tag": info.language_tag, "dir": info.direction},
-            "start": "right" if info.direction == "rtl" else "left",
-            "subject": subject,
-            "preheader": translator.pgettext(context_id, step.preheader.text),
-            "intro": translator.pgettext(context_id, step.intro.text),
+            "brand": brand_view(brand, translator.locale),
+            "locale": locale,
+            "start": locale.start,
+            "subject": step.subject,
+            "preheader": step.preheader,
+            "intro": step.intro,
             "name": NAME if named else None,
-            "topics": [
-                {
-                    "title": translator.pgettext(
-                        f"{topic_id}/title", self.content.topics[topic_id].title.text
-                    ),
-                    "summary": [
-                        translator.pgettext(f"{topic_id}/summary", point.text)
-                        for point in self.content.topics[topic_id].summary
-                    ],
-                }
-                for topic_id in step.topics
-            ],
+            "topics": step.topics,
             "attached": attached,
-            "step_number": series.steps.index(step) + 1,
-            "step_total": len(series.steps),
+            "step_number": step.number,
+            "step_total": step.total,
             "unsubscribe_url": LINK,
-            "translation": {
-                "show": locale != SOURCE_LOCALE,
-                "reviewed": manifest.reviewed,
-                "reviewed_on": info.date(manifest.reviewed_on) if manifest.reviewed_on else "",
-            },
+            "translation": translation_note(translator, manifest),
         }
         html = self._inliner.inline(env.get_template("email/step.html.j2").render(context))
         text = env.get_template("email/step.txt.j2").render(context)
         return _Cached(
             html=_Body.of(html),
             text=_Body.of(text),
-            subject=_encode_header(subject, "Subject"),
-            list_name=_encode_header(header_safe(series.name, "series name"), "List-Id"),
+            subject=_encode_header(step.subject, "Subject"),
+            list_name=_encode_header(header_safe(step.series_name, "series name"), "List-Id"),
         )
 
     def compose(
@@ -154,7 +140,7 @@ class EmailComposer:
         brand: Brand,
         series: Series,
         step: Step,
-        recipient: Recipient,
+        recipient: Enrollment,
         translator: Translator,
         manifest: Manifest,
         message_id: str,
@@ -166,10 +152,10 @@ class EmailComposer:
         """The complete message, as the bytes to hand to SMTP (CRLF line ends). ``release`` names the release
         its content came from, in an ``X-Scarleaflets-Release`` header (document control)."""
         info = translator.info
-        context_id = f"series/{series.id}/{step.id}"
-        subject = header_safe(translator.pgettext(context_id, step.subject.text), "subject")
+        view = self._step(brand, series, step, translator)
+        header_safe(view.subject, "subject")
         name = header_safe(recipient.name, "name") if recipient.name else None
-        attached = [attachments(topic_id) for topic_id in step.attach] if attachments else []
+        attached = [attachments(topic_id) for topic_id in view.attach] if attachments else []
         key = (
             brand.id,
             series.id,
@@ -181,15 +167,7 @@ class EmailComposer:
         )
         if key not in self._bodies:
             self._bodies[key] = self._render_bodies(
-                brand,
-                series,
-                step,
-                recipient.locale,
-                translator,
-                manifest,
-                subject,
-                name is not None,
-                bool(attached),
+                brand, view, translator, manifest, name is not None, bool(attached)
             )
         cached = self._bodies[key]
         # The bodies are rendered (CSS inlined, quoted-printable encoded) once per brand, step and language;

@@ -1,7 +1,9 @@
 """Enrolling many patients from a spreadsheet saved as CSV (UTF-8): every row is checked as the command line
 and the API check one request; the good rows are enrolled (a repeat changes nothing, so a file can be imported
-again), and each bad row is reported with its line and field. A file without the required columns (consent
-among them: consent is never assumed) imports nobody and is reported at line 1."""
+again), and each bad row is reported with its line and field. The columns are the enrollment's fields
+(``enrollment_requests.FIELDS``). A file without the required columns (consent among them: consent is never
+assumed) imports nobody and is reported at line 1; so does one that the csv module cannot read to its end (a
+cell over its size limit), reported at the line where the record it could not read begins."""
 
 from __future__ import annotations
 
@@ -11,12 +13,12 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import ScarleafletsError
-from .enrollment_requests import CSV_COLUMNS, EnrollmentRequest, FieldError, request_from_row
+from ..signing import normalize_email
+from .enrollment_requests import FIELDS, REQUIRED, EnrollmentRequest, FieldError, request_from_text
 from .store import SuppressedError
-
-REQUIRED_COLUMNS = ("email", "locale", "brand", "series", "timezone", "consent_at", "consent_source")
 
 
 @dataclass
@@ -26,19 +28,23 @@ class ImportReport:
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
 
 
-def read_rows(path: Path) -> csv.DictReader[str]:
-    """The file's rows, after checking it is UTF-8 text with every required column."""
+def read_rows(path: Path) -> list[tuple[int, dict[str | None, Any]]]:
+    """The file's rows with the line each ends on, after checking it is UTF-8 text with every required
+    column that the csv module can read to the end (so that a broken file imports nobody)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScarleafletsError(f"{path}: cannot be read as UTF-8 text ({exc.__class__.__name__})") from None
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ScarleafletsError(
-            f"{path}:1: missing column(s) {', '.join(missing)}; the header is: {','.join(CSV_COLUMNS)}"
-        )
-    return reader
+    try:
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ScarleafletsError(
+                f"{path}:1: missing column(s) {', '.join(missing)}; the header is: {','.join(FIELDS)}"
+            )
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:  # raised before the record's lines are counted
+        raise ScarleafletsError(f"{path}:{reader.line_num + 1}: cannot be read as CSV ({exc})") from None
 
 
 def import_csv(
@@ -50,19 +56,18 @@ def import_csv(
 ) -> ImportReport:
     """Validate every row; enroll the good ones (idempotently); report each bad one with its line."""
     report = ImportReport()
-    reader = read_rows(path)
     seen: dict[tuple[str, str, str], int] = {}
-    for row in reader:
-        line = reader.line_num
-        request, problems = request_from_row(row)
-        if request is not None:
-            reported = {p.field for p in problems}
-            problems += [p for p in validate(request, now) if p.field not in reported]
-            key = (request.email.strip().lower(), request.brand, request.series)
-            if not problems and key in seen:
-                problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
-            seen.setdefault(key, line)
-        if problems or request is None:
+    for line, row in read_rows(path):
+        request, problems = request_from_text({column: cell for column, cell in row.items() if column})
+        if None in row:  # more cells than columns (DictReader puts them under None)
+            problems.append(FieldError("row", "has more cells than the header"))
+        reported = {p.field for p in problems}
+        problems += [p for p in validate(request, now) if p.field not in reported]
+        key = (normalize_email(request.email), request.brand, request.series)
+        if not problems and key in seen:
+            problems.append(FieldError("email", f"duplicate of line {seen[key]}"))
+        seen.setdefault(key, line)
+        if problems:
             report.errors.extend((line, p.field, p.error) for p in problems)
             continue
         try:

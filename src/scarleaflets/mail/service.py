@@ -16,10 +16,18 @@ suppressed or charged an attempt, and every delivery of the pass stays due for t
 claimed once the step before it was delivered or failed for good, and temporary failures are retried for
 ``retry_hours`` from the first failure, so after an outage of any length the series resumes in order.
 
+Content can change under enrolled patients (a step renamed, a brand, series or language taken out). A delivery
+whose step, series, brand or language is not in the current release is *blocked*: given back uncharged with the
+reason (``status`` shows it) and tried again every ``BLOCKED_RETRY``, so it goes as soon as a release that has
+it again is current; patients keep the steps they were enrolled with, and the steps after a blocked one
+wait, in order. Nothing about one delivery stops a pass: any other failure to compose or hand over one email
+is recorded on that delivery as a temporary failure, with its reason, and the pass goes on.
+
 Each message's envelope sender is its own return path, ``bounces+d<delivery>-<signature>@clinic`` (signing), so a
 bounce or complaint that arrives later names the delivery it is about (see ``bounces``); ``apply_bounce`` is
 where its effect is decided: a hard bounce or a complaint suppresses the address for every clinic, a soft
-bounce is only recorded.
+bounce is only recorded. Each delivery records the release its email was composed from: its number
+(:attr:`Mailing.release_id`; "working-tree" only for previews and tests).
 """
 
 from __future__ import annotations
@@ -27,13 +35,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..brands import ADDRESS
 from ..config import Project
@@ -43,6 +49,7 @@ from ..signing import (
     email_hash,
     load_secret,
     message_id,
+    normalize_email,
     return_path,
     unsubscribe_token,
     verify_unsubscribe_token,
@@ -51,58 +58,37 @@ from ..text import BIDI_CONTROL, BIDI_NAMES, CONTROL
 from . import drip
 from .csv_import import ImportReport, import_csv
 from .enrollment_requests import (
+    NOT_ONE_LINE,
+    Enrollment,
     EnrollmentRequest,
     FieldError,
+    InvalidEnrollment,
     consent_problems,
     in_zone,
+    is_one_line,
     zone_named,
 )
+from .passes import BLOCKED_RETRY, Blocked, PassReport, described, missing_content
 from .released import Released
 from .store import (
     ALL_CLINICS,
+    CLAIM_LEASE,
     BounceEvent,
     BounceTarget,
     DueDelivery,
-    NewEnrollment,
     PlannedDelivery,
     Store,
-    enrollments,
+    TokenEnrollment,
 )
 
 if TYPE_CHECKING:  # imported where a message is composed or sent: enrolling needs neither (bench/releases.py)
     from .delivery import Outcome, Transport
 
-LEASE = dt.timedelta(minutes=10)
+LEASE = CLAIM_LEASE
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
 # The bounce kinds that stop an address for every clinic, and the suppression reason each records.
 SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class TokenEnrollment:
-    """The enrollment an unsubscribe token names, as the web service needs it (never the address)."""
-
-    id: int
-    locale: str
-    brand: str
-    email_hash: str
-
-
-@dataclass
-class PassReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    postponed: int = 0
-    stopped: bool = False
-    halted: str = ""  # the sender or server problem that stopped the pass (stage, code, text); "" if none
-    given_back: int = 0  # deliveries left due, uncharged, because the pass stopped
-    cancelled: int = 0  # claimed, then unsubscribed or suppressed before they were sent: not sent
-    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)  # (outcome, reason) -> deliveries
-
-    def summary(self) -> str:
-        return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed, {self.postponed} waiting"
 
 
 class Mailing(Released):
@@ -140,8 +126,8 @@ class Mailing(Released):
         address = request.email.strip()
         if CONTROL.search(request.email) or not ADDRESS.match(address) or len(address) > 254:
             errors.append(FieldError("email", "not a valid e-mail address"))
-        if request.name is not None and (CONTROL.search(request.name) or len(request.name) > 200):
-            errors.append(FieldError("name", "must be one line of at most 200 characters"))
+        if request.name is not None and not is_one_line(request.name):
+            errors.append(FieldError("name", NOT_ONE_LINE))
         elif request.name is not None and BIDI_CONTROL.search(request.name):
             errors.append(
                 FieldError(
@@ -185,34 +171,38 @@ class Mailing(Released):
         return errors
 
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
-        """Enroll a patient; an identical repeat returns the existing enrollment. Raises ScarleafletsError."""
+        """Enroll a patient; an identical repeat returns the existing enrollment. Raises InvalidEnrollment
+        (every problem, by field) or SuppressedError (the address may not be enrolled at this clinic)."""
         problems = self.validate(request, now)
-        if problems:
-            raise ScarleafletsError("; ".join(f"{p.field}: {p.error}" for p in problems))
+        if problems or request.consent_at is None:  # (a missing consent time is one of the problems)
+            raise InvalidEnrollment(problems)
         brand = self.brands[request.brand]
         series = self.edition(request.locale).series[request.series]  # the series as the patient gets it
         zone = zoneinfo.ZoneInfo(request.timezone)
-        assert request.consent_at is not None  # validated
-        start = request.start_date or now.astimezone(zone).date()
-        planned = [
-            PlannedDelivery(step.id, index, drip.first_due(start, step.day, brand.email.send_window, zone))
-            for index, step in enumerate(series.steps)
-        ]
-        domain = brand.email.sender_domain
-        new = NewEnrollment(
+        enrollment = Enrollment(
             email=request.email.strip(),
-            email_hash=email_hash(self.secret, request.email),
             name=request.name.strip() if request.name else None,
             locale=request.locale,
             brand=request.brand,
             series=request.series,
             timezone=request.timezone,
-            start_date=start,
+            start_date=request.start_date or now.astimezone(zone).date(),
             consent_at=in_zone(request.consent_at, zone),
             consent_source=request.consent_source.strip(),
         )
+        planned = [
+            PlannedDelivery(
+                step.id, index, drip.first_due(enrollment.start_date, step.day, brand.email.send_window, zone)
+            )
+            for index, step in enumerate(series.steps)
+        ]
+        domain = brand.email.sender_domain
         return self.store.enroll(
-            new, planned, now, lambda eid, step: message_id(self.secret, eid, step, domain)
+            enrollment,
+            email_hash(self.secret, request.email),
+            planned,
+            now,
+            lambda eid, step: message_id(self.secret, eid, step, domain),
         )
 
     def import_csv(self, path: Path, now: dt.datetime) -> ImportReport:
@@ -269,9 +259,12 @@ class Mailing(Released):
                 self._give_back(claimed[index:], worker, now, report)
                 report.stopped = True
                 break
-            outcome = self._send_one(due, now, transport, worker, sent_now)
+            outcome = self._attempt(due, now, transport, worker, sent_now)
             if outcome is None:
                 report.postponed += 1
+            elif isinstance(outcome, Blocked):
+                report.blocked += 1
+                report.reasons["blocked", outcome.reason] += 1
             elif isinstance(outcome, str):  # STOPPED: unsubscribed or suppressed since the claim
                 report.cancelled += 1
             elif outcome.kind == "halt":
@@ -283,23 +276,51 @@ class Mailing(Released):
                 transactions += 1
             else:
                 self._record(due, outcome, now, worker, report)
-                transactions += outcome.stage != "compose"
+                transactions += outcome.stage not in ("compose", "internal")
                 if outcome.kind == "sent":
                     sent_now.add(due.enrollment_id)
         self._settle_bounces(bounced, transactions, now, worker, report)
         self.store.complete_finished(now)
         return report
 
-    def _send_one(
+    def _attempt(
         self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
-    ) -> Outcome | str | None:
-        """Compose and hand over one delivery; None when it must wait (window, one step a day), STOPPED when its
-        enrollment stopped after the claim (the last check before the mail server: nothing is sent)."""
-        from .compose import HeaderError, Recipient
+    ) -> Outcome | Blocked | str | None:
+        """One delivery, whatever goes wrong with it: an unexpected failure (a template or leaflet that fails
+        to render, a bug) is this delivery's temporary failure, with its reason, never the end of the pass.
+        Database errors still end the pass: they are every delivery's problem, and the caller's to report."""
         from .delivery import Outcome
 
-        brand = self.brands[due.brand]
-        zone = zoneinfo.ZoneInfo(due.timezone)
+        try:
+            return self._send_one(due, now, transport, worker, sent_now)
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:  # recorded on this delivery; the pass goes on
+            return Outcome("retry", f"cannot compose or send: {described(exc)}", None, "internal")
+
+    def missing_content(self, due: DueDelivery) -> str | None:
+        """Why this delivery cannot be composed from the release, or None (see ``passes``). A language held
+        back from the release is checked against the series of the older release it is served from."""
+        locale = due.enrollment.locale
+        series = self.edition(locale).series if locale in self.published else self.series
+        return missing_content(due, self.brands, series, self.published, self.translator, self.release_id)
+
+    def _send_one(
+        self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
+    ) -> Outcome | Blocked | str | None:
+        """Compose and hand over one delivery; None when it must wait (window, one step a day), Blocked when the
+        content it needs is missing from the release, STOPPED when its enrollment stopped after the claim (the
+        last check before the mail server: nothing is sent)."""
+        from .compose import HeaderError
+        from .delivery import Outcome
+
+        missing = self.missing_content(due)
+        if missing is not None:
+            self.store.record_blocked(due.id, worker, missing, now + BLOCKED_RETRY)
+            return Blocked(missing)
+        patient = due.enrollment
+        brand = self.brands[patient.brand]
+        zone = zoneinfo.ZoneInfo(patient.timezone)
         decision = drip.decide(
             now, brand.email.send_window, zone, due.last_sent_at, due.enrollment_id in sent_now
         )
@@ -307,27 +328,29 @@ class Mailing(Released):
             self.store.postpone(due.id, worker, decision.until)
             return None
         try:
-            edition = self.edition(due.locale)
-            series = edition.series[due.series]
+            edition = self.edition(patient.locale)  # a held-back language: its older release's text
+            series = edition.series[patient.series]
             message = self.composer(edition).compose(
                 brand=brand,
                 series=series,
                 step=series.step(due.step),
-                recipient=Recipient(due.enrollment_id, due.email, due.name, due.locale),
-                translator=self.translator(due.locale),
-                manifest=self.source.review(due.locale),
+                recipient=patient,
+                translator=self.translator(patient.locale),
+                manifest=self.source.review(patient.locale),
                 message_id=due.message_id,
                 unsubscribe_url=self.project.settings.unsubscribe_url
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
-                attachments=functools.partial(self.leaflet, brand, due.locale),
+                attachments=functools.partial(self.leaflet, brand, patient.locale),
                 release=self.release_id,
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
         if not self.store.still_wanted(due.id, worker):
             return STOPPED
-        return transport.send(message, return_path(self.secret, due.id, brand.email.return_path), due.email)
+        return transport.send(
+            message, return_path(self.secret, due.id, brand.email.return_path), patient.email
+        )
 
     def _record(
         self, due: DueDelivery, outcome: Outcome, now: dt.datetime, worker: str, report: PassReport
@@ -335,7 +358,7 @@ class Mailing(Released):
         """Store one outcome; a hard bounce also puts the address on the suppression list."""
         settings = self.project.settings
         if outcome.kind == "sent":
-            self.store.record_sent(due.id, worker, now)
+            self.store.record_sent(due.id, worker, now, self.release_id)
             report.sent += 1
             return
         if outcome.kind == "retry" and drip.may_retry(
@@ -346,13 +369,13 @@ class Mailing(Released):
             settings.max_attempts,
         ):
             retry_at = drip.backoff(due.attempts + 1, now, RETRY_BASE, dt.timedelta(hours=6))
-            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now)
+            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now, self.release_id)
             report.retried += 1
             report.reasons["retry", outcome.detail] += 1
             return
-        self.store.record_failed(due.id, worker, outcome.detail, now)
+        self.store.record_failed(due.id, worker, outcome.detail, now, self.release_id)
         if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
-            self.store.suppress(email_hash(self.secret, due.email), "bounced", now, ALL_CLINICS)
+            self.store.suppress(email_hash(self.secret, due.enrollment.email), "bounced", now, ALL_CLINICS)
         report.failed += 1
         report.reasons["failed", outcome.detail] += 1
 
@@ -366,7 +389,7 @@ class Mailing(Released):
     ) -> None:
         """Fail and suppress the refused addresses, unless every recipient of the pass (more than one) was
         refused: that is a sender or server problem, and they all stay due, uncharged."""
-        addresses = {due.email.lower() for due, _ in bounced}
+        addresses = {normalize_email(due.enrollment.email) for due, _ in bounced}
         if len(addresses) > 1 and len(bounced) == transactions:
             self._give_back([due for due, _ in bounced], worker, now, report)
             report.halted = report.halted or (
@@ -390,22 +413,13 @@ class Mailing(Released):
 
     def check_database(self) -> None:
         """Raise SQLAlchemyError unless the database answers (the web service's /healthz)."""
-        with self.store.engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+        self.store.check()
 
     def enrollment_for_token(self, token: str, today: dt.date) -> TokenEnrollment | None:
         """The enrollment a signed unsubscribe token names, or None for a forged, truncated or expired token
         (or an enrollment since erased)."""
         enrollment_id = verify_unsubscribe_token(self.secret, token, today)
-        if enrollment_id is None:
-            return None
-        with self.store.engine.connect() as connection:
-            row = connection.execute(
-                sa.select(
-                    enrollments.c.id, enrollments.c.locale, enrollments.c.brand, enrollments.c.email_hash
-                ).where(enrollments.c.id == enrollment_id)
-            ).first()
-        return None if row is None else TokenEnrollment(row.id, row.locale, row.brand, row.email_hash)
+        return None if enrollment_id is None else self.store.enrollment_for_unsubscribe(enrollment_id)
 
     def unsubscribe_enrollment(self, enrollment: TokenEnrollment, now: dt.datetime) -> int:
         """The one-click unsubscribe: stop every series of the enrollment's clinic for its address, as
@@ -427,16 +441,25 @@ class Mailing(Released):
     ) -> bytes:
         """A step's email exactly as it would be sent, to a sample patient (the staff gallery). The brand,
         series and step must exist (the caller answers 404 otherwise)."""
-        from .compose import Recipient
-
         brand = self.brands[brand_id]
         edition = self.edition(locale)
         series = edition.series[series_id]
+        sample = Enrollment(
+            email="patient@example.org",
+            name="Alex Example",
+            locale=locale,
+            brand=brand_id,
+            series=series_id,
+            timezone="UTC",
+            start_date=now.date(),
+            consent_at=now,
+            consent_source="preview",
+        )
         return self.composer(edition).compose(
             brand=brand,
             series=series,
             step=series.step(step_id),
-            recipient=Recipient(0, "patient@example.org", "Alex Example", locale),
+            recipient=sample,
             translator=self.translator(locale),
             manifest=self.source.review(locale),
             message_id=message_id(self.secret, 0, step_id, brand.email.sender_domain),

@@ -14,7 +14,7 @@ to the database and the composer:
   sign-ins counted in the database, shared by every instance), :mod:`.serve` (waitress).
 
 Pages are rendered by several threads at once: each render gets its language's translations (see
-:mod:`scarleaflets.leaflets.render`). This module only re-exports the names the rest of the project uses.
+:mod:`scarleaflets.views.templating`). This module only re-exports the names the rest of the project uses.
 """
 
 from __future__ import annotations

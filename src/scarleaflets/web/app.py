@@ -21,10 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..i18n.locales import SOURCE_LOCALE
-from ..leaflets.render import make_environment
 from ..mail import Mailing
 from ..mail.store import database_problem
 from ..release import WORKING_TREE
+from ..views import make_environment
 from . import api, gallery, health, unsubscribe
 from .gallery import Thumbnails
 from .services import EXTENSION, WebServices

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, g, jsonify, redirect
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..i18n.locales import LocaleInfo
+from ..views import guide_view, locale_view, step_view
 from .auth import basic_brand, basic_claimed, count_failure, too_many
 from .services import services
 
@@ -94,7 +95,7 @@ def gallery(brand_id: str, locale: str) -> Response:
         return refused
     web = services()
     brand = web.mailing.brands[brand_id]
-    info = web.mailing.translator(locale).info
+    translator = web.mailing.translator(locale)
     leaflets = _leaflets(brand_id, locale)
     languages = [
         {"code": code, "tag": LocaleInfo(code).language_tag, "name": LocaleInfo(code).native_name}
@@ -107,8 +108,8 @@ def gallery(brand_id: str, locale: str) -> Response:
         clinic=brand.name,
         brand_id=brand_id,
         locale_code=locale,
-        language=info.english_name,
-        locale={"tag": info.language_tag, "dir": info.direction},
+        language=translator.info.english_name,
+        locale=locale_view(translator),
         languages=languages,
         leaflets=leaflets,
         leaflets_built=any(item["thumbnail"] for item in leaflets),
@@ -120,20 +121,16 @@ def gallery(brand_id: str, locale: str) -> Response:
 def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
     """Each topic's leaflet and the complete guide: translated title, link and thumbnail (None: not built)."""
     web = services()
+    details = web.mailing.brands[brand_id].clinic_details(locale)
     content = web.mailing.edition(locale).content  # a held-back language shows the text it is sent in
-    translator = web.mailing.translator(locale)
+    guide = guide_view(content, web.mailing.translator(locale), details)
     leaflets = []
-    for topic_id in [*content.topics, GUIDE]:
-        title = (
-            translator.pgettext("guide/title", content.guide.title.text)
-            if topic_id == GUIDE
-            else translator.pgettext(f"{topic_id}/title", content.topics[topic_id].title.text)
-        )
-        pdf = web.leaflet_path(brand_id, locale, topic_id)
+    for document, title in [*((topic.id, topic.title) for topic in guide.topics), (GUIDE, guide.title)]:
+        pdf = web.leaflet_path(brand_id, locale, document)
         leaflets.append(
             {
                 "title": title,
-                "href": f"/gallery/{brand_id}/{locale}/leaflets/{topic_id}.pdf",
+                "href": f"/gallery/{brand_id}/{locale}/leaflets/{document}.pdf",
                 "thumbnail": web.thumbnails.of(pdf) if pdf is not None else None,
             }
         )
@@ -144,19 +141,23 @@ def _emails(brand_id: str, locale: str) -> list[dict[str, Any]]:
     """Each series with its steps: day, translated subject, and the base of the preview links."""
     mailing = services().mailing
     translator = mailing.translator(locale)
+    details = mailing.brands[brand_id].clinic_details(locale)
+    edition = mailing.edition(locale)  # a held-back language: the series and text it is sent in
     return [
         {
             "name": series.name,
             "steps": [
                 {
-                    "day": step.day,
-                    "subject": translator.pgettext(f"series/{series.id}/{step.id}", step.subject.text),
-                    "base": f"/gallery/{brand_id}/{locale}/email/{series.id}/{step.id}",
+                    "day": view.day,
+                    "subject": view.subject,
+                    "base": f"/gallery/{brand_id}/{locale}/email/{series.id}/{view.id}",
                 }
-                for step in series.steps
+                for view in (
+                    step_view(edition.content, series, step, translator, details) for step in series.steps
+                )
             ],
         }
-        for series in mailing.edition(locale).series.values()
+        for series in edition.series.values()
     ]
 
 

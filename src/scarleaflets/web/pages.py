@@ -14,7 +14,7 @@ from babel import Locale, UnknownLocaleError, negotiate_locale
 from flask import Response, g, request
 
 from ..i18n.locales import SOURCE_LOCALE
-from ..leaflets.render import translations
+from ..views import locale_view, translations
 from .services import services
 
 DEFAULT_PRIMARY = "#23395d"
@@ -25,11 +25,10 @@ def page(template: str, locale: str, status: int, brand_id: str = "", **context:
     """``templates/<template>`` in ``locale`` (and the colours of ``brand_id``, if any) with ``status``."""
     web = services()
     translator = web.mailing.translator(locale)
-    info = translator.info
     brand = web.mailing.brands.get(brand_id)
     html = web.env.get_template(template).render(
         translations(translator),  # per render: waitress's threads share the environment
-        locale={"tag": info.language_tag, "dir": info.direction},
+        locale=locale_view(translator),
         nonce=g.nonce,
         primary=brand.primary if brand else DEFAULT_PRIMARY,
         accent=brand.accent if brand else DEFAULT_ACCENT,

@@ -140,6 +140,11 @@ class Database:
             raise StoreError(f"cannot open the database: {database_problem(exc)}") from None
         return cls(engine)
 
+    def check(self) -> None:
+        """Raise SQLAlchemyError unless the database answers (the web service's /healthz)."""
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         with self.engine.begin() as connection:

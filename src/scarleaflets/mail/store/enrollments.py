@@ -1,6 +1,7 @@
 """Enrollments and suppressions: enroll (refusing a suppressed address with :class:`SuppressedError`),
 unsubscribe, suppress, forget (erasure, with SQLite's ``secure_delete`` on, so data is overwritten, not just
-unlinked).
+unlinked), and the enrollment an unsubscribe link names. An enrollment's own columns are its fields
+(``enrollment_requests.FIELDS``), written and read back by name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...errors import ScarleafletsError
+from ..enrollment_requests import FIELDS, Enrollment
 from .database import Database
 from .schema import (
     ACTIVE,
@@ -25,25 +27,39 @@ from .schema import (
     PENDING,
     SUPPRESSED,
     UNSUBSCRIBED,
+    aware,
     deliveries,
     enrollments,
     naive_utc,
     suppressions,
 )
 
+# An enrollment's own columns, one per field of the record, labelled so that a query joining them to other
+# tables (the due query) can never confuse one with a column of the same name there.
+RECORD_COLUMNS = tuple(enrollments.c[name].label(f"record_{name}") for name in FIELDS)
+
+
+def record_row(enrollment: Enrollment) -> dict[str, object]:
+    """The record's fields as the store writes them (times as naive UTC)."""
+    values = {name: getattr(enrollment, name) for name in FIELDS}
+    return {k: naive_utc(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
+
+
+def record_from_row(row: Any) -> Enrollment:  # noqa: ANN401 (a database row)
+    """The record read back from a row holding :data:`RECORD_COLUMNS` (times as aware UTC)."""
+    values: dict[str, Any] = {name: getattr(row, f"record_{name}") for name in FIELDS}
+    read: dict[str, Any] = {k: aware(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
+    return Enrollment(**read)
+
 
 @dataclass(frozen=True)
-class NewEnrollment:
-    email: str
-    email_hash: str
-    name: str | None
+class TokenEnrollment:
+    """The enrollment an unsubscribe token names, as the web service needs it (never the address)."""
+
+    id: int
     locale: str
     brand: str
-    series: str
-    timezone: str
-    start_date: dt.date
-    consent_at: dt.datetime
-    consent_source: str
+    email_hash: str
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,8 @@ class Enrollments(Database):
 
     def enroll(
         self,
-        new: NewEnrollment,
+        enrollment: Enrollment,
+        email_hash: str,
         planned: Sequence[PlannedDelivery],
         now: dt.datetime,
         message_id: Callable[[int, str], str],
@@ -105,16 +122,16 @@ class Enrollments(Database):
         bounce or a complaint; after an unsubscribe or an erasure, unless consent was given after it (then the
         clinic's suppression is lifted and a new enrollment, with a new id, is made)."""
         try:
-            return self._enroll(new, planned, now, message_id)
+            return self._enroll(enrollment, email_hash, planned, now, message_id)
         except sa.exc.IntegrityError:
             # The same request, at the same moment, through another server or thread (PostgreSQL does not
             # serialise the two as SQLite does): the other one made the enrollment, and this is a repeat.
             with self.engine.connect() as connection:
                 existing = connection.execute(
                     sa.select(enrollments.c.id).where(
-                        enrollments.c.email_hash == new.email_hash,
-                        enrollments.c.brand == new.brand,
-                        enrollments.c.series == new.series,
+                        enrollments.c.email_hash == email_hash,
+                        enrollments.c.brand == enrollment.brand,
+                        enrollments.c.series == enrollment.series,
                         enrollments.c.status == ACTIVE,
                     )
                 ).first()
@@ -124,23 +141,24 @@ class Enrollments(Database):
 
     def _enroll(
         self,
-        new: NewEnrollment,
+        enrollment: Enrollment,
+        email_hash: str,
         planned: Sequence[PlannedDelivery],
         now: dt.datetime,
         message_id: Callable[[int, str], str],
     ) -> tuple[int, bool]:
         stamp = naive_utc(now)
-        consent = naive_utc(new.consent_at)
+        consent = naive_utc(enrollment.consent_at)
         with self.transaction() as connection:
-            blocking = self._suppressions(connection, new.email_hash, new.brand)
+            blocking = self._suppressions(connection, email_hash, enrollment.brand)
             for row in blocking:
                 _refuse_unless_consented(row, consent)
             existing = connection.execute(
                 sa.select(enrollments.c.id)
                 .where(
-                    enrollments.c.email_hash == new.email_hash,
-                    enrollments.c.brand == new.brand,
-                    enrollments.c.series == new.series,
+                    enrollments.c.email_hash == email_hash,
+                    enrollments.c.brand == enrollment.brand,
+                    enrollments.c.series == enrollment.series,
                     enrollments.c.status.in_((ACTIVE, COMPLETED)),
                     enrollments.c.created_at >= max((row.created_at for row in blocking), default=EARLIEST),
                 )
@@ -150,10 +168,10 @@ class Enrollments(Database):
                 return int(existing.id), False
             connection.execute(  # fresh consent lifts this clinic's unsubscribe or erasure
                 suppressions.delete().where(
-                    suppressions.c.email_hash == new.email_hash, suppressions.c.scope == new.brand
+                    suppressions.c.email_hash == email_hash, suppressions.c.scope == enrollment.brand
                 )
             )
-            enrollment_id = self._insert_enrollment(connection, new, stamp)
+            enrollment_id = self._insert_enrollment(connection, enrollment, email_hash, stamp)
             if planned:
                 connection.execute(
                     deliveries.insert(),
@@ -174,19 +192,13 @@ class Enrollments(Database):
             return enrollment_id, True
 
     @staticmethod
-    def _insert_enrollment(connection: Connection, new: NewEnrollment, stamp: dt.datetime) -> int:
+    def _insert_enrollment(
+        connection: Connection, enrollment: Enrollment, email_hash: str, stamp: dt.datetime
+    ) -> int:
         result = connection.execute(
             enrollments.insert().values(
-                email=new.email,
-                email_hash=new.email_hash,
-                name=new.name,
-                locale=new.locale,
-                brand=new.brand,
-                series=new.series,
-                timezone=new.timezone,
-                start_date=new.start_date,
-                consent_at=naive_utc(new.consent_at),
-                consent_source=new.consent_source,
+                **record_row(enrollment),
+                email_hash=email_hash,
                 status=ACTIVE,
                 created_at=stamp,
                 updated_at=stamp,
@@ -202,6 +214,16 @@ class Enrollments(Database):
         if brand is not None:
             query = query.where(enrollments.c.brand == brand)
         return [int(r.id) for r in connection.execute(query)]
+
+    def enrollment_for_unsubscribe(self, enrollment_id: int) -> TokenEnrollment | None:
+        """The enrollment of this id, as an unsubscribe link needs it, or None when there is none (erased)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(
+                    enrollments.c.id, enrollments.c.locale, enrollments.c.brand, enrollments.c.email_hash
+                ).where(enrollments.c.id == enrollment_id)
+            ).first()
+        return None if row is None else TokenEnrollment(row.id, row.locale, row.brand, row.email_hash)
 
     def brands_of(self, email_hash: str) -> list[str]:
         """The clinics where this address is (or was) enrolled."""

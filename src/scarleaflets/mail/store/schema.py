@@ -2,13 +2,13 @@
 
 Tables: ``enrollments`` (who, in which language, brand, series and time zone, since when, with what consent),
 ``deliveries`` (one row per enrollment and step, ``UNIQUE(enrollment, step)``: due time, status, attempts,
-next attempt, Message-ID, last error and when it first failed, sent time), ``suppressions`` (keyed hashes
-only, per clinic for unsubscribes and erasures, for every clinic for bounces and complaints),
-``bounce_events`` (bounce reports and complaints matched to a delivery: ids, kind, status, masked
-diagnostic; unique per report) and ``sign_in_failures`` (the web service's failed sign-ins, shared by every
-instance). Ids are never reused (AUTOINCREMENT on SQLite), so a link, Message-ID or return path of an erased
-patient names no one else. The migrations (``mail/migrations``) create exactly these tables; a test compares
-them. Times are stored as naive UTC (:func:`naive_utc`), the same on every database.
+next attempt, Message-ID, last error and when it first failed, sent time, and the release its email was
+composed from), ``suppressions`` (keyed hashes only, per clinic for unsubscribes and erasures, for every clinic
+for bounces and complaints), ``bounce_events`` (bounce reports and complaints matched to a delivery: ids, kind,
+status, masked diagnostic; unique per report) and ``sign_in_failures`` (the web service's failed sign-ins,
+shared by every instance). Ids are never reused (AUTOINCREMENT on SQLite), so a link, Message-ID or return
+path of an erased patient names no one else. The migrations (``mail/migrations``) create exactly these tables;
+a test compares them. Times are stored as naive UTC (:func:`naive_utc`), the same on every database.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ deliveries = sa.Table(
     sa.Column("sent_at", sa.DateTime, nullable=True),
     sa.Column("claimed_at", sa.DateTime, nullable=True),
     sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("release", sa.Text, nullable=True),  # the release the email was composed from (None: unknown)
     sa.UniqueConstraint("enrollment_id", "step", name="uq_delivery_per_step"),
     sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
     sa.Index("ix_deliveries_enrollment_sent", "enrollment_id", "sent_at"),
@@ -131,6 +132,10 @@ PENDING, CLAIMED, SENT, DEFERRED, FAILED, CANCELLED = (
     "cancelled",
 )
 ACTIVE, UNSUBSCRIBED, COMPLETED, SUPPRESSED = "active", "unsubscribed", "completed", "suppressed"
+# A pending (or deferred) delivery whose last error starts so is blocked: its step, series, brand or language is
+# not in the content the sender loaded. It is tried again later, uncharged, and `status` shows it as "blocked".
+BLOCKED = "blocked"
+BLOCKED_PREFIX = "blocked: "
 
 
 def naive_utc(moment: dt.datetime) -> dt.datetime:

@@ -1,8 +1,11 @@
 """Sending, as the store sees it: the due query, claims, and each outcome recorded on a claim this worker
-still holds.
+still holds, with the release the email was composed from.
 
 Every state change is a short transaction; on SQLite a claim is ``BEGIN IMMEDIATE``, on other databases
-``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery.
+``SELECT … FOR UPDATE SKIP LOCKED``, so two workers never claim the same delivery. A claim is a lease: one
+older than ``CLAIM_LEASE`` belongs to a sender that died (or hangs), and the next pass of any sender takes it
+over, or cancels it when its enrollment stopped meanwhile. A delivery whose content is missing is *blocked*:
+given back uncharged with the reason, and tried again later (see ``schema.BLOCKED_PREFIX``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
+from ..enrollment_requests import Enrollment
 from .database import Database
+from .enrollments import RECORD_COLUMNS, record_from_row
 from .schema import (
     ACTIVE,
+    BLOCKED_PREFIX,
     CANCELLED,
     CLAIMED,
     COMPLETED,
@@ -28,6 +35,10 @@ from .schema import (
     enrollments,
     naive_utc,
 )
+
+# How long a claim is held before another sender may take it over: longer than any one email takes to compose
+# and hand over (SMTP timeouts are 30 s by default), so only a sender that died or hangs loses its claims.
+CLAIM_LEASE = dt.timedelta(minutes=10)
 
 # Whether a delivery's enrollment still wants emails, and its status (correlated to the delivery updated). A
 # claim taken back (retry, postpone) after an unsubscribe is cancelled, not reopened: `unsubscribe` cancels only
@@ -56,7 +67,11 @@ def _finishing(**values: Any) -> sa.Update:  # noqa: ANN401 (column values)
 
 
 _RECORD_SENT = _finishing(
-    status=SENT, sent_at=sa.bindparam("at"), last_error=None, attempts=deliveries.c.attempts + 1
+    status=SENT,
+    sent_at=sa.bindparam("at"),
+    last_error=None,
+    attempts=deliveries.c.attempts + 1,
+    release=sa.bindparam("release"),
 )
 # The retry period counts from the first failure, kept from then on.
 _FIRST_FAILED = sa.func.coalesce(deliveries.c.first_failed_at, sa.bindparam("at"))
@@ -66,24 +81,58 @@ _RECORD_RETRY = _finishing(
     next_attempt_at=sa.bindparam("until"),
     attempts=deliveries.c.attempts + 1,
     first_failed_at=_FIRST_FAILED,
+    release=sa.bindparam("release"),
 )
 _RECORD_FAILED = _finishing(
     status=FAILED,
     last_error=sa.bindparam("error"),
     attempts=deliveries.c.attempts + 1,
     first_failed_at=_FIRST_FAILED,
+    release=sa.bindparam("release"),
 )
-# Given back unsent, and uncharged: a delivery that had failed before stays "deferred".
+# Given back unsent, and uncharged: a delivery that had failed before stays "deferred". It is no longer blocked
+# (it got past the content check), so a reason for blocking is cleared.
+_GIVEN_BACK = sa.case((~_ENROLLMENT_ACTIVE, CANCELLED), (deliveries.c.attempts > 0, DEFERRED), else_=PENDING)
 _POSTPONE = _finishing(
-    status=sa.case((~_ENROLLMENT_ACTIVE, CANCELLED), (deliveries.c.attempts > 0, DEFERRED), else_=PENDING),
+    status=_GIVEN_BACK,
     next_attempt_at=sa.bindparam("until"),
+    last_error=sa.case(
+        (deliveries.c.last_error.startswith(BLOCKED_PREFIX, autoescape=True), None),
+        else_=deliveries.c.last_error,
+    ),
+)
+# Given back uncharged because the content it needs is missing, with the reason, to be tried again at ``until``.
+_BLOCK = _finishing(
+    status=_GIVEN_BACK, next_attempt_at=sa.bindparam("until"), last_error=sa.bindparam("error")
 )
 # A claim whose enrollment stopped (unsubscribed, suppressed) after it was claimed: cancelled, never sent.
 _CANCEL_IF_STOPPED = _finishing(status=CANCELLED, last_error=_ENROLLMENT_STATUS).where(~_ENROLLMENT_ACTIVE)
 
 
+def _cancel_lapsed_claims_of_stopped(connection: Connection, expired: dt.datetime, limit: int) -> None:
+    """Cancel claims older than the lease whose enrollment stopped (unsubscribed, suppressed) meanwhile: the due
+    query takes over only active enrollments' claims, so these would stay claimed for ever. Rows another
+    sender has locked are skipped (PostgreSQL), so two passes never wait on each other here."""
+    lapsed = (
+        sa.select(deliveries.c.id)
+        .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at <= expired, ~_ENROLLMENT_ACTIVE)
+        .limit(limit)
+    )
+    if connection.dialect.name != "sqlite":
+        lapsed = lapsed.with_for_update(skip_locked=True, of=deliveries)
+    ids = [row.id for row in connection.execute(lapsed)]
+    if ids:
+        connection.execute(
+            deliveries.update()
+            .where(deliveries.c.id.in_(ids), deliveries.c.status == CLAIMED)
+            .values(status=CANCELLED, claimed_by=None, last_error=_ENROLLMENT_STATUS)
+        )
+
+
 @dataclass(frozen=True)
 class DueDelivery:
+    """A claimed delivery and the enrollment it is for."""
+
     id: int
     enrollment_id: int
     step: str
@@ -91,12 +140,7 @@ class DueDelivery:
     due_at: dt.datetime
     attempts: int
     message_id: str
-    email: str
-    name: str | None
-    locale: str
-    brand: str
-    series: str
-    timezone: str
+    enrollment: Enrollment
     last_sent_at: dt.datetime | None
     first_failed_at: dt.datetime | None = None
 
@@ -105,7 +149,8 @@ class Sending(Database):
     """Claims and the outcome of each delivery."""
 
     def due_query(self, now: dt.datetime, limit: int, lease: dt.timedelta) -> sa.Select[Any]:
-        """The deliveries due at ``now`` (and claims older than ``lease``), oldest first, with their patient."""
+        """The deliveries due at ``now`` (and claims older than ``lease``), oldest first, with their enrollment's
+        record."""
         stamp = naive_utc(now)
         last_sent = (
             sa.select(sa.func.max(deliveries.c.sent_at))
@@ -158,12 +203,7 @@ class Sending(Database):
                 deliveries.c.attempts,
                 deliveries.c.first_failed_at,
                 deliveries.c.message_id,
-                enrollments.c.email,
-                enrollments.c.name,
-                enrollments.c.locale,
-                enrollments.c.brand,
-                enrollments.c.series,
-                enrollments.c.timezone,
+                *RECORD_COLUMNS,
                 last_sent.label("last_sent_at"),
             )
             .select_from(candidates)
@@ -175,10 +215,14 @@ class Sending(Database):
         )
 
     def claim_due(self, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta) -> list[DueDelivery]:
-        """Claim up to ``limit`` due deliveries of active enrollments (and claims older than ``lease``)."""
+        """Claim up to ``limit`` due deliveries of active enrollments (and claims older than ``lease``).
+
+        A claim older than ``lease`` whose enrollment stopped meanwhile (unsubscribed, suppressed) is cancelled
+        here: nobody would ever take it over, and it would show as claimed for ever."""
         stamp = naive_utc(now)
         query = self.due_query(now, limit, lease)
         with self.transaction() as connection:
+            _cancel_lapsed_claims_of_stopped(connection, naive_utc(now - lease), limit)
             if connection.dialect.name != "sqlite":
                 query = query.with_for_update(skip_locked=True, of=deliveries)
             rows = connection.execute(query).all()
@@ -197,12 +241,7 @@ class Sending(Database):
                 due_at=r.due_at.replace(tzinfo=dt.UTC),
                 attempts=r.attempts,
                 message_id=r.message_id,
-                email=r.email,
-                name=r.name,
-                locale=r.locale,
-                brand=r.brand,
-                series=r.series,
-                timezone=r.timezone,
+                enrollment=record_from_row(r),
                 last_sent_at=aware(r.last_sent_at),
                 first_failed_at=aware(r.first_failed_at),
             )
@@ -233,18 +272,45 @@ class Sending(Database):
         the ones before, so without this an unsubscribe could be followed by an email a whole pass later."""
         return self._finish(_CANCEL_IF_STOPPED, delivery_id, worker) == 0
 
-    def record_sent(self, delivery_id: int, worker: str, now: dt.datetime) -> None:
-        self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now))
+    # ``release``: the release the email was composed from (None: not known, as for rows of older versions).
+
+    def record_sent(
+        self, delivery_id: int, worker: str, now: dt.datetime, release: str | None = None
+    ) -> None:
+        self._finish(_RECORD_SENT, delivery_id, worker, at=naive_utc(now), release=release)
 
     def record_retry(
-        self, delivery_id: int, worker: str, error: str, next_at: dt.datetime, now: dt.datetime
+        self,
+        delivery_id: int,
+        worker: str,
+        error: str,
+        next_at: dt.datetime,
+        now: dt.datetime,
+        release: str | None = None,
     ) -> None:
         self._finish(
-            _RECORD_RETRY, delivery_id, worker, error=error[:500], until=naive_utc(next_at), at=naive_utc(now)
+            _RECORD_RETRY,
+            delivery_id,
+            worker,
+            error=error[:500],
+            until=naive_utc(next_at),
+            at=naive_utc(now),
+            release=release,
         )
 
-    def record_failed(self, delivery_id: int, worker: str, error: str, now: dt.datetime) -> None:
-        self._finish(_RECORD_FAILED, delivery_id, worker, error=error[:500], at=naive_utc(now))
+    def record_failed(
+        self, delivery_id: int, worker: str, error: str, now: dt.datetime, release: str | None = None
+    ) -> None:
+        self._finish(
+            _RECORD_FAILED, delivery_id, worker, error=error[:500], at=naive_utc(now), release=release
+        )
+
+    def record_blocked(self, delivery_id: int, worker: str, reason: str, until: dt.datetime) -> None:
+        """Give a claim back uncharged because the content it needs (its step, series, brand or language) is
+        not in the content this sender loaded; stored as ``blocked: <reason>`` and tried again at ``until``."""
+        self._finish(
+            _BLOCK, delivery_id, worker, error=(BLOCKED_PREFIX + reason)[:500], until=naive_utc(until)
+        )
 
     def postpone(self, delivery_id: int, worker: str, until: dt.datetime) -> None:
         """Give a claim back unsent and uncharged, to be tried at ``until`` (outside the send window, one step

@@ -1,4 +1,5 @@
-"""cli.py: exit codes 0/1/2, the JSON shape, help texts, and never a traceback."""
+"""cli/content.py (check, topics) and the group in cli/app.py: exit codes 0/1/2, the JSON shape, help texts,
+and never a traceback."""
 
 from __future__ import annotations
 
@@ -38,7 +39,17 @@ def test_check_json_shape(mini_project):
     result = run("--project", str(mini_project), "check", "--json", "--today", "2026-06-01")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert set(report) == {"ok", "strict", "today", "max_grade", "errors", "warnings", "topics", "locales"}
+    assert set(report) == {
+        "ok",
+        "strict",
+        "today",
+        "max_grade",
+        "errors",
+        "warnings",
+        "topics",
+        "locales",
+        "readability",
+    }
     assert report["ok"] is True
     assert report["today"] == "2026-06-01"
     topic = report["topics"][0]
@@ -54,8 +65,35 @@ def test_check_json_shape(mini_project):
         "figures",
         "sources",
         "review",
+        "readability",
     }
     assert set(topic["review"]) == {"status", "reviewed_on", "next_review_due", "overdue"}
+    assert set(topic["readability"]) == {"en"}
+    assert set(topic["readability"]["en"]) == {
+        "formula",
+        "score",
+        "band",
+        "ok",
+        "words",
+        "sentences",
+        "untranslated_texts",
+    }
+    assert (
+        topic["readability"]["en"]["score"] == topic["grade"]
+    )  # the English grade is the one check enforces
+    assert report["readability"] == {
+        "long_sentence_words": 25,
+        "languages": {
+            "en": {
+                "formula": "flesch-kincaid",
+                "name": "Flesch–Kincaid grade",
+                "scale": "grade",
+                "max_grade": 8.0,
+                "on_failure": "error",
+            }
+        },
+        "not_measured": [],
+    }
 
 
 def test_check_json_lists_errors(mini_project):
@@ -80,6 +118,37 @@ def test_max_grade_option(mini_project):
     result = run("--project", str(mini_project), "check", "--max-grade", "1", "--today", "2026-06-01")
     assert result.exit_code == 1
     assert "above the maximum of 1.0" in result.stderr
+
+
+def test_check_prints_readability_per_topic_and_language(leaflet_project):
+    from ..conftest import translate_all
+
+    translate_all(leaflet_project, "es", "Hiperpigmentación postinflamatoria:")
+    (leaflet_project.root / "scarleaflets.toml").write_text("[readability.es]\nmin_score = 100\n")
+    result = run("--project", str(leaflet_project.root), "check", "--today", "2026-06-01")
+    assert result.exit_code == 0, result.output  # a translation below its target warns by default
+    lines = result.stdout.splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("readability ")))
+    assert lines[header].split() == ["readability", "en", "es"]
+    assert lines[header + 1].split() == ["FK", "≤", "8", "INFLESZ", "≥", "100"]
+    sample = lines[header + 2].split()
+    assert sample[0] == "sample"
+    assert float(sample[1]) < 8
+    assert sample[2].endswith("!")
+    warning = next(line for line in result.stderr.splitlines() if "topic 'sample' in es" in line)
+    assert warning.startswith("warning: locales/es/LC_MESSAGES/messages.po:")
+    assert "below the minimum of 100" in warning
+    details = result.stderr.split(warning, 1)[1].splitlines()[1:4]
+    assert all(d.startswith("    locales/es/LC_MESSAGES/messages.po:") for d in details)
+
+
+def test_bad_readability_settings_are_a_usage_error_naming_file_and_line(mini_project):
+    (mini_project / "scarleaflets.toml").write_text("[readability.es]\nformula = 'flesch'\n")
+    result = run("--project", str(mini_project), "check")
+    assert result.exit_code == 2
+    assert (
+        "scarleaflets.toml:2: [readability.es] formula 'flesch' is not one for this language" in result.stderr
+    )
 
 
 @pytest.mark.parametrize(
@@ -119,7 +188,7 @@ def test_topics_lists_in_guide_order(mini_project):
 
 def test_topics_on_bad_content_exits_1_without_traceback(mini_project):
     (mini_project / "content/guide.yaml").write_text("title: [\n")
-    result = run("--project", str(mini_project), "topics")
+    result = run("--project", str(mini_project), "topics", "--today", "2026-06-01")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: 1 problem found:\ncontent/guide.yaml:")
 
@@ -144,6 +213,7 @@ def test_python_dash_m_runs_on_the_project_folder(repo_root, mini_project):
     assert "OK: 2 topics checked" in completed.stdout
 
 
+@pytest.mark.slow  # over 3 s: checks every shipped topic and catalog
 def test_shipped_content_passes_strict_check(repo_root):
     result = run("--project", str(repo_root), "check", "--strict", "--today", "2026-12-01")
     assert result.exit_code == 0, result.output

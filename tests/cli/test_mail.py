@@ -1,4 +1,5 @@
-"""The email commands: enroll, send-due, status, unsubscribe, forget, and a worker stopped by SIGTERM."""
+"""cli/mail.py and cli/sending.py, the email commands: enroll, send-due, status, unsubscribe, forget, and a
+worker stopped by SIGTERM."""
 
 from __future__ import annotations
 
@@ -60,6 +61,8 @@ def test_enroll_send_status_unsubscribe_forget(mail_project, tmp_path, monkeypat
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "x" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
+    # The real date: `enroll` and `send-due` read the clock themselves (enroll has no option to set it), and a
+    # start date must lie near their today.
     today = dt.date.today().isoformat()
     out = run(
         mail_project,
@@ -122,6 +125,7 @@ def test_csv_problems_exit_1_with_lines(mail_project, tmp_path):
     assert "missing column(s) locale, brand, series, timezone, consent_at, consent_source" in result.stderr
 
 
+@pytest.mark.slow  # a real `worker` process
 def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     host, port, sink = smtp_server
     db = f"sqlite:///{tmp_path / 'mail.db'}"
@@ -146,6 +150,7 @@ def test_worker_stops_cleanly_on_sigterm(mail_project, tmp_path, smtp_server):
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow  # a real `worker` process and the real PostgreSQL server
 def test_worker_rides_out_a_database_outage(mail_project, smtp_server, postgres_server):
     """The PostgreSQL server drops the worker's connections and refuses new ones for a while: the worker says
     so in one line (no address, no traceback), keeps going, and sends to a patient enrolled after the outage."""
@@ -245,6 +250,7 @@ def _enrolled(project, tmp_path, monkeypatch, *addresses: str) -> str:
     """A database with these patients enrolled in the mini series since yesterday; returns its URL."""
     monkeypatch.setenv("SCARLEAFLETS_SECRET", "z" * 40)
     db = f"sqlite:///{tmp_path / 'mail.db'}"
+    # The real date, as `enroll` and `send-due` read the clock themselves: so the first step is due now.
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     for address in addresses:
         run(project, *enroll_args(address), "--start", yesterday, "--db", db)
@@ -254,7 +260,7 @@ def _enrolled(project, tmp_path, monkeypatch, *addresses: str) -> str:
 def test_send_due_stopped_by_the_server_exits_3_with_one_line(
     mail_project, tmp_path, monkeypatch, smtp_factory
 ):
-    from .conftest import free_port
+    from ..conftest import free_port
 
     db = _enrolled(mail_project, tmp_path, monkeypatch, "ann@example.org", "bob@example.org")
     down = run(
@@ -301,8 +307,9 @@ def test_send_due_and_status_show_every_failure_with_its_reason(
         "ok@example.org",
     )
     store = Store.open(db)
+    # The real clock, as the `status` command reads it. 5.5 minutes ago: `status` reads the clock to the second,
+    # so exactly 5 could show as "4 min ago"
     now = dt.datetime.now(dt.UTC)
-    # 5.5 minutes ago: `status` reads the clock to the second, so exactly 5 could show as "4 min ago"
     (stuck,) = store.claim_due(
         now - dt.timedelta(minutes=5, seconds=30), 1, "worker-gone", dt.timedelta(minutes=10)
     )
@@ -344,7 +351,7 @@ print("MODULES", *sorted(sys.modules))
 
 def _modules_of(tmp_path, releases, *args: str) -> set[str]:
     """The modules one command loads, run in a fresh interpreter over the shipped project's release."""
-    from .conftest import REPO
+    from ..conftest import REPO
 
     result = subprocess.run(
         [sys.executable, "-c", _IMPORTS_OF_A_PASS, "--project", str(REPO), *args],

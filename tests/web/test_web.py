@@ -1,4 +1,4 @@
-"""web.py: one-click unsubscribe (RFC 8058), the enrollment API and hardening, through Flask's test client,
+"""web/: one-click unsubscribe (RFC 8058), the enrollment API and hardening, through Flask's test client,
 and the real server (waitress) in a subprocess with a real HTTP client."""
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from scarleaflets.web import create_app
 from scarleaflets.web.pages import parsed_locale
 from scarleaflets.web.signins import FailedSignIns, SignInLimits
 
-from .conftest import REPO, start_server
+from ..conftest import REPO, start_server
 
 NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
 TOKEN = "test-riverside-token"
 HARBOR_TOKEN = "test-harbor-token"
+ENGLISH = {"riverside": "en_GB", "harbor": "en"}  # each clinic's English: the UK clinic's is British
 CONSENT = (dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), "signed consent form")
 
 
@@ -320,7 +321,7 @@ def test_one_clinic_can_neither_erase_nor_probe_another_clinics_patients(client,
 
 
 def test_one_click_unsubscribe_stops_that_clinic_only(client, mailing):
-    _, token = enroll(mailing, "both@example.org", "en")
+    _, token = enroll(mailing, "both@example.org", "en_GB")
     mailing.enroll(
         EnrollmentRequest(
             "both@example.org", "Ann", "en", "harbor", "acne-education", "America/Los_Angeles", None, *CONSENT
@@ -348,17 +349,19 @@ def test_api_requires_consent_given_and_not_in_the_future(client, consent, error
     assert {"field": next(iter(consent)), "error": error} in response.json
 
 
+@pytest.mark.slow  # a real `serve` process
 def test_the_real_server_answers_the_rfc8058_post(tmp_path, shipped_releases):
     db = f"sqlite:///{tmp_path / 'served.db'}"
     project = open_project(REPO)
     mailing = Mailing(project, Store.open(db), b"z" * 40, NOW.date())
     enrollment_id, _ = mailing.enroll(
         EnrollmentRequest(
-            "srv@example.org", "Srv", "en", "riverside", "acne-education", "Europe/London", None, *CONSENT
+            "srv@example.org", "Srv", "en_GB", "riverside", "acne-education", "Europe/London", None, *CONSENT
         ),
-        dt.datetime.now(dt.UTC),
+        NOW,
     )
     mailing.store.close()
+    # Dated by the real clock: the server is a real process, and checks the token's age against its clock.
     token = unsubscribe_token(b"z" * 40, enrollment_id, dt.date.today())
     server, base = start_server(db, "z" * 40, releases=shipped_releases)
     try:
@@ -414,7 +417,7 @@ def gallery(mailing, tmp_path):
     from scarleaflets.leaflets.build import Selection, build
 
     out = tmp_path / "leaflets"
-    for locale, topic in (("ar", "scar-types"), ("en", "scar-types")):
+    for locale, topic in (("ar", "scar-types"), ("en_GB", "scar-types")):
         result = build(
             mailing.project,
             NOW.date(),
@@ -432,17 +435,19 @@ def _basic(user, password):
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
+@pytest.mark.slow  # over 3 s, as every gallery test: the fixture builds two leaflets
 def test_gallery_needs_the_brand_token(gallery):
-    assert gallery.get("/gallery/riverside/en/").status_code == 401
-    assert "Basic" in gallery.get("/gallery/riverside/en/").headers["WWW-Authenticate"]
-    assert gallery.get("/gallery/riverside/en/", headers=_basic("riverside", "wrong")).status_code == 401
+    assert gallery.get("/gallery/riverside/en_GB/").status_code == 401
+    assert "Basic" in gallery.get("/gallery/riverside/en_GB/").headers["WWW-Authenticate"]
+    assert gallery.get("/gallery/riverside/en_GB/", headers=_basic("riverside", "wrong")).status_code == 401
     assert gallery.get("/gallery/harbor/en/", headers=_basic("riverside", TOKEN)).status_code == 403
     assert gallery.get("/gallery/riverside/es/", headers=_basic("riverside", TOKEN)).status_code == 404
     home = gallery.get("/gallery/", headers=_basic("riverside", TOKEN))
     assert home.status_code == 302
-    assert home.headers["Location"].endswith("/gallery/riverside/en/")
+    assert home.headers["Location"].endswith("/gallery/riverside/en_GB/")
 
 
+@pytest.mark.slow  # over 3 s: the gallery fixture builds two leaflets
 def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(gallery, mailing):
     page = gallery.get("/gallery/riverside/ar/", headers=_basic("riverside", TOKEN))
     assert page.status_code == 200
@@ -453,7 +458,7 @@ def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(
     assert translator.pgettext("scar-types/title", "Types of acne scars") in html
     for step in mailing.series["acne-education"].steps:
         assert translator.pgettext(f"series/acne-education/{step.id}", step.subject.text) in html
-    for code in ("en", "fr", "de", "ar", "ru", "hi"):
+    for code in ("en_GB", "fr", "de", "ar", "ru", "hi"):
         assert f'href="/gallery/riverside/{code}/"' in html
     pdf = gallery.get("/gallery/riverside/ar/leaflets/scar-types.pdf", headers=_basic("riverside", TOKEN))
     assert pdf.data.startswith(b"%PDF-")
@@ -465,6 +470,7 @@ def test_gallery_lists_leaflets_with_thumbnails_and_every_email_in_the_language(
     )
 
 
+@pytest.mark.slow  # over 3 s: the gallery fixture builds two leaflets
 def test_gallery_email_views_are_the_message_as_sent(gallery, mailing):
     base = "/gallery/riverside/ar/email/acne-education/welcome"
     html = gallery.get(f"{base}.html", headers=_basic("riverside", TOKEN))
@@ -526,6 +532,7 @@ def test_a_bug_is_a_500_whose_log_keeps_the_location_and_withholds_the_message(c
     assert "bug.patient" not in caplog.text
 
 
+@pytest.mark.slow  # over 3 s: 10,000 pages
 def test_concurrent_pages_are_each_in_their_patients_language(mailing):
     """8 threads, 4 languages, 10,000 unsubscribe pages: every page is entirely in its patient's language."""
     import threading
@@ -596,7 +603,9 @@ def test_failed_sign_ins_are_refused_per_address_and_per_brand(mailing):
 
     def gallery(password, address, user="riverside"):
         return client.get(
-            f"/gallery/{user}/en/", headers=_basic(user, password), environ_base={"REMOTE_ADDR": address}
+            f"/gallery/{user}/{ENGLISH[user]}/",
+            headers=_basic(user, password),
+            environ_base={"REMOTE_ADDR": address},
         )
 
     assert [gallery("wrong", f"198.51.100.{i}").status_code for i in range(5)] == [401] * 5

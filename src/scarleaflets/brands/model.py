@@ -1,0 +1,80 @@
+"""A clinic's brand as the leaflets and the email series use it: plain frozen dataclasses, already valid.
+
+:mod:`.schema` declares what a brand file may hold and :mod:`.reading` turns a valid file into a
+:class:`Brand`; nothing here checks anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BRANDS_FOLDER = "brands"
+Paper = Literal["A4", "Letter"]
+PAPERS: tuple[Paper, ...] = ("A4", "Letter")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# An e-mail address as the brand file, the enrollment API and the CSV import accept it.
+ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+@dataclass(frozen=True)
+class SendWindow:
+    start: dt.time
+    end: dt.time
+    days: tuple[int, ...]  # ISO weekdays, Monday = 1
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    sender_name: str
+    sender_address: str
+    reply_to: str
+    postal_address: tuple[str, ...]
+    send_window: SendWindow
+    timezone: str
+    # The base of each message's envelope sender: bounces and complaints come back to it, with a signed
+    # per-delivery token after a "+" (signing.return_path). Defaults to the sender's address.
+    return_path: str
+
+    @property
+    def sender_domain(self) -> str:
+        """The sender's domain: the right side of Message-IDs and List-Id (the one place it is split off)."""
+        return self.sender_address.rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class Brand:
+    id: str
+    file: str
+    name: str
+    logo: Path  # absolute path of the SVG or PNG file
+    logo_file: str  # relative to the content folder
+    primary: str
+    accent: str
+    paper: Paper
+    address: tuple[str, ...]
+    phone: str
+    website: str
+    booking_url: str
+    locales: tuple[str, ...]
+    default_locale: str
+    legal: dict[str, str]  # locale -> text; the default locale is always present
+    email: EmailSettings
+    # clinic detail (content.clinic_details) -> locale or "default" -> text: routes to urgent help
+    urgent_help: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def legal_text(self, locale: str) -> str:
+        return self.legal.get(locale, self.legal[self.default_locale])
+
+    def clinic_details(self, locale: str) -> dict[str, str]:
+        """The clinic's wording of each urgent-help detail for ``locale``: its own text, else its base
+        language's (``en`` for ``en_GB``), else the default."""
+        base = locale.split("_")[0]
+        return {
+            name: texts.get(locale) or texts.get(base) or texts["default"]
+            for name, texts in self.urgent_help.items()
+        }

@@ -1,0 +1,57 @@
+"""The translated view of one step of an email series: its texts and the views of the topics it teaches.
+
+:func:`step_view` is to a series step what :func:`~scarleaflets.views.topic.topic_view` is to a topic: the
+email renders a :class:`StepView` and nothing else of the series, and the topics it holds are the same
+:class:`~scarleaflets.views.topic.TopicView` objects a leaflet renders, so an email's key points are the
+leaflet's key points, word for word. Texts are translated in the context ``series/<series>/<step>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..content import ContentSet
+from ..content.clinic_details import fill_details
+from ..content.series import Series, Step
+from ..i18n import Translator
+from .topic import NO_DETAILS, TopicView, topic_view
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step in one language. ``number`` counts from 1 up to ``total``, the steps of its series;
+    ``attach`` names the topics whose leaflets go with it; ``series_name`` is not translated (it names the
+    mailing list)."""
+
+    series_id: str
+    series_name: str
+    id: str
+    day: int
+    number: int
+    total: int
+    subject: str
+    preheader: str
+    intro: str
+    topics: tuple[TopicView, ...]
+    attach: tuple[str, ...]
+
+
+def step_view(
+    content: ContentSet, series: Series, step: Step, tr: Translator, details: Mapping[str, str] = NO_DETAILS
+) -> StepView:
+    """The step with every text translated, and a translated view of each topic it teaches."""
+    context = f"series/{series.id}/{step.id}"
+    return StepView(
+        series_id=series.id,
+        series_name=series.name,
+        id=step.id,
+        day=step.day,
+        number=series.steps.index(step) + 1,
+        total=len(series.steps),
+        subject=fill_details(tr.pgettext(context, step.subject.text), details),
+        preheader=fill_details(tr.pgettext(context, step.preheader.text), details),
+        intro=fill_details(tr.pgettext(context, step.intro.text), details),
+        topics=tuple(topic_view(content.topics[topic_id], tr, details) for topic_id in step.topics),
+        attach=step.attach,
+    )
