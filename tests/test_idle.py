@@ -9,7 +9,8 @@ import pytest
 
 from scarleaflets import idle
 from scarleaflets.mail import service
-from scarleaflets.mail.store import NewEnrollment, PlannedDelivery, Store, default_url, schema
+from scarleaflets.mail.enrollment_requests import Enrollment
+from scarleaflets.mail.store import PlannedDelivery, Store, default_url, schema
 
 START = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
 
@@ -28,11 +29,11 @@ def test_the_values_it_shares_with_the_store_agree(tmp_path):
 
 
 def _enroll(store: Store, index: int, days: tuple[int, ...]) -> None:
-    new = NewEnrollment(
-        f"p{index}@example.org", f"{index:064d}", None, "en", "mini", "s", "UTC", START.date(), START, "form"
-    )
+    new = Enrollment(f"p{index}@example.org", None, "en", "mini", "s", "UTC", START.date(), START, "form")
     planned = [PlannedDelivery(f"step{i}", i, START + dt.timedelta(days=day)) for i, day in enumerate(days)]
-    store.enroll(new, planned, START, lambda enrollment, step: f"<{enrollment}.{step}@example.org>")
+    store.enroll(
+        new, f"{index:064d}", planned, START, lambda enrollment, step: f"<{enrollment}.{step}@example.org>"
+    )
 
 
 def _claimable(store: Store, now: dt.datetime) -> bool:

@@ -204,7 +204,9 @@ def read_settings(path: Path) -> Settings:
             values["readability"] = _readability(table, where)
             continue
         for key, value in table.items():
-            values[_FIELDS.get((section, str(key))) or str(key)] = _typed(section, key, value, _SCHEMA[section], where)
+            values[_FIELDS.get((section, str(key))) or str(key)] = _typed(
+                section, key, value, _SCHEMA[section], where
+            )
     tokens = values.get("api_token_sha256", {})
     for brand, digest in tokens.items():
         if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 
 from scarleaflets.i18n.pofile import read_po, write_po
 
-from ..test_mail_cli import enroll_args, run
+from ..cli.test_mail import enroll_args, run
 
 ES_PO = "locales/es/LC_MESSAGES/messages.po"
 

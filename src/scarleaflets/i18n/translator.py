@@ -83,12 +83,12 @@ class Translator:
             self.fallbacks.add((context, message))
 
     @classmethod
-    def from_mo(cls, locale: str, data: bytes, bases: Sequence[bytes] = ()) -> Translator:
-        """A release's compiled catalog (made by :func:`mo_bytes` from a catalog that passed the gate), and for a
-        regional variant the compiled catalogs it falls back to, nearest first (as :meth:`load` reads them)."""
+    def from_mo(cls, locale: str, data: bytes) -> Translator:
+        """A release's compiled catalog (made by :func:`mo_bytes` from a catalog that passed the gate; a
+        regional variant's holds its bases' text too, so it is one layer)."""
         if locale == SOURCE_LOCALE:
             return cls(locale, None)
-        return cls(locale, read_mo(io.BytesIO(data)), [read_mo(io.BytesIO(base)) for base in bases])
+        return cls(locale, read_mo(io.BytesIO(data)))
 
     def raw(self, message: str, context: str | None) -> str | tuple[str, ...] | None:
         """The published translation of a message as the catalog holds it (plural forms as a tuple), or None;
@@ -125,20 +125,26 @@ class Translator:
         return self.npgettext(None, singular, plural, count)
 
 
-def published_catalog(catalog: Catalog) -> Catalog:
+def published_catalog(catalog: Catalog, bases: Sequence[Catalog] = ()) -> Catalog:
     """A copy of the catalog holding only its published messages (translated, not fuzzy, every plural form
     filled) and its header: what a release compiles, so the ``.mo`` file serves exactly what the ``.po`` file
-    publishes."""
+    publishes. A regional variant's ``bases`` (nearest first, as :meth:`Translator.load` layers them) fill the
+    messages it does not publish itself, so its compiled catalog stands alone: ``en_GB`` has none (its base is
+    the English source), ``es_MX`` carries the ``es`` text it falls back to."""
     published = Catalog(locale=catalog.locale, domain=catalog.domain, fuzzy=False)
     published.mime_headers = catalog.mime_headers
-    for message in catalog:
-        if message.id and is_published(message):
-            published.add(message.id, message.string, context=message.context)
+    seen: set[Key] = set()
+    for layer in (catalog, *bases):
+        for message in layer:
+            if message.id and is_published(message) and message_key(message) not in seen:
+                seen.add(message_key(message))
+                published.add(message.id, message.string, context=message.context)
     return published
 
 
-def mo_bytes(catalog: Catalog) -> bytes:
-    """The catalog's published messages compiled to GNU ``.mo`` bytes (Babel's writer)."""
+def mo_bytes(catalog: Catalog, bases: Sequence[Catalog] = ()) -> bytes:
+    """The catalog's published messages (and those of its bases, for a regional variant) compiled to GNU
+    ``.mo`` bytes (Babel's writer)."""
     buffer = io.BytesIO()
-    write_mo(buffer, published_catalog(catalog))
+    write_mo(buffer, published_catalog(catalog, bases))
     return buffer.getvalue()

@@ -23,7 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from .. import i18n
-from ..brands import Brand, brand_files, read_brand_file
+from ..brands import Brand, brand_files, clinic_detail_problems, read_brand_file
 from ..config import Project
 from ..content import ContentSet, load_content
 from ..content.readability import measure_topic
@@ -50,6 +50,9 @@ class Language:
     locale: str
     review: i18n.Manifest
     catalog: Catalog | None = None  # the catalog, when it passed the gate
+    # A regional variant's base languages with a catalog, nearest first (``es`` for ``es_MX``; none for
+    # ``en_GB``, whose base is the English source): it is released only with them.
+    bases: tuple[str, ...] = ()
     percent: float = 100.0
     reason: str = ""
 
@@ -100,7 +103,7 @@ def gather(project: Project, today: dt.date) -> Gathered:
     if problems or content is None or fonts is None:
         raise ContentError(problems)
     locales = i18n.discover_locales(project)
-    brands, held_brands = _brands(project, locales)
+    brands, held_brands = _brands(project, locales, content)
     series, held_series = _series(project, content)
     now = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
     template = i18n.extract_project(project, now, content, series)
@@ -111,9 +114,19 @@ def gather(project: Project, today: dt.date) -> Gathered:
     languages = {SOURCE_LOCALE: Language(SOURCE_LOCALE, i18n.Manifest("original", "reviewed"))}
     for locale in locales:
         languages[locale] = _language(project, locale, template, fonts, _brand_texts(brands, locale))
+    _hold_back_variants(languages)
     return Gathered(
         project, today, content, fonts, template, brands, series, languages, held_brands, held_series
     )
+
+
+def _hold_back_variants(languages: dict[str, Language]) -> None:
+    """A regional variant whose base language is held back is held back with it: its text is the base's
+    wherever it does not differ, so it is served from the release in which both were complete."""
+    for language in languages.values():
+        held = [base for base in language.bases if base not in languages or languages[base].reason]
+        if held and not language.reason:
+            language.reason = f"{language.locale}: its base language {held[0]} is held back"
 
 
 def _reading_problems(project: Project, content: ContentSet) -> list[Problem]:
@@ -135,13 +148,20 @@ def _first(problems: list[Problem]) -> str:
     return f"{problems[0]}{more}"
 
 
-def _brands(project: Project, locales: list[str]) -> tuple[dict[str, Brand], dict[str, str]]:
+def _brands(
+    project: Project, locales: list[str], content: ContentSet
+) -> tuple[dict[str, Brand], dict[str, str]]:
+    """The brands that pass, and why each other one is held back (its file, or a clinic detail the content
+    names that it does not give: its leaflets would print the placeholder)."""
     brands: dict[str, Brand] = {}
     held: dict[str, str] = {}
+    used = content.clinic_details_used()
     for path in brand_files(project.content_dir):
         problems: list[Problem] = []
         brand = read_brand_file(path, project.root, locales, problems)
-        if brand is None:
+        if brand is not None:
+            problems = clinic_detail_problems({brand.id: brand}, used)
+        if brand is None or problems:
             held[path.stem] = f"{path.stem}: {_first(problems)}"
         else:
             brands[brand.id] = brand
@@ -166,8 +186,9 @@ def _language(
 ) -> Language:
     """One language through the gate: its catalog, its translation record, its glyphs, its completeness."""
     problems: list[Problem] = []
-    review = i18n.read_manifest(project, locale, problems)
-    language = Language(locale, review)
+    review = i18n.locale_manifest(project, locale, problems)
+    bases = tuple(code for code in i18n.fallback_locales(project, locale) if code != SOURCE_LOCALE)
+    language = Language(locale, review, bases=bases)
     loaded = i18n.read_catalog(project, locale)
     problems = loaded.problems + problems
     if problems or loaded.catalog is None:
@@ -192,7 +213,14 @@ def _brand_texts(brands: dict[str, Brand], locale: str) -> list[str]:
         text
         for brand in brands.values()
         if locale in brand.locales
-        for text in (brand.name, *brand.address, brand.legal_text(locale), brand.phone, brand.website)
+        for text in (
+            brand.name,
+            *brand.address,
+            brand.legal_text(locale),
+            brand.phone,
+            brand.website,
+            *brand.clinic_details(locale).values(),
+        )
     ]
 
 

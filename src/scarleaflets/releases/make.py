@@ -145,10 +145,12 @@ def _write(
     shutil.copytree(gathered.project.templates_dir, edition / "templates")
     translators = {SOURCE_LOCALE: i18n.Translator(SOURCE_LOCALE, None)}
     for code in gathered.released():
-        catalog = gathered.languages[code].catalog
-        if code != SOURCE_LOCALE and catalog is not None:
-            _put(work / CATALOGS / f"{code}.mo", mo_bytes(catalog))
-            translators[code] = i18n.Translator(code, catalog)
+        language = gathered.languages[code]
+        if code != SOURCE_LOCALE and language.catalog is not None:
+            # A regional variant's compiled catalog carries its bases' text: it stands alone, as held back.
+            bases = [base.catalog for b in language.bases if (base := gathered.languages[b]).catalog]
+            _put(work / CATALOGS / f"{code}.mo", mo_bytes(language.catalog, bases))
+            translators[code] = i18n.Translator(code, language.catalog, bases)
     tools = toolchain()
     register = Register(work.parent)
     pairs = [

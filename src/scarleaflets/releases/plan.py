@@ -2,10 +2,10 @@
 
 A leaflet (brand × language × document) is keyed by a hash of exactly what it prints: its text as that
 language has it (the English model without line numbers or translators' notes, each message's published
-translation, the leaflet templates' own messages), its figures, the brand's printed details and logo, its
-templates and stylesheet, the fonts, the translation's review record and the rendering toolchain. Editing
-one English sentence therefore changes the leaflets that hold it (the topic's and the complete guide, in
-every language), and one translated message only those leaflets of its language.
+translation, the leaflet templates' own messages), its figures, the brand's printed details (its urgent-help
+wording too) and logo, its templates and stylesheet, the fonts, the translation's review record and the
+rendering toolchain. Editing one English sentence therefore changes the leaflets that hold it (the topic's
+and the complete guide, in every language), and one translated message only those leaflets of its language.
 
 The register is every leaflet of every release (their ``manifest.json``): a leaflet whose inputs hash is
 already there keeps that version and reuses its PDF bytes; otherwise it gets the next version number, dated
@@ -127,13 +127,19 @@ class Digests:
     def templates(self, brand: Brand) -> str:
         project = self.gathered.project
         folder = project.templates_dir
-        files = [*folder.glob("leaflet/*"), *folder.joinpath("brands", brand.id).rglob("*")]
-        return files_digest(files, project.root)
+        own = folder.joinpath("brands", brand.id)
+        # A clinic's own leaflet templates count; its email and web overrides print nothing on a leaflet.
+        overrides = [
+            path for path in own.rglob("*") if path.relative_to(own).parts[0] not in ("email", "web")
+        ]
+        return files_digest([*folder.glob("leaflet/*"), *overrides], project.root)
 
     def brand(self, brand: Brand, locale: str) -> str:
-        """What a leaflet prints of its brand (not its email settings): details, colours, paper, logo."""
+        """What a leaflet prints of its brand (not its email settings): details, colours, paper, logo, and the
+        clinic's urgent-help wording the views put in place of the content's placeholders."""
         printed = [brand.name, brand.primary, brand.accent, brand.paper, list(brand.address), brand.phone]
         printed += [brand.website, brand.booking_url, brand.legal_text(locale), brand.logo_file]
+        printed += [sorted(brand.clinic_details(locale).items())]
         return parts_digest(json.dumps(printed, ensure_ascii=False).encode(), brand.logo.read_bytes())
 
     def text(self, locale: str, document: str) -> str:
