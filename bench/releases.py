@@ -120,7 +120,7 @@ def patients(project: Path, count: int) -> Path:
             ]
         )
         for n in range(count):
-            locale = ("en", "fr", "ar", "hi")[n % 4]
+            locale = ("en_GB", "fr", "ar", "hi")[n % 4]  # riverside offers British English, not en
             writer.writerow(
                 [
                     f"p{n}@example.org",
