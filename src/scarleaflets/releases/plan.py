@@ -137,8 +137,8 @@ class Digests:
     def brand(self, brand: Brand, locale: str) -> str:
         """What a leaflet prints of its brand (not its email settings): details, colours, paper, logo, and the
         clinic's urgent-help wording the views put in place of the content's placeholders."""
-        printed = [brand.name, brand.primary, brand.accent, brand.paper, list(brand.address), brand.phone]
-        printed += [brand.website, brand.booking_url, brand.legal_text(locale), brand.logo_file]
+        printed: list[object] = [brand.name, brand.primary, brand.accent, brand.paper, list(brand.address)]
+        printed += [brand.phone, brand.website, brand.booking_url, brand.legal_text(locale), brand.logo_file]
         printed += [sorted(brand.clinic_details(locale).items())]
         return parts_digest(json.dumps(printed, ensure_ascii=False).encode(), brand.logo.read_bytes())
 
