@@ -70,12 +70,14 @@ demo: install
 	$(BIN)/scarleaflets check
 	$(BIN)/scarleaflets topics
 	$(BIN)/scarleaflets i18n status
-	$(BIN)/scarleaflets build
+	$(BIN)/scarleaflets release
+	$(BIN)/scarleaflets releases
 	@echo "--- the email series, in simulated time from today, for the fictional patients in demo/patients.csv ---"
 	rm -rf var/demo.db var/demo.db-wal var/demo.db-shm output/outbox
 	$(BIN)/scarleaflets enroll --csv demo/patients.csv --db sqlite:///var/demo.db
 	$(BIN)/scarleaflets simulate --start $$(date -u +%Y-%m-%dT00:00:00Z) --days 50 --db sqlite:///var/demo.db --transport maildir://output/outbox
 	$(BIN)/scarleaflets status --all-brands --db sqlite:///var/demo.db
+	@echo "The leaflets patients receive are in releases/$$(cat releases/CURRENT)/leaflets/; 'scarleaflets build' makes marked previews in output/leaflets/."
 	@echo "The messages are in output/outbox/new/ (a Maildir: open it with any mail client, e.g. mutt -f output/outbox)."
 	@echo "To answer their unsubscribe links and the enrollment API: $(BIN)/scarleaflets serve --db sqlite:///var/demo.db"
 	@echo "(then open http://127.0.0.1:8080/healthz; see docs/web-guide.md for HTTPS and the API)."

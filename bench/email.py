@@ -119,7 +119,7 @@ def _rebuild(mailing: Mailing, count: int) -> list[bytes]:
     out = []
     for n in range(count):
         locale = locales[n % len(locales)]
-        message = mailing._composer.compose(
+        message = mailing.composer(mailing.edition(locale)).compose(
             brand=brand,
             series=series,
             step=series.step("scar-types"),
@@ -135,7 +135,7 @@ def _rebuild(mailing: Mailing, count: int) -> list[bytes]:
                 "bench",
             ),
             translator=mailing.translator(locale),
-            manifest=mailing.manifests[locale],
+            manifest=mailing.source.review(locale),
             message_id=f"<bench{n}@riverside.example.org>",
             unsubscribe_url=mailing.project.settings.unsubscribe_url
             + unsubscribe_token(b"k" * 32, n + 1, SEND_AT.date()),

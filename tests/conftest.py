@@ -44,7 +44,10 @@ def shipped_content():
 @pytest.fixture
 def mini_project(tmp_path: Path) -> Path:
     """A copy of tests/data/mini: two valid topics, a guide and a figure, free to be broken by the test."""
-    target = tmp_path / "project"
+    return copy_mini(tmp_path / "project")
+
+
+def copy_mini(target: Path) -> Path:
     shutil.copytree(DATA / "mini", target)
     (target / "fonts").symlink_to(REPO / "fonts", target_is_directory=True)
     return target
@@ -69,6 +72,11 @@ def catalog_project(mini_project):
 def leaflet_project(mini_project):
     """The mini project made buildable: the repository's templates and fonts, a template, and a complete
     Spanish catalog ("ES ..." texts) offered by its brand."""
+    return make_leaflet_project(mini_project)
+
+
+def make_leaflet_project(mini_project: Path):
+    """What the leaflet_project fixture makes of a copy of the mini project."""
     shutil.copytree(REPO / "templates", mini_project / "templates", dirs_exist_ok=True)
     project = make_catalog_project(mini_project)
     from scarleaflets import i18n
@@ -96,6 +104,118 @@ def translate_all(project, locale: str, prefix: str, skip: set[str] = frozenset(
             message.string = f"{prefix} {message.id}"
         message.flags.discard("fuzzy")
     path.write_bytes(write_po(catalog))  # as a PO editor that wraps the GNU way would save it
+
+
+def _one_page_pdf() -> bytes:
+    """A valid one-page PDF (PDFium renders it), made without WeasyPrint: a stand-in leaflet."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+STAND_IN_PDF = _one_page_pdf()
+
+
+def release_project(root: Path, *, stand_in_pdfs: bool = False, releases: Path | None = None, now=None):
+    """`scarleaflets release` on a project, in-process: with real leaflets (WeasyPrint), or — for tests of
+    the shipped project, whose 220 leaflets take minutes — with a one-page stand-in PDF for each. Everything
+    else (checks, isolation, frozen model, catalogs, versions, manifest) is the real release. ``releases``
+    is where to write it (SCARLEAFLETS_RELEASES), for a project the test must not write into."""
+    from scarleaflets.config import open_project
+    from scarleaflets.leaflets.build import JobResult
+    from scarleaflets.releases import make
+
+    def stand_ins(loaded, jobs, workers=None):
+        return (JobResult(job, STAND_IN_PDF, 1) for job in jobs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        if releases is not None:
+            patch.setenv("SCARLEAFLETS_RELEASES", str(releases))
+        if stand_in_pdfs:
+            patch.setattr(make, "render_jobs", stand_ins)
+        return make.make_release(open_project(root), now or dt.datetime.now(dt.UTC), workers=1)
+
+
+@pytest.fixture(scope="session")
+def shipped_releases(tmp_path_factory) -> Path:
+    """A release of the shipped project (stand-in PDFs) outside the repository: pass it to the commands that
+    need one as SCARLEAFLETS_RELEASES (start_server does)."""
+    folder = tmp_path_factory.mktemp("shipped") / "releases"
+    release_project(REPO, stand_in_pdfs=True, releases=folder)
+    return folder
+
+
+# The mail project: the leaflet project with a two-step email series, its clinic open every hour of every day.
+SERIES = """\
+id: mini-series
+name: Mini series
+steps:
+  - id: first
+    day: 0
+    topics: [sample]
+    attach: [sample]
+    subject: The first email
+    preheader: A short preheader.
+    intro: A short introduction.
+  - id: second
+    day: 1
+    topics: [other]
+    subject: The second email
+    preheader: Another preheader.
+    intro: Another introduction.
+"""
+
+
+@pytest.fixture(scope="session")
+def mail_releases(tmp_path_factory):
+    """The mail project released once (real leaflets), copied into each test's project: the commands that send
+    and enroll run from a release only."""
+    root = copy_mini(tmp_path_factory.mktemp("mail") / "project")
+    project = make_mail_project(make_leaflet_project(root))
+    release_project(project.root)
+    return project.root / "releases"
+
+
+@pytest.fixture
+def mail_project(leaflet_project, mail_releases):
+    """The mini project with a two-step series, open every day, and its release 1."""
+    project = make_mail_project(leaflet_project)
+    shutil.copytree(mail_releases, project.root / "releases")
+    return project
+
+
+def make_mail_project(leaflet_project):
+    root = leaflet_project.root
+    (root / "content" / "series").mkdir()
+    (root / "content" / "series" / "mini-series.yaml").write_text(SERIES)
+    brand = root / "content" / "brands" / "mini.yaml"
+    brand.write_text(
+        brand.read_text()
+        .replace('start: "09:00"', 'start: "00:00"')
+        .replace('end: "17:00"', 'end: "23:59"')
+        .replace("days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fri, sat, sun]")
+    )
+    from scarleaflets.i18n import extract_project, update_locales, write_template
+
+    now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    write_template(leaflet_project, extract_project(leaflet_project, now))
+    update_locales(leaflet_project, ["es"])
+    translate_all(leaflet_project, "es", "ES")
+    from scarleaflets.config import open_project
+
+    return open_project(root)
 
 
 class _Sink:
@@ -258,8 +378,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(db: str, secret: str, *extra: str, project: Path = REPO):
-    """`scarleaflets serve` on the shipped project (or ``project``) in a subprocess, ready (/healthz answers).
+def start_server(db: str, secret: str, *extra: str, project: Path = REPO, releases: Path | None = None):
+    """`scarleaflets serve` on the shipped project (or ``project``) in a subprocess, ready (/healthz answers),
+    serving the release in ``releases`` (SCARLEAFLETS_RELEASES; by default the project's own).
 
     Returns (process, base URL); the caller terminates the process."""
     import os
@@ -283,7 +404,11 @@ def start_server(db: str, secret: str, *extra: str, project: Path = REPO):
             db,
             *extra,
         ],
-        env={**os.environ, "SCARLEAFLETS_SECRET": secret},
+        env={
+            **os.environ,
+            "SCARLEAFLETS_SECRET": secret,
+            **({"SCARLEAFLETS_RELEASES": str(releases)} if releases else {}),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

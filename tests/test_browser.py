@@ -33,7 +33,7 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, shipped_releases):
     work = tmp_path_factory.mktemp("browser")
     db = f"sqlite:///{work / 'web.db'}"
     leaflets = work / "leaflets"
@@ -63,7 +63,7 @@ def server(tmp_path_factory):
         NOW,
     )
     mailing.store.close()
-    process, base = start_server(db, SECRET, "--leaflets", str(leaflets))
+    process, base = start_server(db, SECRET, "--leaflets", str(leaflets), releases=shipped_releases)
     yield {
         "base": base,
         "db": db,
@@ -213,7 +213,7 @@ def test_every_email_reads_at_phone_and_desktop_widths_in_light_and_dark_mode(br
     checked = 0
     for brand_id, locale in EMAIL_LOCALES:
         for step in series.steps:
-            raw = mailing._composer.compose(
+            raw = mailing.composer(mailing.edition(locale)).compose(
                 brand=mailing.brands[brand_id],
                 series=series,
                 step=step,

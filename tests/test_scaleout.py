@@ -44,7 +44,7 @@ import sqlalchemy as sa
 from scarleaflets.mail.store import Store, deliveries, enrollments
 from scarleaflets.signing import unsubscribe_token
 
-from .conftest import REPO, _Sink, start_server, start_smtp
+from .conftest import REPO, _Sink, release_project, start_server, start_smtp
 
 pytestmark = pytest.mark.slow
 
@@ -87,6 +87,7 @@ def trial_project(tmp_path):
         .replace('end: "17:30"', 'end: "23:59"')
         .replace("days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fri, sat, sun]")
     )
+    release_project(root, stand_in_pdfs=True)  # the workers and web services run from a release
     return root
 
 

@@ -37,7 +37,10 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "web": {"api_token_sha256": dict, "max_body_bytes": int},
     # and one table per language, [readability.LOCALE], with the keys of _LANGUAGE_TARGET
     "readability": {"long_sentence_words": int, "hardest_sentences": int, "on_failure": str},
+    "release": {"dir": str},
 }
+# A setting whose key differs from its Settings field (the section names it already).
+_FIELDS: dict[tuple[str, str], str] = {("release", "dir"): "release_dir"}
 _LANGUAGE_TARGET: dict[str, type] = {
     "formula": str,
     "min_score": float,
@@ -93,6 +96,9 @@ class Settings:
     api_token_sha256: dict[str, str] = field(default_factory=dict)
     max_body_bytes: int = 16384
     readability: ReadabilitySettings = field(default_factory=ReadabilitySettings)
+    # Where `scarleaflets release` writes the numbered releases the sender and the web service run from
+    # (relative to the project folder; SCARLEAFLETS_RELEASES overrides it).
+    release_dir: str = "releases"
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,9 @@ def read_settings(path: Path) -> Settings:
             values["readability"] = _readability(table, where)
             continue
         for key, value in table.items():
-            values[key] = _typed(section, key, value, _SCHEMA[section], where)
+            values[_FIELDS.get((section, str(key))) or str(key)] = _typed(
+                section, key, value, _SCHEMA[section], where
+            )
     tokens = values.get("api_token_sha256", {})
     for brand, digest in tokens.items():
         if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):

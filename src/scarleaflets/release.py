@@ -24,6 +24,9 @@ from .i18n.extract import extract_project
 from .i18n.locales import SOURCE_LOCALE, cldr_source
 from .leaflets.fonts import FontSet, load_fonts
 
+# The release identifier of content read from the working tree (previews, tests); a release's is its number.
+WORKING_TREE = "working-tree"
+
 
 def parts_digest(*parts: bytes) -> str:
     """SHA-256 over the SHA-256 of each part: no two lists of parts run together into the same bytes."""
@@ -62,9 +65,10 @@ class Loaded:
     manifests: dict[str, i18n.Manifest]
     statuses: dict[str, i18n.LocaleStatus]
     catalog_cache: dict[str, Any]
-    # Which snapshot this is: recorded on every delivery composed from it ("working-tree": read from the
-    # project folder as it is, not from a numbered release).
-    release_id: str = "working-tree"
+    # Which snapshot this is, recorded on every delivery composed from it (``mail.service``): a release's
+    # number, or WORKING_TREE ("working-tree") for the project folder as it is, a preview, never a release
+    # (see ``releases``).
+    release_id: str = WORKING_TREE
 
 
 def load_all(project: Project, today: dt.date, cache: dict[str, Any]) -> Loaded:

@@ -15,48 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from scarleaflets.cli import cli
-from scarleaflets.config import open_project
-from scarleaflets.i18n import extract_project, update_locales, write_template
-
-from ..conftest import translate_all
-
-SERIES = """\
-id: mini-series
-name: Mini series
-steps:
-  - id: first
-    day: 0
-    topics: [sample]
-    attach: [sample]
-    subject: The first email
-    preheader: A short preheader.
-    intro: A short introduction.
-  - id: second
-    day: 1
-    topics: [other]
-    subject: The second email
-    preheader: Another preheader.
-    intro: Another introduction.
-"""
-
-
-@pytest.fixture
-def mail_project(leaflet_project):
-    root = leaflet_project.root
-    (root / "content" / "series").mkdir()
-    (root / "content" / "series" / "mini-series.yaml").write_text(SERIES)
-    brand = root / "content" / "brands" / "mini.yaml"
-    brand.write_text(
-        brand.read_text()
-        .replace('start: "09:00"', 'start: "00:00"')
-        .replace('end: "17:00"', 'end: "23:59"')
-        .replace("days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fri, sat, sun]")
-    )
-    now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
-    write_template(leaflet_project, extract_project(leaflet_project, now))
-    update_locales(leaflet_project, ["es"])
-    translate_all(leaflet_project, "es", "ES")
-    return open_project(root)
 
 
 def run(project, *args, ok=True):
@@ -391,27 +349,16 @@ print("MODULES", *sorted(sys.modules))
 """
 
 
-def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
-    """Sending never loads the PDF engine: an idle `send-due` pass (nothing due) over the shipped project loads
-    the mail service and its store, and neither WeasyPrint nor the leaflet PDF and build modules."""
+def _modules_of(tmp_path, releases, *args: str) -> set[str]:
+    """The modules one command loads, run in a fresh interpreter over the shipped project's release."""
     from ..conftest import REPO
 
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _IMPORTS_OF_A_PASS,
-            "--project",
-            str(REPO),
-            "send-due",
-            "--transport",
-            f"maildir://{tmp_path / 'maildir'}",
-            "--db",
-            f"sqlite:///{tmp_path / 'mail.db'}",
-        ],
+        [sys.executable, "-c", _IMPORTS_OF_A_PASS, "--project", str(REPO), *args],
         env={
             **{k: v for k, v in os.environ.items() if k != "SCARLEAFLETS_SECRET_FILE"},
             "SCARLEAFLETS_SECRET": "0" * 64,
+            "SCARLEAFLETS_RELEASES": str(releases),
         },
         capture_output=True,
         text=True,
@@ -419,8 +366,59 @@ def test_an_idle_send_due_pass_loads_no_weasyprint(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "0 sent" in result.stdout
-    loaded = set(result.stdout.rpartition("MODULES ")[2].split())
-    assert {"scarleaflets.mail.service", "scarleaflets.mail.store"} <= loaded
+    return set(result.stdout.rpartition("MODULES ")[2].split())
+
+
+def _no_pdf_engine(loaded: set[str]) -> None:
     assert sorted(m for m in loaded if m == "weasyprint" or m.startswith("weasyprint.")) == []
-    assert {"scarleaflets.leaflets.pdf", "scarleaflets.leaflets.build"}.isdisjoint(loaded)
+    assert {
+        "scarleaflets.leaflets.pdf",
+        "scarleaflets.leaflets.build",
+        "scarleaflets.releases.make",
+    }.isdisjoint(loaded)
+
+
+@pytest.mark.slow
+def test_sending_and_enrolling_load_no_weasyprint_and_an_idle_pass_no_database_library(
+    tmp_path, shipped_releases
+):
+    """Sending never loads the PDF engine: enrolling a patient and a pass that sends the welcome email (its
+    leaflet attached from the release) load the mail service and the release loader, never WeasyPrint, the
+    leaflet renderers or the release builder; an idle `send-due` pass (nothing due) does not even load the mail
+    service, SQLAlchemy or Alembic (see scarleaflets/idle.py)."""
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    box = f"maildir://{tmp_path / 'maildir'}"
+    monday = "2026-12-07"  # the riverside clinic sends on weekdays, 09:00-17:30 in London
+    enrolled = _modules_of(
+        tmp_path,
+        shipped_releases,
+        *(
+            "enroll",
+            "pat@example.org",
+            "--locale",
+            "fr",
+            "--brand",
+            "riverside",
+            "--series",
+            "acne-education",
+        ),
+        *("--timezone", "Europe/London", "--start", monday, "--consent-at", "2026-11-02T10:00"),
+        *("--consent-source", "signed consent form", "--db", db),
+    )
+    assert {"scarleaflets.mail.service", "scarleaflets.releases.loader"} <= enrolled
+    _no_pdf_engine(enrolled)
+    idle = _modules_of(
+        tmp_path, shipped_releases, "send-due", "--now", f"{monday}T08:00:00Z", "--transport", box, "--db", db
+    )
+    assert {"scarleaflets.idle", "scarleaflets.releases.loader"} <= idle
+    assert {"scarleaflets.mail.service", "sqlalchemy", "alembic"}.isdisjoint(idle)
+    _no_pdf_engine(idle)
+    sending = _modules_of(
+        tmp_path, shipped_releases, "send-due", "--now", f"{monday}T10:00:00Z", "--transport", box, "--db", db
+    )
+    assert {"scarleaflets.mail.service", "scarleaflets.releases.loader"} <= sending
+    assert "alembic" not in sending  # the schema is the newest: opening the store needs no migration
+    _no_pdf_engine(sending)
+    (message,) = (tmp_path / "maildir" / "new").iterdir()
+    assert b"X-Scarleaflets-Release: 1" in message.read_bytes()
+    assert b'filename="marks-vs-scars.pdf"' in message.read_bytes()

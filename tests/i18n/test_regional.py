@@ -260,8 +260,9 @@ def test_riverside_welcome_email_is_in_british_english():
     from scarleaflets.mail.store import Store
 
     mailing = Mailing(SHIPPED, Store.open("sqlite://"), b"k" * 32, dt.date(2026, 12, 1))
-    series = mailing.series["acne-education"]
-    data = mailing._composer.compose(
+    edition = mailing.edition("en_GB")
+    series = edition.series["acne-education"]
+    data = mailing.composer(edition).compose(
         brand=mailing.brands["riverside"],
         series=series,
         step=series.step("welcome"),

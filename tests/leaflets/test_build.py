@@ -9,6 +9,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 import scarleaflets.leaflets.build as build_module
 from scarleaflets.cli import cli
@@ -48,6 +49,15 @@ def test_build_writes_every_leaflet_and_a_manifest(leaflet_project, tmp_path):
     }
     assert (out / "mini/es/sample.pdf").read_bytes().startswith(b"%PDF-1.7")
     assert not list(out.rglob("*.tmp"))
+    # A preview says so on every page, in its own language, and carries no document reference or version.
+    for relative, marking in (
+        ("mini/en/complete-guide.pdf", "Preview — not a released leaflet"),
+        ("mini/es/sample.pdf", "ES Preview — not a released leaflet"),
+    ):
+        pages = [page.extract_text() for page in PdfReader(out / relative).pages]
+        assert len(pages) >= 2
+        assert all(marking in text for text in pages), relative
+        assert not any("SL-" in text for text in pages)
 
 
 @pytest.mark.slow  # over 3 s: four builds

@@ -1,5 +1,6 @@
 """Field trials of sending when the content changes under enrolled patients (issue 12, item 3): a renamed step,
-a language taken out, a template that fails for one language. Only the deliveries that need what is missing
+a language taken out, a template that fails for one language, each published by `scarleaflets release` (the
+sender reads only the current release). Only the deliveries that need what is missing
 wait, with the reason in `status`; every other patient keeps getting their emails; nothing is left claimed;
 `worker` never dies. And `history`: what one clinic sent one patient, from which release."""
 
@@ -17,25 +18,23 @@ import zoneinfo
 
 import pytest
 
-from ..cli.test_mail import (
-    enroll_args,
-    mail_project,  # noqa: F401 (a fixture: the mini project with a two-step series, and Spanish)
-    run,
-    start_worker,
-)
+from ..cli.test_mail import enroll_args, run, start_worker
+from ..conftest import translate_all
 
 SECRET = "r" * 40
 
 
 @pytest.fixture
 def project(request, monkeypatch):
-    """A scratch copy of the mini project with its two-step series, free to be edited by the test. Its first
-    email attaches no leaflet here: these trials are about the send path, not the PDF engine."""
+    """A scratch copy of the mini project with its two-step series and its release 1, free to be edited by the
+    test; an edit reaches the sender once it is released (:func:`release`)."""
     monkeypatch.setenv("SCARLEAFLETS_SECRET", SECRET)
-    copy = request.getfixturevalue("mail_project")
-    path = copy.root / "content" / "series" / "mini-series.yaml"
-    path.write_text(path.read_text().replace("    attach: [sample]\n", ""))
-    return copy
+    return request.getfixturevalue("mail_project")
+
+
+def release(project) -> None:
+    """Publish the working tree's edits: the sender and `enroll` read only the current release."""
+    run(project, "release")
 
 
 def rename_step(project, old: str, new: str) -> None:
@@ -74,17 +73,18 @@ def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_pat
     assert run(project, *send, "--now", f"{today}T12:00:00Z").stdout.startswith("1 sent")
     run(project, *enroll_args("late@example.org"), "--start", tomorrow.isoformat(), "--db", db)
     rename_step(project, "first", "opening")
+    release(project)  # release 2
 
     out = run(project, *send, "--now", f"{tomorrow}T12:00:00Z")
     assert out.stdout.splitlines() == [
         "1 sent, 0 to retry, 0 failed, 0 waiting, 1 blocked",
-        "  1 blocked: step 'first' not in the current content (series mini-series, release working-tree)",
+        "  1 blocked: step 'first' not in the current content (series mini-series, release 2)",
     ]
     status = run(project, "status", "--brand", "mini", "--db", db).stdout
     assert "claimed" not in status
     assert (
         "mini-series / 1 first): blocked: step 'first' not in the current content (series mini-series, "
-        f"release working-tree); tried again from {tomorrow} 12:15 UTC" in status
+        f"release 2); tried again from {tomorrow} 12:15 UTC" in status
     )
     problems = json.loads(run(project, "status", "--json", "--brand", "mini", "--db", db).stdout)["problems"]
     assert [(p["step"], p["status"], p["attempts"]) for p in problems] == [("first", "blocked", 0)]
@@ -94,6 +94,7 @@ def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_pat
     early = run(project, *send, "--now", f"{tomorrow}T12:10:00Z")  # not yet tried again: nothing to do
     assert early.stdout == "0 sent, 0 to retry, 0 failed, 0 waiting\n"
     rename_step(project, "opening", "first")  # the content comes back: the blocked email goes
+    release(project)  # release 3
     assert run(project, *send, "--now", f"{tomorrow}T12:20:00Z").stdout.startswith("1 sent")
     assert recipients(box) == ["early@example.org", "early@example.org", "late@example.org"]
     assert "blocked deliveries" not in run(project, "status", "--brand", "mini", "--db", db).stdout
@@ -110,6 +111,7 @@ def test_a_language_taken_out_and_a_failing_template_stop_only_their_own_emails(
     for address, locale in (("es@example.org", "es"), ("en@example.org", "en")):
         run(project, *enroll_args(address, locale), "--start", today.isoformat(), "--db", db)
     break_spanish_template(project)
+    release(project)  # release 2
     out = run(project, *send, "--now", f"{today}T12:00:00Z").stdout.splitlines()
     assert out[0] == "1 sent, 1 to retry, 0 failed, 0 waiting"
     assert out[1].startswith(
@@ -120,21 +122,18 @@ def test_a_language_taken_out_and_a_failing_template_stop_only_their_own_emails(
     brand = project.root / "content" / "brands" / "mini.yaml"
     brand.write_text(brand.read_text().replace("locales: [en, es]", "locales: [en]"))
     shutil.rmtree(project.root / "locales" / "es")
+    release(project)  # release 3
     later = run(project, *send, "--now", f"{today}T13:00:00Z").stdout.splitlines()
     assert later == [
         "0 sent, 0 to retry, 0 failed, 0 waiting, 1 blocked",
-        "  1 blocked: language 'es' not in the current content (release working-tree)",
+        "  1 blocked: language 'es' not in the current content (release 3)",
     ]
     status = run(project, "status", "--brand", "mini", "--db", db).stdout
-    assert "blocked: language 'es' not in the current content (release working-tree)" in status
+    assert "blocked: language 'es' not in the current content (release 3)" in status
     assert "example.org" not in status
 
 
-def test_history_shows_one_clinics_emails_to_one_patient_and_nothing_of_anyone_else(
-    project, tmp_path, monkeypatch
-):
-    from scarleaflets import release
-
+def test_history_shows_one_clinics_emails_to_one_patient_and_nothing_of_anyone_else(project, tmp_path):
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
     send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
@@ -143,16 +142,13 @@ def test_history_shows_one_clinics_emails_to_one_patient_and_nothing_of_anyone_e
     other.write_text(
         (project.root / "content" / "brands" / "mini.yaml").read_text().replace("id: mini", "id: other")
     )
+    release(project)  # release 2, with the other clinic
     paris = [*enroll_args("ann@example.org", "es", "Europe/Paris"), "--name", "Ann Secret"]
     run(project, *paris, "--start", today.isoformat(), "--db", db)
     elsewhere = [a if a != "mini" else "other" for a in enroll_args("bob@example.org")]
     run(project, *elsewhere, "--start", today.isoformat(), "--db", db)
     run(project, *send, "--now", f"{today}T12:00:00Z")
-    loader = release.load_all  # the other release number, as the release loader will set it
-    monkeypatch.setattr(
-        "scarleaflets.mail.service.load_all",
-        lambda *a: release.Loaded(**{**vars(loader(*a)), "release_id": "7"}),
-    )
+    release(project)  # release 3: the next email records it
     run(project, *send, "--now", f"{tomorrow}T12:00:00Z")
 
     out = run(project, "history", "ANN@example.org", "--brand", "mini", "--db", db).stdout
@@ -166,18 +162,18 @@ def test_history_shows_one_clinics_emails_to_one_patient_and_nothing_of_anyone_e
         "1",
         "first",
         "es",
-        "working-tree",
+        "2",
         "sent",
     ]
-    assert lines[3].split()[-4:] == ["second", "es", "7", "sent"]
+    assert lines[3].split()[-4:] == ["second", "es", "3", "sent"]
     assert "ann@" not in out.lower()
     assert "Ann Secret" not in out
     as_json = json.loads(
         run(project, "history", "ann@example.org", "--brand", "mini", "--json", "--db", db).stdout
     )
     assert [(e["step"], e["state"], e["release"]) for e in as_json["enrollments"][0]["emails"]] == [
-        ("1 first", "sent", "working-tree"),
-        ("2 second", "sent", "7"),
+        ("1 first", "sent", "2"),
+        ("2 second", "sent", "3"),
     ]
 
     unknown = "no emails: the address is not a patient of clinic mini\n"
@@ -262,6 +258,11 @@ def test_a_worker_over_content_with_a_renamed_step_keeps_sending_every_other_pat
         run(project, *enroll_args(address, locale), "--db", db)
     rename_step(project, "second", "follow-up")  # before@'s next email
     break_spanish_template(project)
+    # The renamed step's texts translated too: else Spanish is held back and served from release 1 as it was.
+    run(project, "i18n", "extract")
+    run(project, "i18n", "update")
+    translate_all(project, "es", "ES")
+    release(project)  # release 2
     env = {**os.environ, "SCARLEAFLETS_SECRET": SECRET}
     worker = start_worker(
         [sys.executable, "-m", "scarleaflets", "--project", str(project.root)], host, port, db, env
@@ -275,10 +276,7 @@ def test_a_worker_over_content_with_a_renamed_step_keeps_sending_every_other_pat
     assert worker.returncode == 0, stderr
     assert sorted(to[0] for _, to, _ in sink.messages) == ["one@example.org", "two@example.org"]
     assert " pass: 2 sent, 1 to retry, 0 failed, 0 waiting, 1 blocked" in stdout
-    assert (
-        "  1 blocked: step 'second' not in the current content (series mini-series, release working-tree)"
-        in stdout
-    )
+    assert "  1 blocked: step 'second' not in the current content (series mini-series, release 2)" in stdout
     assert "  1 to retry: cannot compose or send: UndefinedError: 'no_such_value' is undefined" in stdout
     assert "worker stopped cleanly" in stdout
     assert "Traceback" not in stderr

@@ -319,7 +319,7 @@ def test_csv_import_refuses_a_bidi_control_in_a_name(mailing, tmp_path):
 @pytest.mark.parametrize("locale", ["hi", "ar", "ru"])
 def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
     series = mailing.series["acne-education"]
-    data = mailing._composer.compose(
+    data = mailing.composer(mailing.edition(locale)).compose(
         brand=mailing.brands["riverside"],
         series=series,
         step=series.step("planning"),

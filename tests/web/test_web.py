@@ -350,7 +350,7 @@ def test_api_requires_consent_given_and_not_in_the_future(client, consent, error
 
 
 @pytest.mark.slow  # a real `serve` process
-def test_the_real_server_answers_the_rfc8058_post(tmp_path):
+def test_the_real_server_answers_the_rfc8058_post(tmp_path, shipped_releases):
     db = f"sqlite:///{tmp_path / 'served.db'}"
     project = open_project(REPO)
     mailing = Mailing(project, Store.open(db), b"z" * 40, NOW.date())
@@ -363,7 +363,7 @@ def test_the_real_server_answers_the_rfc8058_post(tmp_path):
     mailing.store.close()
     # Dated by the real clock: the server is a real process, and checks the token's age against its clock.
     token = unsubscribe_token(b"z" * 40, enrollment_id, dt.date.today())
-    server, base = start_server(db, "z" * 40)
+    server, base = start_server(db, "z" * 40, releases=shipped_releases)
     try:
         request = urllib.request.Request(
             f"{base}/u/{token}",

@@ -20,3 +20,4 @@ from .model import SendWindow as SendWindow
 from .reading import brand_files as brand_files
 from .reading import clinic_detail_problems as clinic_detail_problems
 from .reading import load_brands as load_brands
+from .reading import read_brand_file as read_brand_file

@@ -34,15 +34,28 @@ def load_brands(project_root: Path, available_locales: list[str]) -> dict[str, B
                 f"content/{BRANDS_FOLDER}", 0, "", "no brand files; add one YAML file per clinic (see docs)"
             )
         )
-    context = {"content_dir": content_dir, "available": [SOURCE_LOCALE, *available_locales]}
     for path in files:
-        shown = path.relative_to(project_root).as_posix()
-        read = read_document(BrandDocument, path, shown, problems, context)
-        if read is not None:
-            brands[read[0].id] = _brand(read[0], shown, content_dir)
+        brand = read_brand_file(path, project_root, available_locales, problems)
+        if brand is not None:
+            brands[brand.id] = brand
     if problems:
         raise ContentError(problems)
     return brands
+
+
+def read_brand_file(
+    path: Path, project_root: Path, available_locales: list[str], problems: list[Problem]
+) -> Brand | None:
+    """One brand file, validated; None (with its problems added) when it has any. A release reads brands one
+    by one, so that one broken file holds back only its own clinic."""
+    content_dir = project_root / "content"
+    shown = path.relative_to(project_root).as_posix()
+    context = {"content_dir": content_dir, "available": [SOURCE_LOCALE, *available_locales]}
+    before = len(problems)
+    read = read_document(BrandDocument, path, shown, problems, context)
+    if read is None or len(problems) > before:
+        return None
+    return _brand(read[0], shown, content_dir)
 
 
 def _brand(doc: BrandDocument, shown: str, content_dir: Path) -> Brand:

@@ -88,7 +88,8 @@ def cli(ctx: click.Context, project_dir: Path) -> None:
     """Patient leaflets and emails about acne marks and scars, from one validated content set.
 
     Run a command inside a project folder, or point at one with --project. Start with
-    `scarleaflets check`, which validates all content and reports problems with file and line.
+    `scarleaflets check`, which validates all content and reports problems with file and line;
+    `scarleaflets release` then publishes what the sender and the web service use.
     """
     ctx.obj = project_dir
 
@@ -119,13 +120,15 @@ TRANSPORT_OPTION = click.option(
 )
 
 
-def _mailing(ctx: click.Context, db_url: str | None, today: dt.date) -> Mailing:
-    # Imported here: only the mail commands need the mail stage (it loads no PDF engine until it attaches one).
+def _mailing(ctx: click.Context, db_url: str | None, *, needs_content: bool = True) -> Mailing:
+    """The mail service over the current release (never the working tree); without a release, an error that
+    says to run `scarleaflets release`, unless the command needs no content (unsubscribe, forget, bounces)."""
+    # Imported here: only the mail commands need the mail stage (it loads no PDF engine).
     from ..mail import open_mailing
     from ..mail.store import default_url
 
     project = _project(ctx)
-    return open_mailing(project, db_url or default_url(project.root), today)
+    return open_mailing(project, db_url or default_url(project.root), needs_content=needs_content)
 
 
 def _parse_now(value: str | None) -> dt.datetime:
@@ -149,12 +152,18 @@ def _clinic_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _chosen_brand(ctx: click.Context, brand: str | None, all_brands: bool) -> str | None:
-    """The clinic a patient-data command acts for (None: every clinic, asked for with --all-brands)."""
+    """The clinic a patient-data command acts for (None: every clinic, asked for with --all-brands): one of
+    the current release's clinics, or of the working tree's brand files before the first release."""
     from ..brands import brand_files
+    from ..releases import NoReleaseError, load_release
 
     if (brand is None) == (not all_brands):
         raise click.UsageError("say which clinic: --brand ID, or --all-brands for every clinic")
-    known = sorted(path.stem for path in brand_files(_project(ctx).content_dir))
+    project = _project(ctx)
+    try:
+        known = sorted(load_release(project).brands)
+    except NoReleaseError:
+        known = sorted(path.stem for path in brand_files(project.content_dir))
     if brand is not None and brand not in known:
         raise click.BadParameter(f"unknown brand '{brand}'; brands: {', '.join(known)}", param_hint="--brand")
     return brand

@@ -62,7 +62,9 @@ def build(
     allow_incomplete: bool,
     today: dt.datetime | None,
 ) -> None:
-    """Build the PDF leaflets: one per topic plus the complete guide, per brand and locale.
+    """Build preview PDF leaflets from the working files: one per topic plus the complete guide, per brand and
+    locale. Every page says "Preview — not a released leaflet"; the leaflets patients receive come from
+    `scarleaflets release`.
 
     Writes output/leaflets/BRAND/LOCALE/TOPIC.pdf and output/leaflets/manifest.json (input and output
     hashes, page counts, fallback counts). Everything is validated first; leaflets whose inputs have not

@@ -57,6 +57,10 @@ from .app import DB_OPTION, _chosen_brand, _clinic_options, _mailing, _now, _pro
 def enroll(ctx: click.Context, /, csv_path: Path | None, db_url: str | None, **fields: str | None) -> None:
     """Enroll a patient into an email series, or many from a CSV file.
 
+    Brands, series and languages are those of the current release (`scarleaflets release`); a language held
+    back from it is still offered, in the text of the last release in which it was complete, and a language
+    that cannot be offered is refused with the reason.
+
     Every value is checked first: address syntax, a locale the brand publishes, the time zone, the series,
     and consent — when it was given (not in the future) and how, required on the command line, in every CSV
     row and in the API alike. An identical repeat changes nothing, so a CSV file can be imported again safely;
@@ -68,7 +72,7 @@ def enroll(ctx: click.Context, /, csv_path: Path | None, db_url: str | None, **f
     from ..mail.enrollment_requests import REQUIRED
 
     now = _now()
-    mailing = _mailing(ctx, db_url, now.date())
+    mailing = _mailing(ctx, db_url)
     if csv_path is not None:
         if fields["email"] is not None:
             raise click.UsageError("give either EMAIL or --csv FILE, not both")
@@ -112,7 +116,7 @@ def unsubscribe(
     Enrolling the address again at this clinic needs consent given after the unsubscribe."""
     clinic = _chosen_brand(ctx, brand, all_brands)
     now = _now()
-    count = _mailing(ctx, db_url, now.date()).unsubscribe(email, now, clinic)
+    count = _mailing(ctx, db_url, needs_content=False).unsubscribe(email, now, clinic)
     where = f"clinic {clinic}" if clinic else "every clinic"
     click.echo(f"unsubscribed from {where}: {count} active enrollment(s) stopped")
 
@@ -131,7 +135,7 @@ def forget(ctx: click.Context, email: str, brand: str | None, all_brands: bool, 
     """
     clinic = _chosen_brand(ctx, brand, all_brands)
     now = _now()
-    count = _mailing(ctx, db_url, now.date()).forget(email, now, clinic)
+    count = _mailing(ctx, db_url, needs_content=False).forget(email, now, clinic)
     if count:
         click.echo(f"erased {count} enrollment(s); only a keyed hash remains on the suppression list")
     else:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..errors import ScarleafletsError
 from .app import DB_OPTION, TRANSPORT_OPTION, _mailing, _now, _parse_now, _project, _Stopped, cli
 
 if TYPE_CHECKING:
@@ -45,20 +46,28 @@ _REASON_LABELS = {"retry": "to retry", "failed": "failed", "blocked": "blocked"}
 def send_due(
     ctx: click.Context, now_text: str | None, transport_url: str | None, limit: int, db_url: str | None
 ) -> None:
-    """One pass: send every email that is due now, inside each clinic's send window.
+    """One pass: send every email that is due now, inside each clinic's send window, composed from the current
+    release (never from the working files; `scarleaflets release` makes one).
 
     A patient gets at most one email a day, even after the worker was down. Temporary SMTP failures are
     retried later with backoff; a refusal of the recipient's address fails the delivery and suppresses the
     address. A sender or server problem (connection, login, sender or message refused) stops the pass with
     exit code 3, suppressing nobody and keeping every email due. An email whose step, series, brand or
-    language is not in the current content is blocked: it waits, uncharged, with the reason shown by
+    language is not in the current release is blocked: it waits, uncharged, with the reason shown by
     `status`, and is tried again every 15 minutes; the patient's other emails wait for it, in order.
     """
-    from ..mail.delivery import open_transport
+    from ..idle import IDLE_SUMMARY, nothing_due
+    from ..releases import load_release
 
     now = _parse_now(now_text)
     project = _project(ctx)
-    mailing = _mailing(ctx, db_url, now.date())
+    if nothing_due(db_url, project.root, now):  # an idle pass loads neither the mail service nor SQLAlchemy
+        load_release(project)  # still says so when there is no release to send from
+        click.echo(IDLE_SUMMARY)
+        return
+    from ..mail.delivery import open_transport
+
+    mailing = _mailing(ctx, db_url)
     transport = open_transport(transport_url or project.settings.transport, project.root)
     try:
         report = mailing.send_due(now, transport, worker=f"send-due-{os.getpid()}", limit=limit)
@@ -97,14 +106,15 @@ def _halt_line(halted: str, given_back: int) -> str:
 @DB_OPTION
 @click.pass_context
 def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: str | None) -> None:
-    """Run send passes forever, ticked by the `schedule` package. Ctrl-C or SIGTERM finishes the message in
-    flight, gives back the claims not yet sent, and exits cleanly.
+    """Run send passes forever, ticked by the `schedule` package, from the current release: a new release, or
+    `scarleaflets releases use N`, is followed from the next pass (an unreadable one is reported and the one
+    before kept). Ctrl-C or SIGTERM finishes the message in flight, gives back the claims not yet sent, and
+    exits cleanly.
 
     One line per pass, then one per distinct reason. The worker never stops on its own: an email that cannot
     be composed or sent is recorded as that email's failure (or blocked, when its step, series, brand or
-    language is not in the content) and the pass goes on; a pass that fails as a whole, such as the database
-    being down, prints one line on stderr and the next pass tries again. The content is loaded once, when the
-    worker starts: restart it after changing the content."""
+    language is not in the release) and the pass goes on; a pass that fails as a whole, such as the database
+    being down, prints one line on stderr and the next pass tries again."""
     import schedule
     import sqlalchemy.exc
 
@@ -112,7 +122,7 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     from ..mail.store import ADDRESS_LIKE, database_problem
 
     project = _project(ctx)
-    mailing = _mailing(ctx, db_url, _now().date())
+    mailing = _mailing(ctx, db_url)
     transport = open_transport(transport_url or project.settings.transport, project.root)
     stop = {"requested": False}
 
@@ -124,6 +134,13 @@ def worker(ctx: click.Context, every: int, transport_url: str | None, db_url: st
     name = f"worker-{os.getpid()}"
 
     def tick() -> None:
+        try:
+            if (switched := mailing.follow_current(project)) is not None:
+                click.echo(f"release {switched} is current: sending from it from now on")
+        except ScarleafletsError as exc:
+            click.echo(
+                f"the current release cannot be read ({exc}); still sending from the one before", err=True
+            )
         try:
             report = mailing.send_due(_now(), transport, worker=name, should_stop=lambda: stop["requested"])
         except sqlalchemy.exc.SQLAlchemyError as exc:
@@ -192,7 +209,7 @@ def bounces_command(ctx: click.Context, source: str, dry_run: bool, db_url: str 
 
     now = _now()
     project = _project(ctx)
-    mailing = _mailing(ctx, db_url, now.date())
+    mailing = _mailing(ctx, db_url, needs_content=False)
     mailbox = open_source(source, project.root)
     try:
         run = process(mailbox, mailing, now, dry_run=dry_run)
@@ -232,7 +249,7 @@ def simulate(
 
     project = _project(ctx)
     start = _parse_now(start_text)
-    mailing = _mailing(ctx, db_url, start.date())
+    mailing = _mailing(ctx, db_url)
     transport = open_transport(transport_url or project.settings.transport, project.root)
     totals = {"sent": 0, "failed": 0, "retried": 0, "stopped": 0}
     try:

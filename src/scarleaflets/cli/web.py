@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .app import DB_OPTION, _mailing, _now, cli
+from .app import DB_OPTION, _mailing, cli
 
 
 @cli.command()
@@ -21,7 +21,8 @@ from .app import DB_OPTION, _mailing, _now, cli
     "leaflets_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where the preview gallery finds built leaflets. Default: output/leaflets.",
+    help="Show the leaflets built by `scarleaflets build` in DIR (previews) in the gallery, instead of the "
+    "current release's.",
 )
 @DB_OPTION
 @click.pass_context
@@ -30,10 +31,11 @@ def serve(ctx: click.Context, host: str, port: int, leaflets_dir: Path | None, d
     gallery (/gallery/) and /healthz.
 
     It listens on plain HTTP for a reverse proxy in front of it to terminate HTTPS (see docs/web-guide.md).
-    It reads the same settings, database and key as the other commands.
+    It reads the same settings, database and key as the other commands, and serves the current release
+    (`scarleaflets release` makes one; restart after `scarleaflets releases use N`).
     """
     from ..web import serve as run_server
 
-    mailing = _mailing(ctx, db_url, _now().date())
+    mailing = _mailing(ctx, db_url)
     click.echo(f"serving on http://{host}:{port}/ (put an HTTPS reverse proxy in front); Ctrl-C to stop")
     run_server(mailing, host, port, leaflets_dir)

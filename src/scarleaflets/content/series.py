@@ -165,24 +165,35 @@ def load_series(project_root: Path, content: ContentSet) -> dict[str, Series]:
     problems: list[Problem] = []
     found: dict[str, Series] = {}
     for path in series_files(project_root / "content"):
-        series = read_series_file(path, path.relative_to(project_root).as_posix(), problems)
-        if series is None:
-            continue
-        for index, step in enumerate(series.steps):
-            for topic_id in step.topics:
-                if topic_id not in content.topics:
-                    problems.append(
-                        Problem(
-                            series.file,
-                            step.lines["topics"],
-                            f"steps[{index}].topics",
-                            f"no topic with id '{topic_id}'",
-                        )
-                    )
-        found[series.id] = series
+        series = load_series_file(path, project_root, content, problems)
+        if series is not None:
+            found[series.id] = series
     if problems:
         raise ContentError(problems)
     return found
+
+
+def load_series_file(
+    path: Path, project_root: Path, content: ContentSet, problems: list[Problem]
+) -> Series | None:
+    """One series file, validated against the content; None (with its problems added) when it has any. A
+    release reads series one by one, so that one broken file holds back only its own series."""
+    before = len(problems)
+    series = read_series_file(path, path.relative_to(project_root).as_posix(), problems)
+    if series is None:
+        return None
+    for index, step in enumerate(series.steps):
+        for topic_id in step.topics:
+            if topic_id not in content.topics:
+                problems.append(
+                    Problem(
+                        series.file,
+                        step.lines["topics"],
+                        f"steps[{index}].topics",
+                        f"no topic with id '{topic_id}'",
+                    )
+                )
+    return series if len(problems) == before else None
 
 
 def read_series_file(

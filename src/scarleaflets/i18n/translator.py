@@ -1,14 +1,20 @@
 """The counting Translator: one locale's published translations, for rendering leaflets, emails and pages.
 
+It is built from catalogs that passed the quality gate: the ``.po`` files of the working tree
+(:meth:`Translator.load`), or the compiled ``.mo`` files of a release (:meth:`Translator.from_mo`), which hold
+exactly the published messages (see :func:`published_catalog`) and their own ``Plural-Forms`` headers.
+
 A regional variant (see :mod:`.regional`) is read as layers, its own catalog first and then each catalog it
 falls back to, so every message comes from the nearest catalog that has published it.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
 
 from ..config import Project
 from ..errors import ContentError, ScarleafletsError
@@ -76,6 +82,24 @@ class Translator:
         if not self._english_base:
             self.fallbacks.add((context, message))
 
+    @classmethod
+    def from_mo(cls, locale: str, data: bytes) -> Translator:
+        """A release's compiled catalog (made by :func:`mo_bytes` from a catalog that passed the gate; a
+        regional variant's holds its bases' text too, so it is one layer)."""
+        if locale == SOURCE_LOCALE:
+            return cls(locale, None)
+        return cls(locale, read_mo(io.BytesIO(data)))
+
+    def raw(self, message: str, context: str | None) -> str | tuple[str, ...] | None:
+        """The published translation of a message as the catalog holds it (plural forms as a tuple), or None;
+        not counted as a fallback. A release hashes these to know which leaflets a translation changes; a
+        regional variant gives the nearest layer's."""
+        for layer in self._layers:
+            found = layer.strings.get((message, context))
+            if found is not None:
+                return found
+        return None
+
     def pgettext(self, context: str | None, message: str) -> str:
         for layer in self._layers:
             found = layer.strings.get((message, context))
@@ -99,3 +123,28 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.npgettext(None, singular, plural, count)
+
+
+def published_catalog(catalog: Catalog, bases: Sequence[Catalog] = ()) -> Catalog:
+    """A copy of the catalog holding only its published messages (translated, not fuzzy, every plural form
+    filled) and its header: what a release compiles, so the ``.mo`` file serves exactly what the ``.po`` file
+    publishes. A regional variant's ``bases`` (nearest first, as :meth:`Translator.load` layers them) fill the
+    messages it does not publish itself, so its compiled catalog stands alone: ``en_GB`` has none (its base is
+    the English source), ``es_MX`` carries the ``es`` text it falls back to."""
+    published = Catalog(locale=catalog.locale, domain=catalog.domain, fuzzy=False)
+    published.mime_headers = catalog.mime_headers
+    seen: set[Key] = set()
+    for layer in (catalog, *bases):
+        for message in layer:
+            if message.id and is_published(message) and message_key(message) not in seen:
+                seen.add(message_key(message))
+                published.add(message.id, message.string, context=message.context)
+    return published
+
+
+def mo_bytes(catalog: Catalog, bases: Sequence[Catalog] = ()) -> bytes:
+    """The catalog's published messages (and those of its bases, for a regional variant) compiled to GNU
+    ``.mo`` bytes (Babel's writer)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, published_catalog(catalog, bases))
+    return buffer.getvalue()

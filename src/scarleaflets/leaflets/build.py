@@ -34,7 +34,7 @@ from ..i18n.locales import SOURCE_LOCALE
 from ..output import atomic_write
 from ..release import Loaded, catalog_digest, files_digest, load_all, parts_digest
 from .pdf import PdfRenderer
-from .render import LeafletRenderer, LeafletSource
+from .render import DocumentControl, LeafletRenderer, LeafletSource
 
 GUIDE = "complete-guide"
 MANIFEST = "manifest.json"
@@ -48,6 +48,7 @@ class Job:
     relative: str  # output path relative to the output folder
     inputs: dict[str, str]
     inputs_hash: str
+    control: DocumentControl | None = None  # a released leaflet's reference and version; None: a preview
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ def _render(job: Job) -> JobResult:
     try:
         translator = _translator(loaded, job.locale)
         translator.fallbacks = set()
-        source = LeafletSource(loaded.brands[job.brand], job.locale, job.topic)
+        source = LeafletSource(loaded.brands[job.brand], job.locale, job.topic, job.control)
         html, when = _WORKER["html"].render(source, translator, loaded.manifests[job.locale])
         pdf = _WORKER["pdf"].render(html, when, bytes.fromhex(job.inputs_hash)[:16])
         return JobResult(job, pdf.data, pdf.pages, len(translator.fallbacks), pdf.warnings)
@@ -270,6 +271,12 @@ def _results(loaded: Loaded, jobs: list[Job], workers: int) -> Iterator[JobResul
         # Large documents first, so that no worker is left with the longest one at the end.
         ordered = sorted(jobs, key=lambda j: j.topic is not None)
         yield from pool.map(_render, ordered, chunksize=1)
+
+
+def render_jobs(loaded: Loaded, jobs: list[Job], workers: int | None = None) -> Iterator[JobResult]:
+    """Render ``jobs`` with long-lived renderers in ``workers`` processes (one per core by default), in any
+    order; a failing job is reported in its result and does not stop the others (``build`` and releases)."""
+    return _results(loaded, jobs, workers or default_jobs())
 
 
 def build(

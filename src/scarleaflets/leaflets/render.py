@@ -3,7 +3,8 @@
 The leaflet renders the shared view model (:mod:`scarleaflets.views`) through the shared Jinja environment of
 its brand, to which it adds the two filters of its print stylesheet (:func:`~.css.css_string` and
 :func:`page_counter_css`). What is its own is the page around the views: the print stylesheet (fonts, paper,
-running headers and footers in the locale's direction), the document's metadata and its date. Equal inputs
+running headers and footers in the locale's direction, and on every page either a released leaflet's document
+control or a preview's warning, :func:`page_marking`), the document's metadata and its date. Equal inputs
 give equal HTML, and so equal PDF bytes.
 """
 
@@ -42,12 +43,34 @@ def document_date(topics: list[Topic]) -> dt.date:
 
 
 @dataclass(frozen=True)
+class DocumentControl:
+    """What a released leaflet prints on every page for document control: its stable reference, its version
+    (raised only when the leaflet's own inputs change) and the date of that version."""
+
+    reference: str  # SL-MARKS-VS-SCARS
+    version: int
+    date: dt.date
+
+    @property
+    def line(self) -> str:
+        return f"{self.reference} v{self.version} · {self.date.isoformat()}"
+
+
+def page_marking(control: DocumentControl | None) -> dict[str, Any]:
+    """What the stylesheet prints on every page: a released leaflet's reference and version, or, for a preview
+    (no document control), a translated "Preview — not a released leaflet"."""
+    return {"control_css": css_string(control.line) if control else "", "preview": control is None}
+
+
+@dataclass(frozen=True)
 class LeafletSource:
-    """What one leaflet is made of; ``topic_id`` None means the complete guide."""
+    """What one leaflet is made of; ``topic_id`` None means the complete guide. A leaflet without ``control``
+    is a preview (``build``): every page says so."""
 
     brand: Brand
     locale: str
     topic_id: str | None
+    control: DocumentControl | None = None
 
 
 def page_counter_css(label: str) -> str:
@@ -129,7 +152,7 @@ class LeafletRenderer:
             "timestamp": f"{when.isoformat()}T00:00:00Z",
             "minutes": minutes,
             "translation": translation_note(translator, manifest),
-            "stylesheet": self._stylesheet(env, gettext, brand, locale, title),
+            "stylesheet": self._stylesheet(env, gettext, brand, locale, title, source.control),
             **views,
             **gettext,
         }
@@ -143,6 +166,7 @@ class LeafletRenderer:
         brand: BrandView,
         locale: LocaleView,
         title: str,
+        control: DocumentControl | None,
     ) -> Markup:
         css = env.get_template("leaflet/leaflet.css.j2").render(
             gettext,
@@ -154,6 +178,7 @@ class LeafletRenderer:
             clinic_name_css=css_string(brand.name),
             doc_title_css=css_string(title),
             accent_tint=_tint(brand.accent),
+            **page_marking(control),
         )
         # Safe: every outside value in the stylesheet is a validated colour or went through css_string,
         # which also escapes the characters that could close the <style> element.

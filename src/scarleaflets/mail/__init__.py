@@ -5,8 +5,9 @@
 SMTPS and Maildir transports), :mod:`.enrollment_requests` (the enrollment record, declared once, and requests
 read from text), :mod:`.service` (enroll, import, unsubscribe, forget, send passes), :mod:`.passes` (what a
 pass reports, blocked deliveries) and :mod:`.bounces` (bounce reports and complaints). It imports earlier
-stages (content, catalogs, brands, the shared loader in ``release``), never the web service; the leaflet
-renderer (WeasyPrint) is imported only when a message attaches a leaflet.
+stages (content, catalogs, brands, and the release loader it takes its content from), never the web service;
+leaflets are attached from the release, so no PDF engine is imported (the working tree's content, for
+previews, renders one on demand).
 
 This module only re-exports the service's names that the command line and the web service use; the store,
 the transports and the bounce reader are imported from their own modules.

@@ -5,7 +5,8 @@ holds the same topic views the leaflets render) through ``templates/email/`` (th
 template, written for text). CSS is inlined with css-inline, keeping the media queries for small screens and
 dark mode. The message is ``multipart/alternative``, inside ``multipart/mixed`` when a leaflet is attached.
 Headers: From, Reply-To, To, a localized Subject, Date, a Message-ID fixed per (enrollment, step),
-Content-Language, List-Id, List-Unsubscribe (one-click HTTPS and mailto) and List-Unsubscribe-Post.
+Content-Language, List-Id, List-Unsubscribe (one-click HTTPS and mailto), List-Unsubscribe-Post, and
+X-Scarleaflets-Release: the release the text comes from ("working-tree" for a preview).
 
 The MIME structure is written directly (quoted-printable bodies, base64 attachments, CRLF line ends) rather
 than through ``email.message.EmailMessage``: with bodies cached per brand, step and language, building the
@@ -146,8 +147,10 @@ class EmailComposer:
         unsubscribe_url: str,
         now: dt.datetime,
         attachments: Callable[[str], Attachment] | None = None,
+        release: str | None = None,
     ) -> bytes:
-        """The complete message, as the bytes to hand to SMTP (CRLF line ends)."""
+        """The complete message, as the bytes to hand to SMTP (CRLF line ends). ``release`` names the release
+        its content came from, in an ``X-Scarleaflets-Release`` header (document control)."""
         info = translator.info
         view = self._step(brand, series, step, translator)
         header_safe(view.subject, "subject")
@@ -191,6 +194,8 @@ class EmailComposer:
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ("MIME-Version", "1.0"),
         ]
+        if release is not None:
+            headers.insert(-1, ("X-Scarleaflets-Release", header_safe(release, "release")))
         return assemble(headers, text, html, attached, seed=message_id)
 
 

@@ -1,6 +1,7 @@
 """The email series as a service: enroll (one at a time or from CSV), unsubscribe, forget, and send what is
 due. It ties the stages together — validation, scheduling (drip), composition, the store and a transport —
-and is the one implementation behind the command line and the web API.
+and is the one implementation behind the command line and the web API. Its content — brands, series, text,
+catalogs and leaflets — comes from one source, read lazily: the current release (``open_mailing``).
 
 Sending is claim → send → record, each a short transaction: two workers never send the same delivery; a
 crash after the server accepted a message but before it was recorded leaves the claim to expire, and the
@@ -16,17 +17,17 @@ claimed once the step before it was delivered or failed for good, and temporary 
 ``retry_hours`` from the first failure, so after an outage of any length the series resumes in order.
 
 Content can change under enrolled patients (a step renamed, a brand, series or language taken out). A delivery
-whose step, series, brand or language is not in the loaded content is *blocked*: given back uncharged with the
-reason (``status`` shows it) and tried again every ``BLOCKED_RETRY``, so it goes as soon as a sender loads
-content that has it again; patients keep the steps they were enrolled with, and the steps after a blocked one
+whose step, series, brand or language is not in the current release is *blocked*: given back uncharged with the
+reason (``status`` shows it) and tried again every ``BLOCKED_RETRY``, so it goes as soon as a release that has
+it again is current; patients keep the steps they were enrolled with, and the steps after a blocked one
 wait, in order. Nothing about one delivery stops a pass: any other failure to compose or hand over one email
 is recorded on that delivery as a temporary failure, with its reason, and the pass goes on.
 
 Each message's envelope sender is its own return path, ``bounces+d<delivery>-<signature>@clinic`` (signing), so a
 bounce or complaint that arrives later names the delivery it is about (see ``bounces``); ``apply_bounce`` is
 where its effect is decided: a hard bounce or a complaint suppresses the address for every clinic, a soft
-bounce is only recorded. Each delivery records the release its email was composed from
-(``release.Loaded.release_id``).
+bounce is only recorded. Each delivery records the release its email was composed from: its number
+(:attr:`Mailing.release_id`; "working-tree" only for previews and tests).
 """
 
 from __future__ import annotations
@@ -40,14 +41,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import i18n
-from ..brands import ADDRESS, Brand
+from ..brands import ADDRESS
 from ..config import Project
-from ..content import ContentSet
-from ..content.series import Series, load_series
 from ..errors import ScarleafletsError
-from ..i18n.locales import SOURCE_LOCALE
-from ..release import load_all
+from ..releases import ContentSource, MissingRelease, NoReleaseError, load_release
 from ..signing import (
     email_hash,
     load_secret,
@@ -59,9 +56,7 @@ from ..signing import (
 )
 from ..text import BIDI_CONTROL, BIDI_NAMES, CONTROL
 from . import drip
-from .compose import Attachment, EmailComposer, HeaderError
 from .csv_import import ImportReport, import_csv
-from .delivery import Outcome, Transport
 from .enrollment_requests import (
     NOT_ONE_LINE,
     Enrollment,
@@ -74,6 +69,7 @@ from .enrollment_requests import (
     zone_named,
 )
 from .passes import BLOCKED_RETRY, Blocked, PassReport, described, missing_content
+from .released import Released
 from .store import (
     ALL_CLINICS,
     CLAIM_LEASE,
@@ -85,9 +81,8 @@ from .store import (
     TokenEnrollment,
 )
 
-if TYPE_CHECKING:  # imported where a leaflet is rendered: WeasyPrint only loads when a message attaches one
-    from ..leaflets.pdf import PdfRenderer
-    from ..leaflets.render import LeafletRenderer
+if TYPE_CHECKING:  # imported where a message is composed or sent: enrolling needs neither (bench/releases.py)
+    from .delivery import Outcome, Transport
 
 LEASE = CLAIM_LEASE
 STOPPED = "stopped"  # a claimed delivery whose enrollment was unsubscribed or suppressed before it was sent
@@ -96,27 +91,31 @@ SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
 
 
-class Mailing:
-    """Everything the email series needs, loaded and validated once."""
+class Mailing(Released):
+    """The email series as a service, over one content source: the current release (``open_mailing``), or —
+    given only ``today`` — the working tree, read and gated now (previews, tests and benchmarks).
 
-    def __init__(self, project: Project, store: Store, secret: bytes, today: dt.date) -> None:
+    Content is read from the source on first use (see :class:`~.released.Released`): an idle send pass reads
+    none of it. ``release_id`` is the release every message composed here comes from ("working-tree" for the
+    working tree)."""
+
+    def __init__(
+        self,
+        project: Project,
+        store: Store,
+        secret: bytes,
+        today: dt.date | None = None,
+        *,
+        source: ContentSource | None = None,
+    ) -> None:
         self.project = project
         self.store = store
         self.secret = secret
-        loaded = load_all(project, today, {})
-        self.content: ContentSet = loaded.content
-        self.brands: dict[str, Brand] = loaded.brands
-        self.series: dict[str, Series] = load_series(project.root, self.content)
-        published, _ = i18n.split_by_completeness(loaded.statuses.values(), project.settings.min_completeness)
-        self.published = {status.locale for status in published} | {SOURCE_LOCALE}
-        self.manifests = loaded.manifests
-        self.release_id = loaded.release_id  # recorded on every delivery composed from this content
-        self._fonts = loaded.fonts
-        self._translators: dict[str, i18n.Translator] = {}
-        self._composer = EmailComposer(project, self.content)
-        self._leaflets: dict[tuple[str, str, str], bytes] = {}
-        self._html: LeafletRenderer | None = None
-        self._pdf: PdfRenderer | None = None
+        if source is None:
+            from ..releases.working_tree import WorkingTree
+
+            source = WorkingTree(project, today or dt.date.today())
+        super().__init__(source)
 
     # validation and enrollment ---------------------------------------------------------------------------
 
@@ -137,17 +136,7 @@ class Mailing:
                     "type the name as it is written, without them",
                 )
             )
-        brand = self.brands.get(request.brand)
-        if brand is None:
-            errors.append(FieldError("brand", f"unknown brand; brands: {', '.join(sorted(self.brands))}"))
-        if request.series not in self.series:
-            errors.append(FieldError("series", f"unknown series; series: {', '.join(sorted(self.series))}"))
-        if brand is not None:
-            offered = [code for code in brand.locales if code in self.published]
-            if request.locale not in offered:
-                errors.append(
-                    FieldError("locale", f"not published for {brand.id}; use one of {', '.join(offered)}")
-                )
+        errors += self._offer_problems(request)
         zone = zone_named(request.timezone)
         if zone is None:
             errors.append(FieldError("timezone", "unknown time zone; use one like Europe/Paris"))
@@ -158,6 +147,29 @@ class Mailing:
         errors += consent_problems(request, zone or dt.UTC, now)
         return errors
 
+    def _offer_problems(self, request: EnrollmentRequest) -> list[FieldError]:
+        """The brand, the language (one the brand offers and the release serves, or why not) and the series
+        (as the language's text has it: a held-back language is sent its older release's series)."""
+        errors: list[FieldError] = []
+        brand = self.brands.get(request.brand)
+        if brand is None:
+            errors.append(FieldError("brand", f"unknown brand; brands: {', '.join(sorted(self.brands))}"))
+        offered = [code for code in brand.locales if code in self.published] if brand else []
+        if brand is not None and request.locale not in offered:
+            # Why a language the brand offers is not sent (held back from the release, and never complete).
+            why = (
+                f" ({self.source.unpublished_reason(request.locale)})"
+                if request.locale in brand.locales
+                else ""
+            )
+            errors.append(
+                FieldError("locale", f"not published for {brand.id}{why}; use one of {', '.join(offered)}")
+            )
+        series = self.edition(request.locale).series if request.locale in offered else self.series
+        if request.series not in series:
+            errors.append(FieldError("series", f"unknown series; series: {', '.join(sorted(series))}"))
+        return errors
+
     def enroll(self, request: EnrollmentRequest, now: dt.datetime) -> tuple[int, bool]:
         """Enroll a patient; an identical repeat returns the existing enrollment. Raises InvalidEnrollment
         (every problem, by field) or SuppressedError (the address may not be enrolled at this clinic)."""
@@ -165,7 +177,7 @@ class Mailing:
         if problems or request.consent_at is None:  # (a missing consent time is one of the problems)
             raise InvalidEnrollment(problems)
         brand = self.brands[request.brand]
-        series = self.series[request.series]
+        series = self.edition(request.locale).series[request.series]  # the series as the patient gets it
         zone = zoneinfo.ZoneInfo(request.timezone)
         enrollment = Enrollment(
             email=request.email.strip(),
@@ -223,35 +235,6 @@ class Mailing:
 
     # sending ----------------------------------------------------------------------------------------------
 
-    def translator(self, locale: str) -> i18n.Translator:
-        if locale not in self._translators:
-            self._translators[locale] = (
-                i18n.Translator(locale, None)
-                if locale == SOURCE_LOCALE
-                else i18n.Translator.load(self.project, locale)
-            )
-        return self._translators[locale]
-
-    def leaflet(self, brand: Brand, locale: str, topic_id: str) -> Attachment:
-        """A topic's leaflet as an attachment, rendered once per process and kept in memory."""
-        key = (brand.id, locale, topic_id)
-        if key not in self._leaflets:
-            # Imported here, not at the top: a pass that attaches no leaflet never loads the PDF engine.
-            from ..leaflets.pdf import PdfRenderer
-            from ..leaflets.render import LeafletRenderer, LeafletSource
-
-            if self._html is None or self._pdf is None:
-                self._html = LeafletRenderer(self.project, self.content, self._fonts)
-                self._pdf = PdfRenderer(self.project.root)
-            translator = self.translator(locale)
-            html, when = self._html.render(
-                LeafletSource(brand, locale, topic_id), translator, self.manifests[locale]
-            )
-            self._leaflets[key] = self._pdf.render(
-                html, when, f"{brand.id}/{locale}/{topic_id}".encode()
-            ).data
-        return Attachment(f"{topic_id}.pdf", self._leaflets[key])
-
     def send_due(
         self,
         now: dt.datetime,
@@ -306,6 +289,8 @@ class Mailing:
         """One delivery, whatever goes wrong with it: an unexpected failure (a template or leaflet that fails
         to render, a bug) is this delivery's temporary failure, with its reason, never the end of the pass.
         Database errors still end the pass: they are every delivery's problem, and the caller's to report."""
+        from .delivery import Outcome
+
         try:
             return self._send_one(due, now, transport, worker, sent_now)
         except SQLAlchemyError:
@@ -314,17 +299,21 @@ class Mailing:
             return Outcome("retry", f"cannot compose or send: {described(exc)}", None, "internal")
 
     def missing_content(self, due: DueDelivery) -> str | None:
-        """Why this delivery cannot be composed from the loaded content, or None (see ``passes``)."""
-        return missing_content(
-            due, self.brands, self.series, self.manifests, self.translator, self.release_id
-        )
+        """Why this delivery cannot be composed from the release, or None (see ``passes``). A language held
+        back from the release is checked against the series of the older release it is served from."""
+        locale = due.enrollment.locale
+        series = self.edition(locale).series if locale in self.published else self.series
+        return missing_content(due, self.brands, series, self.published, self.translator, self.release_id)
 
     def _send_one(
         self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
     ) -> Outcome | Blocked | str | None:
         """Compose and hand over one delivery; None when it must wait (window, one step a day), Blocked when the
-        content it needs is missing, STOPPED when its enrollment stopped after the claim (the last check before
-        the mail server: nothing is sent)."""
+        content it needs is missing from the release, STOPPED when its enrollment stopped after the claim (the
+        last check before the mail server: nothing is sent)."""
+        from .compose import HeaderError
+        from .delivery import Outcome
+
         missing = self.missing_content(due)
         if missing is not None:
             self.store.record_blocked(due.id, worker, missing, now + BLOCKED_RETRY)
@@ -338,20 +327,22 @@ class Mailing:
         if isinstance(decision, drip.Wait):
             self.store.postpone(due.id, worker, decision.until)
             return None
-        series = self.series[patient.series]
         try:
-            message = self._composer.compose(
+            edition = self.edition(patient.locale)  # a held-back language: its older release's text
+            series = edition.series[patient.series]
+            message = self.composer(edition).compose(
                 brand=brand,
                 series=series,
                 step=series.step(due.step),
                 recipient=patient,
                 translator=self.translator(patient.locale),
-                manifest=self.manifests.get(patient.locale, i18n.Manifest("original", "reviewed")),
+                manifest=self.source.review(patient.locale),
                 message_id=due.message_id,
                 unsubscribe_url=self.project.settings.unsubscribe_url
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
                 attachments=functools.partial(self.leaflet, brand, patient.locale),
+                release=self.release_id,
             )
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
@@ -451,7 +442,8 @@ class Mailing:
         """A step's email exactly as it would be sent, to a sample patient (the staff gallery). The brand,
         series and step must exist (the caller answers 404 otherwise)."""
         brand = self.brands[brand_id]
-        series = self.series[series_id]
+        edition = self.edition(locale)
+        series = edition.series[series_id]
         sample = Enrollment(
             email="patient@example.org",
             name="Alex Example",
@@ -463,19 +455,29 @@ class Mailing:
             consent_at=now,
             consent_source="preview",
         )
-        return self._composer.compose(
+        return self.composer(edition).compose(
             brand=brand,
             series=series,
             step=series.step(step_id),
             recipient=sample,
             translator=self.translator(locale),
-            manifest=self.manifests.get(locale, i18n.Manifest("original", "reviewed")),
+            manifest=self.source.review(locale),
             message_id=message_id(self.secret, 0, step_id, brand.email.sender_domain),
             unsubscribe_url=self.project.settings.unsubscribe_url + "PREVIEW",
             now=now,
             attachments=functools.partial(self.leaflet, brand, locale),
+            release=self.release_id,
         )
 
 
-def open_mailing(project: Project, db_url: str, today: dt.date) -> Mailing:
-    return Mailing(project, Store.open(db_url), load_secret(project.root), today)
+def open_mailing(project: Project, db_url: str, *, needs_content: bool = True) -> Mailing:
+    """The mail service over the current release. Without a release it raises NoReleaseError, which tells
+    staff to run `scarleaflets release` — unless ``needs_content`` is False (unsubscribe, forget, bounces:
+    a patient's unsubscribe never waits for a release)."""
+    try:
+        source: ContentSource = load_release(project)
+    except NoReleaseError as exc:
+        if needs_content:
+            raise
+        source = MissingRelease(exc)
+    return Mailing(project, Store.open(db_url), load_secret(project.root), source=source)

@@ -20,8 +20,10 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from ..i18n.locales import SOURCE_LOCALE
 from ..mail import Mailing
 from ..mail.store import database_problem
+from ..release import WORKING_TREE
 from ..views import make_environment
 from . import api, gallery, health, unsubscribe
 from .gallery import Thumbnails
@@ -37,9 +39,12 @@ def create_app(
 ) -> Flask:
     """The WSGI application over an opened :class:`~scarleaflets.mailing.Mailing` (settings, store, key).
 
-    ``leaflets_dir`` is where the gallery finds built leaflets (default: output/leaflets of the project);
-    ``sign_ins`` counts failed sign-ins in the database (default: :class:`SignInLimits`' limits, on ``clock``)."""
+    The gallery shows the release's leaflets, or those built in ``leaflets_dir`` when it is given (default for
+    the working tree's content: output/leaflets of the project, the previews `build` writes); ``sign_ins``
+    counts failed sign-ins in the database (default: :class:`SignInLimits`' limits, on ``clock``)."""
     project = mailing.project
+    if leaflets_dir is None and mailing.release_id == WORKING_TREE:
+        leaflets_dir = project.output_dir / "leaflets"
     now: Callable[[], dt.datetime] = clock or (lambda: dt.datetime.now(dt.UTC))
     app = Flask("scarleaflets", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = project.settings.max_body_bytes
@@ -47,8 +52,8 @@ def create_app(
         mailing=mailing,
         sign_ins=sign_ins or FailedSignIns(mailing.store, mailing.secret, SignInLimits(), clock=now),
         clock=now,
-        env=make_environment(project),
-        leaflets_dir=(leaflets_dir or project.output_dir / "leaflets").resolve(),
+        env=make_environment(mailing.edition(SOURCE_LOCALE).templates),  # the release's own templates
+        leaflets_dir=leaflets_dir.resolve() if leaflets_dir else None,
         thumbnails=Thumbnails(),
         published=tuple(sorted(mailing.published)),
     )

@@ -122,16 +122,16 @@ def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
     """Each topic's leaflet and the complete guide: translated title, link and thumbnail (None: not built)."""
     web = services()
     details = web.mailing.brands[brand_id].clinic_details(locale)
-    guide = guide_view(web.mailing.content, web.mailing.translator(locale), details)
-    folder = web.leaflets_dir / brand_id / locale
+    content = web.mailing.edition(locale).content  # a held-back language shows the text it is sent in
+    guide = guide_view(content, web.mailing.translator(locale), details)
     leaflets = []
     for document, title in [*((topic.id, topic.title) for topic in guide.topics), (GUIDE, guide.title)]:
-        pdf = folder / f"{document}.pdf"
+        pdf = web.leaflet_path(brand_id, locale, document)
         leaflets.append(
             {
                 "title": title,
                 "href": f"/gallery/{brand_id}/{locale}/leaflets/{document}.pdf",
-                "thumbnail": web.thumbnails.of(pdf) if pdf.is_file() else None,
+                "thumbnail": web.thumbnails.of(pdf) if pdf is not None else None,
             }
         )
     return leaflets
@@ -142,6 +142,7 @@ def _emails(brand_id: str, locale: str) -> list[dict[str, Any]]:
     mailing = services().mailing
     translator = mailing.translator(locale)
     details = mailing.brands[brand_id].clinic_details(locale)
+    edition = mailing.edition(locale)  # a held-back language: the series and text it is sent in
     return [
         {
             "name": series.name,
@@ -152,11 +153,11 @@ def _emails(brand_id: str, locale: str) -> list[dict[str, Any]]:
                     "base": f"/gallery/{brand_id}/{locale}/email/{series.id}/{view.id}",
                 }
                 for view in (
-                    step_view(mailing.content, series, step, translator, details) for step in series.steps
+                    step_view(edition.content, series, step, translator, details) for step in series.steps
                 )
             ],
         }
-        for series in mailing.series.values()
+        for series in edition.series.values()
     ]
 
 
@@ -165,11 +166,15 @@ def gallery_leaflet(brand_id: str, locale: str, topic_id: str) -> Response:
     refused = gallery_guard(brand_id, locale)
     if refused is not None:
         return refused
-    if topic_id != GUIDE and topic_id not in services().mailing.content.topics:
+    if topic_id != GUIDE and topic_id not in services().mailing.edition(locale).content.topics:
         return Response(status=404)
-    path = services().leaflets_dir / brand_id / locale / f"{topic_id}.pdf"
-    if not path.is_file():
-        return Response("not built yet: run scarleaflets build", status=404, content_type="text/plain")
+    path = services().leaflet_path(brand_id, locale, topic_id)
+    if path is None:
+        return Response(
+            "not released (or, for previews, not built): run scarleaflets release",
+            status=404,
+            content_type="text/plain",
+        )
     return Response(path.read_bytes(), content_type="application/pdf")
 
 
@@ -179,7 +184,7 @@ def gallery_email(brand_id: str, locale: str, series_id: str, step_id: str, view
     if refused is not None:
         return refused
     web = services()
-    series = web.mailing.series.get(series_id)
+    series = web.mailing.edition(locale).series.get(series_id)
     if series is None or step_id not in {s.id for s in series.steps} or view not in VIEWS:
         return Response(status=404)
     raw = web.mailing.preview_email(brand_id, locale, series_id, step_id, web.clock())

@@ -32,9 +32,16 @@ class WebServices:
     sign_ins: FailedSignIns
     clock: Callable[[], dt.datetime]
     env: Environment
-    leaflets_dir: Path  # where the gallery finds built leaflets: <brand>/<locale>/<topic>.pdf
+    leaflets_dir: Path | None  # built leaflets (<brand>/<locale>/<topic>.pdf) to show; None: the release's
     thumbnails: Thumbnails
     published: tuple[str, ...]  # the published locales, sorted, for Accept-Language negotiation
+
+    def leaflet_path(self, brand_id: str, locale: str, document: str) -> Path | None:
+        """The PDF the gallery shows for a leaflet, or None when there is none."""
+        if self.leaflets_dir is None:
+            return self.mailing.leaflet_file(brand_id, locale, document)
+        path = self.leaflets_dir / brand_id / locale / f"{document}.pdf"
+        return path if path.is_file() else None
 
 
 def services() -> WebServices:

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any, Self
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Connection, Engine
 
 from ...errors import ScarleafletsError
+from ...idle import head_revision
 
 MIGRATION_LOCK = 0x5CA21EAF  # the PostgreSQL advisory lock key that serialises migrations
 
@@ -82,8 +81,22 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def at_head(engine: Engine) -> bool:
+    """Whether the schema is already the newest: then opening the store needs no migration, and no Alembic
+    (whose import costs more than an idle send pass)."""
+    try:
+        with engine.connect() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except sa.exc.SQLAlchemyError:
+        return False  # no schema yet, or a database the migration will report on
+    return version is not None and version == head_revision()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default); data is kept (each migration keeps it)."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(resources.files("scarleaflets.mail") / "migrations"))
     sqlite = engine.dialect.name == "sqlite"
@@ -121,7 +134,8 @@ class Database:
     def open(cls, url: str) -> Self:
         engine = make_engine(url)
         try:
-            migrate(engine)
+            if not at_head(engine):
+                migrate(engine)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot open the database: {database_problem(exc)}") from None
         return cls(engine)
