@@ -22,7 +22,7 @@ from babel.messages.catalog import Catalog
 from . import i18n
 from .brands import clinic_detail_problems, load_brands
 from .config import Project
-from .content import ContentSet, Topic, load_content
+from .content import ContentSet, Topic, approvals_path, load_content
 from .content.readability import (
     Readability,
     Target,
@@ -62,6 +62,9 @@ class TopicReport:
             "sources": len(t.sources),
             "review": {
                 "status": t.review.status,
+                "approval": None
+                if t.approval is None
+                else {"by": t.approval.by, "role": t.approval.role, "date": t.approval.date.isoformat()},
                 "reviewed_on": t.review.reviewed_on.isoformat(),
                 "next_review_due": t.review.next_review_due.isoformat(),
                 "overdue": self.overdue,
@@ -131,6 +134,7 @@ def run_check(
         report.errors.extend(exc.problems)
     if content is not None:
         check_content(content, report, project.root)
+        check_approvals(content, report, project)
         check_translated_readability(project, report)
         try:
             load_series(project.root, content)
@@ -297,6 +301,31 @@ def check_content(content: ContentSet, report: CheckReport, root: Path) -> None:
                 f"review was due on {due.isoformat()}; review the topic against its sources and update the dates",
             )
             (report.errors if report.strict else report.warnings).append(problem)
+
+
+def check_approvals(content: ContentSet, report: CheckReport, project: Project) -> None:
+    """Warn of each approval the English no longer matches, and of a YAML ``review.status`` that disagrees
+    with the approval record (the record decides what the page shows; the YAML field is informational)."""
+    where = approvals_path(project.content_dir).relative_to(project.root).as_posix()
+    for topic in content:
+        record = content.approvals.get(topic.id)
+        if record is not None and topic.approval is None:
+            report.warnings.append(
+                Problem(
+                    where,
+                    record.line,
+                    topic.id,
+                    f"approval by {record.by} on {record.date.isoformat()} no longer matches the English of "
+                    f"{topic.file}: changed since; ask for a new sign-off (`scarleaflets approve {topic.id}`)",
+                )
+            )
+        line = topic.key_lines.get("review", 0)
+        if topic.review.status == "approved" and topic.approval is None:
+            message = "says approved, but no valid approval is recorded; the leaflet is marked DRAFT"
+            report.warnings.append(Problem(topic.file, line, "review.status", message))
+        elif topic.review.status == "draft" and topic.approval is not None:
+            message = f"says draft, but {where} records a valid approval; set status: approved"
+            report.warnings.append(Problem(topic.file, line, "review.status", message))
 
 
 def check_translated_readability(project: Project, report: CheckReport) -> None:
