@@ -36,6 +36,7 @@ from .content.readability.verdict import Verdict, judge
 from .content.series import load_series
 from .errors import ConfigError, ContentError, Problem
 from .i18n import TranslatedProse, extract_project
+from .i18n import approval as signoff
 from .i18n.locales import SOURCE_LOCALE
 from .leaflets.fonts import load_fonts, missing_characters
 
@@ -147,6 +148,7 @@ def run_check(
         else:
             report.errors.extend(clinic_detail_problems(brands, content.clinic_details_used()))
     check_catalogs(project, report, content)
+    check_catalog_approvals(project, report)
     check_fonts(project, report)
     return report
 
@@ -326,6 +328,29 @@ def check_approvals(content: ContentSet, report: CheckReport, project: Project) 
         elif topic.review.status == "draft" and topic.approval is not None:
             message = f"says draft, but {where} records a valid approval; set status: approved"
             report.warnings.append(Problem(topic.file, line, "review.status", message))
+
+
+def check_catalog_approvals(project: Project, report: CheckReport) -> None:
+    """Warn of each catalog whose approval (locales/LOCALE/approval.toml) it no longer matches."""
+    for locale in i18n.discover_locales(project):
+        record = signoff.read_approval(project, locale, report.errors)
+        if record is None:
+            continue
+        try:
+            changed = signoff.review_diff(record, signoff.catalog_entries(project, locale))
+        except (OSError, ValueError):
+            continue  # a catalog that does not read is reported by the catalog check
+        if changed:
+            report.warnings.append(
+                Problem(
+                    i18n.shown(project, signoff.approval_path(project, locale)),
+                    0,
+                    "",
+                    f"approval by {record.by} on {record.date.isoformat()} no longer matches "
+                    f"{i18n.shown(project, i18n.catalog_path(project, locale))}: {len(changed)} messages "
+                    f"changed since; run `scarleaflets i18n review-diff {locale}` and ask for a new sign-off",
+                )
+            )
 
 
 def check_translated_readability(project: Project, report: CheckReport) -> None:
