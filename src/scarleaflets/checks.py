@@ -22,7 +22,7 @@ from babel.messages.catalog import Catalog
 from . import i18n
 from .brands import clinic_detail_problems, load_brands
 from .config import Project
-from .content import ContentSet, Topic, load_content
+from .content import ContentSet, Topic, approvals_path, load_content
 from .content.readability import (
     Readability,
     Target,
@@ -36,6 +36,7 @@ from .content.readability.verdict import Verdict, judge
 from .content.series import load_series
 from .errors import ConfigError, ContentError, Problem
 from .i18n import TranslatedProse, extract_project
+from .i18n import approval as signoff
 from .i18n.locales import SOURCE_LOCALE
 from .leaflets.fonts import load_fonts, missing_characters
 
@@ -62,6 +63,9 @@ class TopicReport:
             "sources": len(t.sources),
             "review": {
                 "status": t.review.status,
+                "approval": None
+                if t.approval is None
+                else {"by": t.approval.by, "role": t.approval.role, "date": t.approval.date.isoformat()},
                 "reviewed_on": t.review.reviewed_on.isoformat(),
                 "next_review_due": t.review.next_review_due.isoformat(),
                 "overdue": self.overdue,
@@ -131,6 +135,7 @@ def run_check(
         report.errors.extend(exc.problems)
     if content is not None:
         check_content(content, report, project.root)
+        check_approvals(content, report, project)
         check_translated_readability(project, report)
         try:
             load_series(project.root, content)
@@ -143,6 +148,7 @@ def run_check(
         else:
             report.errors.extend(clinic_detail_problems(brands, content.clinic_details_used()))
     check_catalogs(project, report, content)
+    check_catalog_approvals(project, report)
     check_fonts(project, report)
     return report
 
@@ -297,6 +303,54 @@ def check_content(content: ContentSet, report: CheckReport, root: Path) -> None:
                 f"review was due on {due.isoformat()}; review the topic against its sources and update the dates",
             )
             (report.errors if report.strict else report.warnings).append(problem)
+
+
+def check_approvals(content: ContentSet, report: CheckReport, project: Project) -> None:
+    """Warn of each approval the English no longer matches, and of a YAML ``review.status`` that disagrees
+    with the approval record (the record decides what the page shows; the YAML field is informational)."""
+    where = approvals_path(project.content_dir).relative_to(project.root).as_posix()
+    for topic in content:
+        record = content.approvals.get(topic.id)
+        if record is not None and topic.approval is None:
+            report.warnings.append(
+                Problem(
+                    where,
+                    record.line,
+                    topic.id,
+                    f"approval by {record.by} on {record.date.isoformat()} no longer matches the English of "
+                    f"{topic.file}: changed since; ask for a new sign-off (`scarleaflets approve {topic.id}`)",
+                )
+            )
+        line = topic.key_lines.get("review", 0)
+        if topic.review.status == "approved" and topic.approval is None:
+            message = "says approved, but no valid approval is recorded; the leaflet is marked DRAFT"
+            report.warnings.append(Problem(topic.file, line, "review.status", message))
+        elif topic.review.status == "draft" and topic.approval is not None:
+            message = f"says draft, but {where} records a valid approval; set status: approved"
+            report.warnings.append(Problem(topic.file, line, "review.status", message))
+
+
+def check_catalog_approvals(project: Project, report: CheckReport) -> None:
+    """Warn of each catalog whose approval (locales/LOCALE/approval.toml) it no longer matches."""
+    for locale in i18n.discover_locales(project):
+        record = signoff.read_approval(project, locale, report.errors)
+        if record is None:
+            continue
+        try:
+            changed = signoff.review_diff(record, signoff.catalog_entries(project, locale))
+        except (OSError, ValueError):
+            continue  # a catalog that does not read is reported by the catalog check
+        if changed:
+            report.warnings.append(
+                Problem(
+                    i18n.shown(project, signoff.approval_path(project, locale)),
+                    0,
+                    "",
+                    f"approval by {record.by} on {record.date.isoformat()} no longer matches "
+                    f"{i18n.shown(project, i18n.catalog_path(project, locale))}: {len(changed)} messages "
+                    f"changed since; run `scarleaflets i18n review-diff {locale}` and ask for a new sign-off",
+                )
+            )
 
 
 def check_translated_readability(project: Project, report: CheckReport) -> None:

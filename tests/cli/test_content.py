@@ -67,7 +67,7 @@ def test_check_json_shape(mini_project):
         "review",
         "readability",
     }
-    assert set(topic["review"]) == {"status", "reviewed_on", "next_review_due", "overdue"}
+    assert set(topic["review"]) == {"status", "approval", "reviewed_on", "next_review_due", "overdue"}
     assert set(topic["readability"]) == {"en"}
     assert set(topic["readability"]["en"]) == {
         "formula",

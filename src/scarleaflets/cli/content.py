@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..checks import CheckReport, run_check
+from ..checks import CheckReport, TopicReport, run_check
 from ..config import Project
 from ..content import load_content
 from ..content.readability import measure_topic
@@ -34,7 +34,7 @@ from .app import DATE, _count, _project, _today, cli
 def check(
     ctx: click.Context, strict: bool, as_json: bool, max_grade: float | None, today: dt.datetime | None
 ) -> None:
-    """Validate all content and catalogs; report reading level, review dates and translations.
+    """Validate all content and catalogs; report reading level, review dates, sign-off and translations.
 
     Every problem in every file is listed with its file, line and place in the file. Exits 0 when all is
     clean, 1 when anything must be fixed before publishing: a content error, a topic that reads above the
@@ -47,6 +47,10 @@ def check(
     for Portuguese), with the targets of [readability] in scarleaflets.toml. A topic that misses its target
     names its hardest sentences by file and line; in a translation that is a warning unless on_failure =
     "error". Every sentence of more than 25 words (long_sentence_words) is a warning.
+
+    Sign-off: a topic is approved when content/approvals.toml holds a clinician's approval that matches its
+    English (see `scarleaflets approve`); an approval the English no longer matches is a warning, and so is a
+    YAML review.status that disagrees with the record (the record decides what the page shows).
     """
     project = _project(ctx)
     report = run_check(project, _today(today), strict=strict, max_grade=max_grade)
@@ -66,7 +70,7 @@ def _print_check(report: CheckReport, project: Project) -> None:
             marker = " !" if item.readability.grade > report.max_grade else "  "
             click.echo(
                 f"{item.topic.id:<30} {item.readability.grade:>5.1f}{marker}{item.readability.words:>5}  "
-                f"{review.next_review_due.isoformat():<10}  {review.status}{flag}"
+                f"{review.next_review_due.isoformat():<10}  {_status(item)}{flag}"
             )
         click.echo()
     _print_readability(report)
@@ -88,6 +92,12 @@ def _print_check(report: CheckReport, project: Project) -> None:
         click.echo(f"OK: {summary}")
     else:
         click.echo(f"FAILED: {summary}. Fix the errors above, then run `scarleaflets check` again.", err=True)
+
+
+def _status(item: TopicReport) -> str:
+    """What the page shows: approved by a clinician (a record that matches the English), else draft."""
+    approval = item.topic.approval
+    return "draft" if approval is None else f"approved by {approval.by} on {approval.date.isoformat()}"
 
 
 def _print_readability(report: CheckReport) -> None:

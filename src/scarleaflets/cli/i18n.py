@@ -4,14 +4,18 @@ thin call into the i18n stage's workflow, its output printed and any catalog pro
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import click
 
 from .. import i18n
 from ..config import Project
+from ..content import approval_date, signer_field
+from ..errors import Problem
+from ..i18n import approval as signoff
 from ..i18n import extract_project
-from .app import _count, _fail_on, _now, _project, cli
+from .app import DATE, _count, _fail_on, _now, _project, cli
 
 
 def _locales(project: Project, chosen: tuple[str, ...]) -> list[str]:
@@ -27,7 +31,7 @@ def _locales(project: Project, chosen: tuple[str, ...]) -> list[str]:
 
 @cli.group("i18n")
 def i18n_group() -> None:
-    """Translation catalogs: extract, init, update, compile, status, check.
+    """Translation catalogs: extract, init, update, compile, status, check, approve, review-diff.
 
     Translators work in standard gettext files, locales/LOCALE/LC_MESSAGES/messages.po, with any PO editor
     (Poedit, Weblate, pybabel). A typical round: `extract` after content or templates change, `update` to
@@ -186,3 +190,63 @@ def i18n_check(ctx: click.Context, locales: tuple[str, ...]) -> None:
         click.echo(f"warning: {warning}", err=True)
     _fail_on(problems)
     click.echo(f"OK: {_count(len(chosen), 'catalog')} passed the quality gate")
+
+
+@i18n_group.command("approve")
+@click.argument("locale")
+@click.option("--by", "by", required=True, metavar="NAME", help="The approving medical translator's name.")
+@click.option("--role", required=True, metavar="ROLE", help="Their role or qualification.")
+@click.option(
+    "--date", type=DATE, default=None, help="The day of the approval (default: today; never later)."
+)
+@click.pass_context
+def i18n_approve(ctx: click.Context, locale: str, by: str, role: str, date: dt.datetime | None) -> None:
+    """Record that a medical translator approved LOCALE's catalog as it stands now.
+
+    Writes locales/LOCALE/approval.toml: who, their role, the day, and each message as approved (its context,
+    its English and a hash of its translation). Any later change to the catalog voids the approval:
+    `scarleaflets check` says so, and `scarleaflets i18n review-diff LOCALE` lists exactly the messages
+    added, changed or removed since, for the next review. Approving again replaces the record.
+    """
+    project = _project(ctx)
+    (code,) = _locales(project, (locale,))
+    today = _now().date()
+    name, title = signer_field(by, "--by"), signer_field(role, "--role")
+    day = approval_date(date.date() if date else today, today)
+    record = signoff.write_approval(project, code, name, title, day)
+    click.echo(
+        f"recorded in {i18n.shown(project, signoff.approval_path(project, code))}: "
+        f"{i18n.shown(project, i18n.catalog_path(project, code))} approved by {name} ({title}) on "
+        f"{day.isoformat()}, {_count(len(record.messages), 'message')} as they stand now"
+    )
+
+
+@i18n_group.command("review-diff")
+@click.argument("locale")
+@click.pass_context
+def i18n_review_diff(ctx: click.Context, locale: str) -> None:
+    """List the messages of LOCALE's catalog added, changed or removed since its approval.
+
+    For the medical translator's review: each message with its change, its .po line, its context, its
+    English and its translation now. Without an approval every message is listed. Always exits 0.
+    """
+    project = _project(ctx)
+    (code,) = _locales(project, (locale,))
+    problems: list[Problem] = []
+    record = signoff.read_approval(project, code, problems)
+    _fail_on(problems)
+    po = i18n.shown(project, i18n.catalog_path(project, code))
+    found = signoff.review_diff(record, signoff.catalog_entries(project, code))
+    if record is None:
+        click.echo(f"{po} has no approval yet: every message is to review ({_count(len(found), 'message')}).")
+    else:
+        click.echo(
+            f"{po}: approved by {record.by} ({record.role}) on {record.date.isoformat()}; "
+            f"{_count(len(found), 'message')} changed since."
+        )
+    for item in found:
+        where = f"{po}:{item.line}" if item.line else po
+        click.echo(f"\n{item.change.upper()}  {where}  [{item.context}]")
+        click.echo(f"  English:     {item.english}")
+        if item.change != "removed":
+            click.echo(f"  Translation: {item.translation}")

@@ -10,6 +10,11 @@ validated formula). This module only re-exports the names the rest of the packag
 
 from __future__ import annotations
 
+from .approvals import approval_date as approval_date
+from .approvals import approvals_path as approvals_path
+from .approvals import read_approvals as read_approvals
+from .approvals import signer_field as signer_field
+from .approvals import write_approvals as write_approvals
 from .assets import asset_file as asset_file
 from .assets import svg_problem as svg_problem
 from .blocks import BLOCKS as BLOCKS
@@ -27,6 +32,7 @@ from .model import GUIDE_FILE as GUIDE_FILE
 from .model import REVIEW_STATUSES as REVIEW_STATUSES
 from .model import TOPIC_FOLDERS as TOPIC_FOLDERS
 from .model import TREATMENT_SECTIONS as TREATMENT_SECTIONS
+from .model import Approval as Approval
 from .model import Category as Category
 from .model import ContentSet as ContentSet
 from .model import Figure as Figure

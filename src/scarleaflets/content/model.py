@@ -10,6 +10,8 @@ the catalog extractor can point translators at the exact place, and each text ha
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +97,18 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """A clinician's sign-off of one topic's English, bound to :meth:`Topic.english_sha256` at the time."""
+
+    topic: str
+    by: str
+    role: str
+    date: dt.date
+    sha256: str
+    line: int = 0  # of its table in content/approvals.toml
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     file: str  # as shown to users, relative to the project folder
@@ -108,6 +122,24 @@ class Topic:
     sources: tuple[Source, ...]
     review: Review
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    approval: Approval | None = field(default=None, compare=False)  # a sign-off that matches the English
+
+    @property
+    def approved(self) -> bool:
+        return self.approval is not None
+
+    def english_sha256(self) -> str:
+        """A hash of what a clinician signs: every translatable English text with its context, and the sources.
+
+        It is computed from the model, not the file, so reformatting the YAML or editing a comment leaves it
+        unchanged, while any change of wording, order or source voids an approval bound to it."""
+        texts = [[context, msg.text] for context, msg in self.messages()]
+        sources = [
+            [s.title, s.publisher, s.journal, s.year, s.url, s.doi, s.authors, s.volume, s.pages]
+            for s in self.sources
+        ]
+        canonical = json.dumps({"id": self.id, "texts": texts, "sources": sources}, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     def figure(self, figure_id: str) -> Figure:
         return next(f for f in self.figures if f.id == figure_id)
@@ -162,6 +194,12 @@ class ContentSet:
 
     guide: Guide
     topics: dict[str, Topic] = field(default_factory=dict)
+    approvals: dict[str, Approval] = field(default_factory=dict)  # every record, valid or voided
+
+    @property
+    def approved(self) -> bool:
+        """Whether every topic carries a valid approval (the complete guide is a draft otherwise)."""
+        return all(topic.approved for topic in self)
 
     def __iter__(self) -> Iterator[Topic]:
         return iter(self.topics.values())

@@ -4,7 +4,7 @@
 (:mod:`~scarleaflets.content.yamldoc`), validated against its pydantic model
 (:mod:`~scarleaflets.content.schema`), and pydantic's errors become problems at the line of the place they
 name. What spans files — unique ids, related topics that exist, a guide that lists every topic once — is
-checked last, and either a complete :class:`~scarleaflets.content.model.ContentSet` is returned or one
+checked last, with the clinicians' approvals (:mod:`~scarleaflets.content.approvals`), and either a complete :class:`~scarleaflets.content.model.ContentSet` is returned or one
 :class:`~scarleaflets.errors.ContentError` lists every problem in every file. :func:`file_messages` reads one
 file on its own, for the catalog extractor.
 """
@@ -12,13 +12,16 @@ file on its own, for the catalog extractor.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ContentError, Problem
+from .approvals import approvals_path, read_approvals
 from .blocks import BLOCKS
 from .model import (
     GUIDE_FILE,
     TOPIC_FOLDERS,
+    Approval,
     ContentSet,
     Figure,
     Guide,
@@ -60,9 +63,21 @@ def load_content(project_root: Path, today: dt.date) -> ContentSet:
         )
     stems = {path.stem for path in topic_files(content_dir)}
     ordered = check_across_files(topics, guide, stems, problems)
+    path = approvals_path(content_dir)
+    approvals = read_approvals(path, _shown(path, project_root), {t.id for t in topics}, problems)
     if problems or guide is None:
         raise ContentError(problems)
-    return ContentSet(guide=guide, topics={t.id: t for t in ordered})
+    return ContentSet(
+        guide=guide, topics={t.id: _approved(t, approvals) for t in ordered}, approvals=approvals
+    )
+
+
+def _approved(topic: Topic, approvals: dict[str, Approval]) -> Topic:
+    """The topic with its approval, if it has one that still matches its English."""
+    record = approvals.get(topic.id)
+    if record is None or record.sha256 != topic.english_sha256():
+        return topic
+    return replace(topic, approval=record)
 
 
 def _shown(path: Path, project_root: Path) -> str:

@@ -28,7 +28,7 @@ from weasyprint.text.ffi import pango
 
 from .. import __version__, i18n
 from ..config import Project
-from ..content import Topic
+from ..content import Topic, approvals_path
 from ..errors import ScarleafletsError
 from ..i18n.locales import SOURCE_LOCALE
 from ..output import atomic_write
@@ -199,7 +199,9 @@ def toolchain() -> str:
 
 
 def _topic_digest(topic: Topic, root: Path) -> str:
-    return files_digest([root / topic.file, *(f.path for f in topic.figures)], root)
+    """The topic's file, its figures and the approvals record (an approval changes what the page shows)."""
+    paths = [root / topic.file, *(f.path for f in topic.figures), approvals_path(root / "content")]
+    return files_digest(paths, root)
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:

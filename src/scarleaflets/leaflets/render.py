@@ -143,8 +143,9 @@ class LeafletRenderer:
             views = {"topic": topic}
             title, description, minutes = topic.title, topic.summary[0], topic.minutes
         when = document_date(topics)
+        context_key = "guide" if source.topic_id is None else "topic"
         context: dict[str, Any] = {
-            "kind": "guide" if source.topic_id is None else "topic",
+            "kind": context_key,
             "brand": brand,
             "locale": locale,
             "doc_title": title,
@@ -152,7 +153,9 @@ class LeafletRenderer:
             "timestamp": f"{when.isoformat()}T00:00:00Z",
             "minutes": minutes,
             "translation": translation_note(translator, manifest),
-            "stylesheet": self._stylesheet(env, gettext, brand, locale, title, source.control),
+            "stylesheet": self._stylesheet(
+                env, gettext, brand, locale, title, source.control, views[context_key].draft
+            ),
             **views,
             **gettext,
         }
@@ -167,6 +170,7 @@ class LeafletRenderer:
         locale: LocaleView,
         title: str,
         control: DocumentControl | None,
+        draft: bool,
     ) -> Markup:
         css = env.get_template("leaflet/leaflet.css.j2").render(
             gettext,
@@ -179,6 +183,7 @@ class LeafletRenderer:
             doc_title_css=css_string(title),
             accent_tint=_tint(brand.accent),
             **page_marking(control),
+            draft=draft,
         )
         # Safe: every outside value in the stylesheet is a validated colour or went through css_string,
         # which also escapes the characters that could close the <style> element.

@@ -119,6 +119,8 @@ class EmailComposer:
             "intro": step.intro,
             "name": NAME if named else None,
             "topics": step.topics,
+            "draft": step.draft,  # unless a clinician approved every topic of the step
+            "approvals": step.approvals,
             "attached": attached,
             "step_number": step.number,
             "step_total": step.total,

@@ -15,7 +15,7 @@ from ..content import ContentSet
 from ..content.clinic_details import fill_details
 from ..content.series import Series, Step
 from ..i18n import Translator
-from .topic import NO_DETAILS, TopicView, topic_view
+from .topic import NO_DETAILS, ApprovalView, TopicView, topic_view
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,18 @@ class StepView:
     intro: str
     topics: tuple[TopicView, ...]
     attach: tuple[str, ...]
+
+    @property
+    def draft(self) -> bool:
+        """A draft unless a clinician has approved every topic the step shows."""
+        return any(topic.draft for topic in self.topics)
+
+    @property
+    def approvals(self) -> tuple[ApprovalView, ...]:
+        """The distinct approvals of its topics, in order (empty for a draft)."""
+        if self.draft:
+            return ()
+        return tuple(dict.fromkeys(topic.approval for topic in self.topics if topic.approval is not None))
 
 
 def step_view(

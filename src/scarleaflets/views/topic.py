@@ -68,9 +68,20 @@ class SourceView:
 
 
 @dataclass(frozen=True)
+class ApprovalView:
+    """A clinician's valid sign-off of the topic's English: their name and role as recorded, the date the
+    locale's way."""
+
+    by: str
+    role: str
+    date: str
+
+
+@dataclass(frozen=True)
 class TopicView:
     """A topic in one language. ``summary`` holds its key points; ``words`` counts the English words the
-    reading time is estimated from, ``minutes`` is that time."""
+    reading time is estimated from, ``minutes`` is that time. ``draft`` is true unless ``approval`` holds a
+    clinician's sign-off that still matches the English (see :mod:`scarleaflets.content.approvals`)."""
 
     id: str
     title: str
@@ -85,6 +96,7 @@ class TopicView:
     draft: bool
     words: int
     minutes: int
+    approval: ApprovalView | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,11 @@ class GuideView:
     def topics(self) -> tuple[TopicView, ...]:
         """Every topic, in the order of the guide (which lists each topic once)."""
         return tuple(topic for part in self.parts for topic in part.topics)
+
+    @property
+    def draft(self) -> bool:
+        """The complete guide is a draft unless a clinician has approved every topic in it."""
+        return any(topic.draft for topic in self.topics)
 
 
 Translate = Callable[[str], str]
@@ -175,9 +192,12 @@ def topic_view(topic: Topic, tr: Translator, details: Mapping[str, str] = NO_DET
         reviewed_by=t(f"{topic.id}/review", review.reviewed_by.text),
         reviewed_on=tr.info.date(review.reviewed_on),
         next_review_due=tr.info.date(review.next_review_due),
-        draft=review.status == "draft",
+        draft=topic.approval is None,
         words=words,
         minutes=reading_minutes(words),
+        approval=None
+        if topic.approval is None
+        else ApprovalView(topic.approval.by, topic.approval.role, tr.info.date(topic.approval.date)),
     )
 
 
