@@ -124,3 +124,21 @@ def test_the_shipped_demo_has_no_approval(shipped_content, shipped_project):
         assert signoff.read_approval(shipped_project, locale, problems) is None
     assert problems == []
     assert dt.date(2026, 1, 1) < SHIPPED_TODAY
+
+
+def test_release_can_require_every_topic_approved(mini_project):
+    """`release --require-approval` refuses, listing each topic without a matching sign-off, and writes
+    nothing; an approved topic drops off the list."""
+    refused = run("--project", str(mini_project), "release", "--require-approval")
+    assert refused.exit_code == 1
+    assert (
+        "content/topics/sample.yaml: approval: no clinician's approval matches its English" in refused.output
+    )
+    assert "content/treatments/other.yaml: approval:" in refused.output
+    assert not (mini_project / "releases").exists()
+    run("--project", str(mini_project), "approve", "other", "--by", "A", "--role", "B", "--today", TODAY)
+    again = run("--project", str(mini_project), "release", "--require-approval")
+    assert again.exit_code == 1
+    assert "content/topics/sample.yaml: approval:" in again.output
+    assert "other.yaml" not in again.output
+    assert not (mini_project / "releases").exists()

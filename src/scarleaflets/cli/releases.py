@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
-from .app import _count, _now, _project, cli
+from ..config import Project
+from ..errors import Problem
+from .app import _count, _fail_on, _now, _project, cli
 
 
 @cli.command("release")
@@ -30,8 +32,14 @@ from .app import _count, _now, _project, cli
     default=None,
     help="Worker processes rendering leaflets. Default: one per core.",
 )
+@click.option(
+    "--require-approval",
+    is_flag=True,
+    help="Refuse to release unless every topic carries a clinician's approval that still matches its English "
+    "(see `scarleaflets approve`); each topic without one is listed.",
+)
 @click.pass_context
-def release(ctx: click.Context, use_number: int | None, jobs: int | None) -> None:
+def release(ctx: click.Context, use_number: int | None, jobs: int | None, require_approval: bool) -> None:
     """Publish what the sender and the web service use: check everything, then write the next numbered
     release and make it current.
 
@@ -55,6 +63,8 @@ def release(ctx: click.Context, use_number: int | None, jobs: int | None) -> Non
         use(project, use_number)
         click.echo(f"release {use_number} is current")
         return
+    if require_approval:
+        _refuse_unapproved(project)
     from ..releases.make import make_release
 
     bar: Any = None
@@ -92,6 +102,26 @@ def release(ctx: click.Context, use_number: int | None, jobs: int | None) -> Non
         f"release {result.number} is current: {_count(len(served), 'language')} served, "
         f"{_count(len(result.rendered), 'leaflet')} rendered ({result.pages} pages), {result.reused} unchanged, "
         f"{result.carried} carried over from the release before"
+    )
+
+
+def _refuse_unapproved(project: Project) -> None:
+    """Exit 1, listing them, when a topic has no approval that matches its English (nothing is released)."""
+    from ..content import load_content
+
+    content = load_content(project.root, _now().date())
+    _fail_on(
+        [
+            Problem(
+                topic.file,
+                0,
+                "approval",
+                "no clinician's approval matches its English, and `release --require-approval` needs one for "
+                f"every topic: `scarleaflets approve {topic.id} --by NAME --role ROLE` once it is signed off",
+            )
+            for topic in content
+            if not topic.approved
+        ]
     )
 
 
