@@ -90,3 +90,19 @@ def test_mangled_brand_files_never_crash_the_loader(mini_project):
         except ContentError as exc:
             problems = exc.problems
         assert all(p.file.startswith("content/brands") for p in problems)
+
+
+def test_urgent_help_wording_falls_back_along_the_cldr_chain_as_catalogs_do():
+    """A clinic's urgent-help text for a regional locale comes from its nearest CLDR parent (es_MX -> es_419 ->
+    es, en_GB -> en_001 -> en), then from `default`."""
+    import dataclasses
+
+    riverside = load_brands(REPO, i18n.discover_locales(open_project(REPO)))["riverside"]
+    brand = dataclasses.replace(
+        riverside, urgent_help={"crisis_line": {"en": "E", "es_419": "L", "es": "S", "default": "D"}}
+    )
+    assert brand.clinic_details("en_GB") == {"crisis_line": "E"}
+    assert brand.clinic_details("es_MX") == {"crisis_line": "L"}
+    assert brand.clinic_details("es") == {"crisis_line": "S"}
+    assert brand.clinic_details("fr") == {"crisis_line": "D"}
+    assert brand.clinic_details("xx_nonsense") == {"crisis_line": "D"}

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..i18n.locales import UnknownLocale, parent_locales
+
 BRANDS_FOLDER = "brands"
 Paper = Literal["A4", "Letter"]
 PAPERS: tuple[Paper, ...] = ("A4", "Letter")
@@ -71,10 +73,13 @@ class Brand:
         return self.legal.get(locale, self.legal[self.default_locale])
 
     def clinic_details(self, locale: str) -> dict[str, str]:
-        """The clinic's wording of each urgent-help detail for ``locale``: its own text, else its base
-        language's (``en`` for ``en_GB``), else the default."""
-        base = locale.split("_")[0]
+        """The clinic's wording of each urgent-help detail for ``locale``: its own text, else the text of the
+        nearest locale it falls back to in CLDR (as catalogs do: ``en`` for ``en_GB``), else the default."""
+        try:
+            chain = [locale, *parent_locales(locale), "default"]
+        except UnknownLocale:  # the brand's locales are validated; a stray code gets the default
+            chain = [locale, "default"]
         return {
-            name: texts.get(locale) or texts.get(base) or texts["default"]
+            name: next(texts[code] for code in chain if code in texts)
             for name, texts in self.urgent_help.items()
         }
