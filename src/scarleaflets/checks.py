@@ -20,7 +20,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 
 from . import i18n
-from .brands import clinic_detail_problems, load_brands
+from .brands import Brand, clinic_detail_problems, load_brands
 from .config import Project
 from .content import ContentSet, Topic, approvals_path, load_content
 from .content.readability import (
@@ -133,6 +133,12 @@ def run_check(
         content = load_content(project.root, today)
     except ContentError as exc:
         report.errors.extend(exc.problems)
+    brands: dict[str, Brand] = {}
+    brand_problems: list[Problem] = []
+    try:
+        brands = load_brands(project.root, i18n.discover_locales(project))
+    except ContentError as exc:
+        brand_problems = exc.problems
     if content is not None:
         check_content(content, report, project.root)
         check_approvals(content, report, project)
@@ -141,44 +147,41 @@ def run_check(
             load_series(project.root, content)
         except ContentError as exc:
             report.errors.extend(exc.problems)
-        try:
-            brands = load_brands(project.root, i18n.discover_locales(project))
-        except ContentError:
-            pass  # reported by check_fonts, which reads the brands too
-        else:
-            report.errors.extend(clinic_detail_problems(brands, content.clinic_details_used()))
+        report.errors.extend(clinic_detail_problems(brands, content.clinic_details_used()))
     check_catalogs(project, report, content)
     check_catalog_approvals(project, report)
-    check_fonts(project, report)
+    report.errors.extend(
+        brand_problems
+    )  # after the catalogs', before the fonts', as the output always had them
+    check_fonts(project, report, brands)
     return report
 
 
-def check_fonts(project: Project, report: CheckReport) -> None:
-    """Every character a leaflet in each locale can print has a glyph in that locale's fonts (no tofu)."""
+def check_fonts(project: Project, report: CheckReport, brands: dict[str, Brand]) -> None:
+    """Every character a leaflet in each locale can print has a glyph in that locale's fonts (no tofu), the
+    brands' own texts (name, address, legal text, urgent-help wording) included."""
     try:
         fonts = load_fonts(project)
     except ConfigError as exc:
         report.errors.append(Problem("fonts/fonts.toml", 0, "", str(exc).split(": ", 1)[-1]))
         return
     brand_texts: dict[str, list[str]] = {}
-    try:
-        for brand in load_brands(project.root, i18n.discover_locales(project)).values():
-            for locale in brand.locales:
-                brand_texts.setdefault(locale, []).extend(
-                    [brand.name, *brand.address, brand.legal_text(locale), brand.phone, brand.website]
-                )
-                if locale not in brand.legal:
-                    report.warnings.append(
-                        Problem(
-                            brand.file,
-                            0,
-                            "legal",
-                            f"no legal text in {locale}, so its leaflets print the {brand.default_locale} one; "
-                            f"add '{locale}: …' under legal",
-                        )
+    for brand in brands.values():
+        for locale in brand.locales:
+            brand_texts.setdefault(locale, []).extend(
+                [brand.name, *brand.address, brand.legal_text(locale), brand.phone, brand.website]
+            )
+            brand_texts[locale].extend(brand.clinic_details(locale).values())
+            if locale not in brand.legal:
+                report.warnings.append(
+                    Problem(
+                        brand.file,
+                        0,
+                        "legal",
+                        f"no legal text in {locale}, so its leaflets print the {brand.default_locale} one; "
+                        f"add '{locale}: …' under legal",
                     )
-    except ContentError as exc:
-        report.errors.extend(exc.problems)
+                )
     english = list(_english_texts(project))
     for locale in [SOURCE_LOCALE, *i18n.discover_locales(project)]:
         if locale == SOURCE_LOCALE:
