@@ -115,6 +115,9 @@ def build(
     warned = sorted({w for item in result.built for w in item.warnings})
     for warning in warned:
         click.echo(f"warning: WeasyPrint: {warning}", err=True)
+    for item in result.built:
+        for finding in item.findings:
+            click.echo(f"warning: {item.job.relative}: {finding}", err=True)
     fallbacks: dict[str, int] = {}
     for item in result.built:
         fallbacks[item.job.locale] = max(fallbacks.get(item.job.locale, 0), item.fallbacks)

@@ -30,11 +30,12 @@ from .. import __version__, i18n
 from ..config import Project
 from ..content import Topic, approvals_path
 from ..errors import ScarleafletsError
-from ..i18n.locales import SOURCE_LOCALE
+from ..i18n.locales import SOURCE_LOCALE, LocaleInfo
 from ..output import atomic_write
 from ..release import Loaded, catalog_digest, files_digest, load_all, parts_digest
+from .audit import AuditedLeaflet, audit
 from .pdf import PdfRenderer
-from .render import DocumentControl, LeafletRenderer, LeafletSource
+from .render import PAGE_MARGINS, DocumentControl, LeafletRenderer, LeafletSource
 
 GUIDE = "complete-guide"
 MANIFEST = "manifest.json"
@@ -59,6 +60,7 @@ class JobResult:
     fallbacks: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    findings: tuple[str, ...] = ()  # what the audit of the rendered PDF found (:mod:`.audit`)
 
 
 @dataclass
@@ -248,7 +250,17 @@ def _render(job: Job) -> JobResult:
         source = LeafletSource(loaded.brands[job.brand], job.locale, job.topic, job.control)
         html, when = _WORKER["html"].render(source, translator, loaded.manifests[job.locale])
         pdf = _WORKER["pdf"].render(html, when, bytes.fromhex(job.inputs_hash)[:16])
-        return JobResult(job, pdf.data, pdf.pages, len(translator.fallbacks), pdf.warnings)
+        audited = AuditedLeaflet(
+            job.relative,
+            pdf.data,
+            html,
+            job.locale,
+            LocaleInfo(job.locale).direction,
+            "guide" if job.topic is None else "topic",
+            PAGE_MARGINS,
+        )
+        findings = tuple(str(finding) for finding in audit(audited))
+        return JobResult(job, pdf.data, pdf.pages, len(translator.fallbacks), pdf.warnings, findings=findings)
     except ScarleafletsError as exc:
         return JobResult(job, error=str(exc))
     except Exception as exc:  # a bug or an unexpected WeasyPrint failure: report it, keep building

@@ -33,8 +33,13 @@ from ..views import (
     translation_note,
     translations,
 )
+from .audit import Margins
 from .css import css_string
 from .fonts import FontSet
+
+# The page margins of every leaflet: the stylesheet's @page margins, and the text box the audit holds every
+# glyph of the body to (the running header and footer are printed in the margins).
+PAGE_MARGINS = Margins(top=20, right=17, bottom=20, left=17)
 
 
 def document_date(topics: list[Topic]) -> dt.date:
@@ -182,6 +187,7 @@ class LeafletRenderer:
             clinic_name_css=css_string(brand.name),
             doc_title_css=css_string(title),
             accent_tint=_tint(brand.accent),
+            margins=PAGE_MARGINS,
             **page_marking(control),
             draft=draft,
         )

@@ -291,6 +291,7 @@ def _leaflets(
             result.rendered.append(item.key)
             result.pages += done.pages
             result.warnings.extend(f"{item.key}: WeasyPrint: {w}" for w in done.warnings)
+            result.warnings.extend(f"{item.key}.pdf: {finding}" for finding in done.findings)
         if progress:
             progress(1)
     if SOURCE_LOCALE in failed:
