@@ -142,3 +142,52 @@ def test_release_can_require_every_topic_approved(mini_project):
     assert "content/topics/sample.yaml: approval:" in again.output
     assert "other.yaml" not in again.output
     assert not (mini_project / "releases").exists()
+
+
+@pytest.mark.slow
+def test_a_catalog_approval_shows_on_the_leaflet_until_the_catalog_changes(leaflet_project, tmp_path):
+    """`i18n approve` marks translation.toml reviewed, and the Spanish leaflet says the translation was reviewed
+    on the approval's day; one changed translation makes it say again that the translation awaits review."""
+    root = str(leaflet_project.root)
+
+    def spanish_note() -> str:
+        out = tmp_path / "out"
+        build(
+            leaflet_project,
+            FIXTURE_TODAY,
+            Selection(locales=("es",), topics=("sample",)),
+            out_dir=out,
+            force=True,
+        )
+        text = (
+            PdfReader(io.BytesIO((out / "mini" / "es" / "sample.pdf").read_bytes())).pages[-1].extract_text()
+        )
+        return " ".join(text.split())
+
+    assert "ES This translation has not yet been reviewed by a medical translator." in spanish_note()
+    approved = run(
+        "--project",
+        root,
+        "i18n",
+        "approve",
+        "es",
+        "--by",
+        "Dr B",
+        "--role",
+        "Medical translator",
+        "--date",
+        TODAY,
+    )
+    assert approved.exit_code == 0, approved.output
+    record = (leaflet_project.locales_dir / "es" / "translation.toml").read_text()
+    assert 'status = "reviewed"' in record
+    assert 'reviewed_by = "Medical translator"' in record
+    assert f'reviewed_on = "{TODAY}"' in record
+    assert 'translated_by = "test translator"' in record  # the rest of the file is kept
+    assert "ES This translation was reviewed by a medical translator on" in spanish_note()
+
+    catalog = leaflet_project.locales_dir / "es" / "LC_MESSAGES" / "messages.po"
+    catalog.write_text(catalog.read_text().replace('msgstr "ES A sample topic"', 'msgstr "ES Un tema"'))
+    assert "ES This translation has not yet been reviewed by a medical translator." in spanish_note()
+    check = run("--project", root, "check", "--today", TODAY)
+    assert "say again that the translation awaits review" in check.output

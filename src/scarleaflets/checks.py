@@ -351,7 +351,8 @@ def check_catalog_approvals(project: Project, report: CheckReport) -> None:
                     "",
                     f"approval by {record.by} on {record.date.isoformat()} no longer matches "
                     f"{i18n.shown(project, i18n.catalog_path(project, locale))}: {len(changed)} messages "
-                    f"changed since; run `scarleaflets i18n review-diff {locale}` and ask for a new sign-off",
+                    f"changed since, so its leaflets and emails say again that the translation awaits review; run "
+                    f"`scarleaflets i18n review-diff {locale}` and ask for a new sign-off",
                 )
             )
 

@@ -15,6 +15,7 @@ from ..content import approval_date, signer_field
 from ..errors import Problem
 from ..i18n import approval as signoff
 from ..i18n import extract_project
+from ..i18n.manifest import record_review
 from .app import DATE, _count, _fail_on, _now, _project, cli
 
 
@@ -207,6 +208,10 @@ def i18n_approve(ctx: click.Context, locale: str, by: str, role: str, date: dt.d
     its English and a hash of its translation). Any later change to the catalog voids the approval:
     `scarleaflets check` says so, and `scarleaflets i18n review-diff LOCALE` lists exactly the messages
     added, changed or removed since, for the next review. Approving again replaces the record.
+
+    It also marks locales/LOCALE/translation.toml reviewed (by ROLE, on the day). From then on leaflets and
+    emails in the language say the translation was reviewed by a medical translator on that day, for as long
+    as the catalog still matches the approval; after any change they say it awaits review again.
     """
     project = _project(ctx)
     (code,) = _locales(project, (locale,))
@@ -214,6 +219,7 @@ def i18n_approve(ctx: click.Context, locale: str, by: str, role: str, date: dt.d
     name, title = signer_field(by, "--by"), signer_field(role, "--role")
     day = approval_date(date.date() if date else today, today)
     record = signoff.write_approval(project, code, name, title, day)
+    record_review(project, code, title, day)
     click.echo(
         f"recorded in {i18n.shown(project, signoff.approval_path(project, code))}: "
         f"{i18n.shown(project, i18n.catalog_path(project, code))} approved by {name} ({title}) on "

@@ -7,12 +7,14 @@ Leaflets and emails in a language say that its translation awaits review until t
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..config import Project
 from ..errors import Problem
+from ..output import atomic_write
 from .catalogs import shown
 
 MANIFEST = "translation.toml"
@@ -85,3 +87,19 @@ def draft_manifest(translated_by: str) -> bytes:
 
 def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def record_review(project: Project, locale: str, role: str, date: dt.date) -> None:
+    """Mark the catalog reviewed in its translation.toml, by ``role`` on ``date`` (what ``i18n approve`` writes
+    beside the approval, so that the file a person reads says the same as the sign-off). Every other line and
+    comment is kept; a missing manifest is started as a draft first."""
+    path = project.locales_dir / locale / MANIFEST
+    text = path.read_text(encoding="utf-8") if path.is_file() else draft_manifest("not recorded").decode()
+    values = {"status": "reviewed", "reviewed_by": role, "reviewed_on": date.isoformat()}
+    for key, value in values.items():
+        line = f"{key} = {_toml_string(value)}"
+        pattern = re.compile(rf"^{key}\s*=[^#\n]*?(?=\s*(#|$))", re.MULTILINE)
+        text, found = pattern.subn(line.replace("\\", "\\\\"), text, count=1)
+        if not found:
+            text = text.rstrip("\n") + "\n" + line + "\n"
+    atomic_write(path, text.encode())

@@ -10,6 +10,8 @@ English says "color" and leaves every other ``msgstr`` empty. Nothing about a va
 The chain decides what is published (:class:`~.translator.Translator`), how complete a locale counts
 (:mod:`.status`), which files a leaflet in the locale depends on (:func:`catalog_inputs`) and whether its text
 counts as reviewed (:func:`locale_manifest`): a variant is reviewed only when every catalog it shows is.
+A catalog counts as reviewed while its medical translator's sign-off (``approval.toml``, written by
+``i18n approve``) still matches it; once any message changes, it is a draft again until approved anew.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from babel.messages.catalog import Catalog
 
 from ..config import Project
 from ..errors import Problem
+from .approval import APPROVAL_FILE, catalog_entries, read_approval, review_diff
 from .catalogs import LoadedCatalog, catalog_path, discover_locales, read_catalog
 from .locales import SOURCE_LOCALE, UnknownLocale, parent_locales
 from .manifest import MANIFEST, Manifest, read_manifest
@@ -64,18 +67,39 @@ def catalog_inputs(project: Project, locale: str) -> list[Path]:
     return [
         path
         for code in codes
-        for path in (catalog_path(project, code), project.locales_dir / code / MANIFEST)
+        for path in (
+            catalog_path(project, code),
+            project.locales_dir / code / MANIFEST,
+            project.locales_dir / code / APPROVAL_FILE,
+        )
     ]
 
 
 def locale_manifest(project: Project, locale: str, problems: list[Problem]) -> Manifest:
     """The locale's review record, as readers are told it: a variant counts as reviewed only when every catalog
     it falls back to is reviewed too (their own problems are reported with them, not here)."""
-    own = read_manifest(project, locale, problems)
+    own = reviewed_manifest(project, locale, problems)
     for code in fallback_locales(project, locale):
-        if code != SOURCE_LOCALE and not read_manifest(project, code, []).reviewed:
+        if code != SOURCE_LOCALE and not reviewed_manifest(project, code, []).reviewed:
             return dataclasses.replace(own, status="draft")
     return own
+
+
+def reviewed_manifest(project: Project, locale: str, problems: list[Problem]) -> Manifest:
+    """One catalog's review record (translation.toml) as its sign-off confirms it: with an approval that still
+    matches the catalog, reviewed by the approver's role on the approval's day; with one the catalog no longer
+    matches, a draft (``check`` says which messages changed). Without an approval, translation.toml decides."""
+    own = read_manifest(project, locale, problems)
+    record = read_approval(project, locale, problems)
+    if record is None:
+        return own
+    try:
+        matches = not review_diff(record, catalog_entries(project, locale))
+    except (OSError, ValueError):  # a catalog that does not read is reported by the quality gate
+        matches = False
+    if not matches:
+        return dataclasses.replace(own, status="draft")
+    return dataclasses.replace(own, status="reviewed", reviewed_by=record.role, reviewed_on=record.date)
 
 
 def fuzzy_overrides(catalog: Catalog) -> int:
