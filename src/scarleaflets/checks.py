@@ -32,6 +32,7 @@ from .content.readability import (
     resolve_targets,
     topic_units,
 )
+from .content.readability.length import length_limit, long_sentences
 from .content.readability.verdict import Verdict, judge
 from .content.series import load_series
 from .errors import ConfigError, ContentError, Problem
@@ -363,10 +364,12 @@ def check_translated_readability(project: Project, report: CheckReport) -> None:
     A catalog that fails the quality gate is left out (the catalog check reports it)."""
     for locale in i18n.discover_locales(project):
         target = report.targets.for_locale(locale)
+        prose = TranslatedProse.of(i18n.read_catalog(project, locale))
         if target is None:
             report.not_measured.append(locale)
+            if prose is not None:
+                _long_sentences_only(report, locale, prose)
             continue
-        prose = TranslatedProse.of(i18n.read_catalog(project, locale))
         if prose is None:
             continue
         report.measured.append(target)
@@ -378,6 +381,14 @@ def check_translated_readability(project: Project, report: CheckReport) -> None:
             )  # the title's msgstr, if translated
             verdict = judge(target, score, report.targets.settings, at=title, topic=item.topic.id)
             _add(report, item, locale, verdict)
+
+
+def _long_sentences_only(report: CheckReport, locale: str, prose: TranslatedProse) -> None:
+    """In a language no formula measures, each sentence longer than a long English one is still a warning."""
+    limit = length_limit(locale, report.targets.settings.long_sentence_words, prose.pairs())
+    for item in report.topics:
+        units, _ = prose.units(item.topic)
+        report.warnings.extend(long_sentences(units, limit))
 
 
 def _add(report: CheckReport, item: TopicReport, locale: str, verdict: Verdict) -> None:

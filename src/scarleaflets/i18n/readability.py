@@ -35,6 +35,10 @@ class TranslatedProse:
             return None
         return cls(loaded.catalog, loaded.file, loaded.path.read_text(encoding="utf-8").splitlines())
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every published (English, translation) pair of the catalog."""
+        return [(english, text) for (english, _), (text, _) in self._found.items()]
+
     def units(self, topic: Topic) -> tuple[list[Unit], int]:
         """The topic's translated texts, in reading order, and how many texts have no published translation."""
         units: list[Unit] = []
