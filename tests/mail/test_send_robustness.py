@@ -62,9 +62,10 @@ def days() -> tuple[dt.date, dt.date]:
     return today, today + dt.timedelta(days=1)
 
 
-def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_path):
-    """The issue's crash (a raw StopIteration, the delivery left claimed): now the email waits, blocked, with
-    its reason in `status`; the other patient's email goes; when the step is back, the blocked one goes."""
+def test_a_renamed_step_still_reaches_the_patients_enrolled_before_the_rename(project, tmp_path):
+    """The issue's crash (a raw StopIteration, the delivery left claimed) and the block that replaced it: a
+    patient enrolled on release 1 continues its series, so the step renamed in release 2 is composed from
+    release 1 and sent; `history` says so. A patient enrolled on release 2 gets the renamed step."""
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
     send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
@@ -74,6 +75,42 @@ def test_a_renamed_step_blocks_only_the_deliveries_that_need_it(project, tmp_pat
     run(project, *enroll_args("late@example.org"), "--start", tomorrow.isoformat(), "--db", db)
     rename_step(project, "first", "opening")
     release(project)  # release 2
+    run(project, *enroll_args("new@example.org"), "--start", tomorrow.isoformat(), "--db", db)
+
+    out = run(project, *send, "--now", f"{tomorrow}T12:00:00Z")
+    assert out.stdout == "3 sent, 0 to retry, 0 failed, 0 waiting\n"  # early's second; late's and new's first
+    out = run(project, *send, "--now", f"{tomorrow + dt.timedelta(days=1)}T12:00:00Z")
+    assert out.stdout == "2 sent, 0 to retry, 0 failed, 0 waiting\n"  # late's and new's second
+    late = json.loads(
+        run(project, "history", "late@example.org", "--brand", "mini", "--json", "--db", db).stdout
+    )
+    assert [(e["step"], e["state"], e["release"]) for e in late["enrollments"][0]["emails"]] == [
+        ("1 first", "sent", "1"),  # the step as release 1 had it: the patient started there
+        ("2 second", "sent", "2"),  # a step the current release still has comes from it
+    ]
+    new = json.loads(
+        run(project, "history", "new@example.org", "--brand", "mini", "--json", "--db", db).stdout
+    )
+    assert next((e["step"], e["release"]) for e in new["enrollments"][0]["emails"]) == ("1 opening", "2")
+    status = run(project, "status", "--brand", "mini", "--db", db).stdout
+    assert "blocked deliveries" not in status
+    assert "enrollments: 3 completed" in status
+
+
+def test_a_renamed_step_whose_release_is_gone_blocks_only_the_deliveries_that_need_it(project, tmp_path):
+    """Without the release a patient was enrolled on (someone deleted its folder), the renamed step cannot be
+    composed: the email waits, blocked, with its reason in `status`; the other patient's email goes; when the
+    step is back, the blocked one goes."""
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    box = tmp_path / "box"
+    send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
+    today, tomorrow = days()
+    run(project, *enroll_args("early@example.org"), "--start", today.isoformat(), "--db", db)
+    assert run(project, *send, "--now", f"{today}T12:00:00Z").stdout.startswith("1 sent")
+    run(project, *enroll_args("late@example.org"), "--start", tomorrow.isoformat(), "--db", db)
+    rename_step(project, "first", "opening")
+    release(project)  # release 2
+    shutil.rmtree(project.root / "releases" / "1")
 
     out = run(project, *send, "--now", f"{tomorrow}T12:00:00Z")
     assert out.stdout.splitlines() == [
@@ -263,6 +300,9 @@ def test_a_worker_over_content_with_a_renamed_step_keeps_sending_every_other_pat
     run(project, "i18n", "update")
     translate_all(project, "es", "ES")
     release(project)  # release 2
+    # before@ was enrolled on release 1, which would still send it the renamed step: without that release (its
+    # folder deleted by hand), the step is blocked, the case this worker must live through.
+    shutil.rmtree(project.root / "releases" / "1")
     env = {**os.environ, "SCARLEAFLETS_SECRET": SECRET}
     worker = start_worker(
         [sys.executable, "-m", "scarleaflets", "--project", str(project.root)], host, port, db, env
@@ -284,3 +324,76 @@ def test_a_worker_over_content_with_a_renamed_step_keeps_sending_every_other_pat
     assert "claimed" not in status
     assert "blocked: step 'second' not in the current content" in status
     assert "deferred after 1 attempt(s)" in status
+
+
+NEW_SERIES = """\
+id: mini-series
+name: Mini series
+steps:
+  - id: first
+    day: 0
+    topics: [sample]
+    subject: The first email
+    preheader: A short preheader.
+    intro: A short introduction.
+  - id: follow-up
+    day: 1
+    topics: [other]
+    subject: The follow-up
+    preheader: Another preheader.
+    intro: Another introduction.
+  - id: recap
+    day: 3
+    topics: [sample]
+    subject: A recap
+    preheader: The same again.
+    intro: What the first email said.
+"""
+
+
+def test_staff_move_patients_onto_the_new_series_and_only_the_ones_named(project, tmp_path):
+    """The series is rewritten in release 2. `move-patients --dry-run` says what it would do and does nothing;
+    moving one patient (--email) replaces their open steps with the new series' steps they were not taught
+    (the recap of a topic already sent is left out); the other patient stays on release 1's series; a second
+    move changes nothing."""
+    db = f"sqlite:///{tmp_path / 'mail.db'}"
+    box = tmp_path / "box"
+    send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
+    today, tomorrow = days()
+    for address in ("ann@example.org", "bob@example.org"):
+        run(project, *enroll_args(address), "--start", today.isoformat(), "--db", db)
+    assert run(project, *send, "--now", f"{today}T12:00:00Z").stdout.startswith("2 sent")  # both: first
+    (project.root / "content" / "series" / "mini-series.yaml").write_text(NEW_SERIES)
+    run(project, "i18n", "extract")
+    run(project, "i18n", "update")
+    translate_all(project, "es", "ES")
+    release(project)  # release 2
+
+    def steps(address: str) -> list[tuple[str, str, str | None]]:
+        out = run(project, "history", address, "--brand", "mini", "--json", "--db", db).stdout
+        return [
+            (e["step"], e["state"].split(":")[0], e["release"])
+            for e in json.loads(out)["enrollments"][0]["emails"]
+        ]
+
+    before = steps("ann@example.org")
+    move = ("move-patients", "--brand", "mini", "--email", "ann@example.org", "--db", db)
+    dry = run(project, *move, "--dry-run").stdout
+    assert dry.splitlines() == [
+        "would move 1 patient(s) of mini to the series of release 2: 1 email(s) planned from it, 1 of the old "
+        "series no longer planned, 1 step(s) left out as already taught"
+    ]
+    assert steps("ann@example.org") == before == [("1 first", "sent", "1"), ("2 second", "pending", None)]
+    assert "ann@" not in dry
+
+    assert run(project, *move).stdout.startswith("moved 1 patient(s) of mini to the series of release 2")
+    assert steps("ann@example.org") == [("1 first", "sent", "1"), ("3 follow-up", "pending", None)]
+    assert run(project, *send, "--now", f"{tomorrow}T12:00:00Z").stdout.startswith("2 sent")
+    assert steps("ann@example.org") == [("1 first", "sent", "1"), ("3 follow-up", "sent", "2")]
+    assert steps("bob@example.org") == [("1 first", "sent", "1"), ("2 second", "sent", "1")]  # not moved
+
+    later = (tomorrow + dt.timedelta(days=1)).isoformat()
+    run(project, *enroll_args("cat@example.org"), "--start", later, "--db", db)  # on release 2's series
+    again = run(project, "move-patients", "--brand", "mini", "--db", db).stdout
+    assert again.startswith("moved 0 patient(s)")  # ann and bob have finished their series
+    assert "1 patient(s) already on release 2: unchanged" in again

@@ -376,6 +376,42 @@ def test_0008_adds_the_release_to_every_delivery_and_keeps_the_old_ones_unknown(
     store.close()
 
 
+def test_0009_adds_the_release_of_each_enrollment_and_keeps_the_old_ones_unknown(db_url):
+    """Enrollments made before the upgrade keep everything, with no release (they follow the current one); a
+    new enrollment records the release its series came from, and its claimed deliveries carry it."""
+    engine = make_engine(db_url)
+    migrate(engine, "0008")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO enrollments (email, email_hash, name, locale, brand, series, timezone, start_date, "
+            "consent_at, consent_source, status, created_at, updated_at) VALUES ('old@example.org', 'h', NULL, "
+            "'en', 'riverside', 'acne-education', 'UTC', '2026-11-01', '2026-11-01 10:00:00', 'form', "
+            "'active', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO deliveries (enrollment_id, step, step_index, due_at, status, attempts, next_attempt_at, "
+            "message_id) VALUES (1, 'welcome', 0, '2026-11-02 09:00:00', 'pending', 0, '2026-11-02 09:00:00', "
+            "'<m1@example.org>')"
+        )
+    engine.dispose()
+    store = Store.open(db_url)
+    assert rows(store, "SELECT email, release FROM enrollments") == [("old@example.org", None)]
+    store.enroll(
+        patient("new@example.org"),
+        "h2",
+        [PlannedDelivery("welcome", 0, dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC))],
+        dt.datetime(2026, 11, 1, 10, tzinfo=dt.UTC),
+        lambda eid, step: f"<{eid}.{step}@example.org>",
+        release="7",
+    )
+    claimed = store.claim_due(dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC), 10, "w", dt.timedelta(minutes=10))
+    assert sorted((due.enrollment.email, due.series_release) for due in claimed) == [
+        ("new@example.org", "7"),
+        ("old@example.org", None),
+    ]
+    store.close()
+
+
 def test_a_blocked_delivery_waits_uncharged_and_is_reported_until_it_gets_past_the_content(db_url):
     store = Store.open(db_url)
     enroll(store, patient("a@example.org"))

@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import i18n
 from .app import DATE, _count, _project, _today, cli
+
+if TYPE_CHECKING:  # the leaflet stage loads WeasyPrint: imported inside the command only
+    from ..leaflets.build import JobResult
 
 
 @cli.command()
@@ -112,12 +115,7 @@ def build(
         )
     for item in result.failed:
         click.echo(f"error: {item.job.relative}: {item.error}", err=True)
-    warned = sorted({w for item in result.built for w in item.warnings})
-    for warning in warned:
-        click.echo(f"warning: WeasyPrint: {warning}", err=True)
-    for item in result.built:
-        for finding in item.findings:
-            click.echo(f"warning: {item.job.relative}: {finding}", err=True)
+    _warnings(result.built)
     fallbacks: dict[str, int] = {}
     for item in result.built:
         fallbacks[item.job.locale] = max(fallbacks.get(item.job.locale, 0), item.fallbacks)
@@ -134,3 +132,12 @@ def build(
     if not result.ok:
         click.echo("FAILED: fix the errors above, then run `scarleaflets build` again.", err=True)
         ctx.exit(1)
+
+
+def _warnings(built: list[JobResult]) -> None:
+    """WeasyPrint's warnings (once each), then what the audit found in each leaflet (:mod:`..leaflets.audit`)."""
+    for warning in sorted({w for item in built for w in item.warnings}):
+        click.echo(f"warning: WeasyPrint: {warning}", err=True)
+    for item in built:
+        for finding in item.findings:
+            click.echo(f"warning: {item.job.relative}: {finding}", err=True)

@@ -319,6 +319,62 @@ def history(ctx: click.Context, email: str, brand: str | None, as_json: bool, db
             )
 
 
+@cli.command("move-patients")
+@click.option("--brand", required=True, metavar="ID", help="The clinic (brand id) whose patients to move.")
+@click.option("--series", "series_id", default=None, metavar="ID", help="Only the patients of this series.")
+@click.option(
+    "--email", default=None, metavar="ADDRESS", help="Only this patient (the address is not printed)."
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change, and change nothing.")
+@DB_OPTION
+@click.pass_context
+def move_patients(
+    ctx: click.Context,
+    brand: str,
+    series_id: str | None,
+    email: str | None,
+    dry_run: bool,
+    db_url: str | None,
+) -> None:
+    """Move a clinic's enrolled patients onto the current release's email series.
+
+    \b
+    A patient follows the series of the release they were enrolled on: each email is composed from the
+    current release while its series still has that step, and from the patient's own release when the step
+    was renamed or removed since, so a new series never strands anyone. To put patients on the new series
+    instead, move them. A moved patient gets every step of the new series they were not sent yet, except a
+    step whose topics they were all taught already; steps whose day has passed go first, one a day, inside
+    the clinic's send window. Emails already sent stay in `history`. A patient with an email being sent right
+    now is left as they are: run the command again.
+
+    \b
+    Examples:
+      scarleaflets move-patients --brand riverside --dry-run
+      scarleaflets move-patients --brand riverside --series acne-education
+      scarleaflets move-patients --brand riverside --email patient@example.org
+    """
+    clinic = _chosen_brand(ctx, brand, False)
+    assert clinic is not None
+    from ..mail.moving import move_to_current
+
+    mailing = _mailing(ctx, db_url)
+    report = move_to_current(mailing, clinic, _now(), series_id=series_id, address=email, dry_run=dry_run)
+    verb = "would move" if dry_run else "moved"
+    click.echo(
+        f"{verb} {report.moved} patient(s) of {clinic} to the series of release {report.release}: "
+        f"{report.planned} email(s) planned from it, {report.dropped} of the old series no longer planned, "
+        f"{report.taught} step(s) left out as already taught"
+    )
+    if report.unchanged:
+        click.echo(f"{report.unchanged} patient(s) already on release {report.release}: unchanged")
+    if report.in_flight:
+        click.echo(
+            f"{report.in_flight} patient(s) with an email being sent right now: unchanged, run this again"
+        )
+    for reason in report.skipped:
+        click.echo(f"not moved: {reason}", err=True)
+
+
 def _history(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The store's rows grouped by enrollment, each email with its date (patient's zone and UTC) and state."""
     import zoneinfo

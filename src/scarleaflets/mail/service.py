@@ -44,6 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..brands import ADDRESS
 from ..config import Project
 from ..errors import ScarleafletsError
+from ..release import WORKING_TREE
 from ..releases import ContentSource, MissingRelease, NoReleaseError, load_release
 from ..signing import (
     email_hash,
@@ -57,6 +58,7 @@ from ..signing import (
 from ..text import BIDI_CONTROL, BIDI_NAMES, CONTROL
 from . import drip
 from .csv_import import ImportReport, import_csv
+from .enrolled_on import EnrolledOn
 from .enrollment_requests import (
     NOT_ONE_LINE,
     Enrollment,
@@ -91,7 +93,7 @@ SUPPRESSING = {"hard": "bounced", "complaint": "complained"}
 RETRY_BASE = dt.timedelta(minutes=5)
 
 
-class Mailing(Released):
+class Mailing(EnrolledOn):
     """The email series as a service, over one content source: the current release (``open_mailing``), or —
     given only ``today`` — the working tree, read and gated now (previews, tests and benchmarks).
 
@@ -116,6 +118,7 @@ class Mailing(Released):
 
             source = WorkingTree(project, today or dt.date.today())
         super().__init__(source)
+        self._composed_from: dict[int, str] = {}  # delivery id -> the release its email was composed from
 
     # validation and enrollment ---------------------------------------------------------------------------
 
@@ -203,6 +206,7 @@ class Mailing(Released):
             planned,
             now,
             lambda eid, step: message_id(self.secret, eid, step, domain),
+            release=None if self.release_id == WORKING_TREE else self.release_id,
         )
 
     def import_csv(self, path: Path, now: dt.datetime) -> ImportReport:
@@ -298,12 +302,16 @@ class Mailing(Released):
         except Exception as exc:  # recorded on this delivery; the pass goes on
             return Outcome("retry", f"cannot compose or send: {described(exc)}", None, "internal")
 
-    def missing_content(self, due: DueDelivery) -> str | None:
-        """Why this delivery cannot be composed from the release, or None (see ``passes``). A language held
-        back from the release is checked against the series of the older release it is served from."""
+    def missing_content(self, due: DueDelivery, content: Released | None = None) -> str | None:
+        """Why this delivery cannot be composed from ``content`` (:meth:`content_for` by default), or None (see
+        ``passes``). A language held back from a release is checked against the series of the older release
+        it is served from."""
+        content = content or self.content_for(due)
         locale = due.enrollment.locale
-        series = self.edition(locale).series if locale in self.published else self.series
-        return missing_content(due, self.brands, series, self.published, self.translator, self.release_id)
+        series = content.edition(locale).series if locale in content.published else content.series
+        return missing_content(
+            due, content.brands, series, content.published, content.translator, content.release_id
+        )
 
     def _send_one(
         self, due: DueDelivery, now: dt.datetime, transport: Transport, worker: str, sent_now: set[int]
@@ -314,12 +322,13 @@ class Mailing(Released):
         from .compose import HeaderError
         from .delivery import Outcome
 
-        missing = self.missing_content(due)
+        content = self.content_for(due)
+        missing = self.missing_content(due, content)
         if missing is not None:
             self.store.record_blocked(due.id, worker, missing, now + BLOCKED_RETRY)
             return Blocked(missing)
         patient = due.enrollment
-        brand = self.brands[patient.brand]
+        brand = content.brands[patient.brand]
         zone = zoneinfo.ZoneInfo(patient.timezone)
         decision = drip.decide(
             now, brand.email.send_window, zone, due.last_sent_at, due.enrollment_id in sent_now
@@ -328,22 +337,23 @@ class Mailing(Released):
             self.store.postpone(due.id, worker, decision.until)
             return None
         try:
-            edition = self.edition(patient.locale)  # a held-back language: its older release's text
+            edition = content.edition(patient.locale)  # a held-back language: its older release's text
             series = edition.series[patient.series]
-            message = self.composer(edition).compose(
+            message = content.composer(edition).compose(
                 brand=brand,
                 series=series,
                 step=series.step(due.step),
                 recipient=patient,
-                translator=self.translator(patient.locale),
-                manifest=self.source.review(patient.locale),
+                translator=content.translator(patient.locale),
+                manifest=content.source.review(patient.locale),
                 message_id=due.message_id,
                 unsubscribe_url=self.project.settings.unsubscribe_url
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
-                attachments=functools.partial(self.leaflet, brand, patient.locale),
-                release=self.release_id,
+                attachments=functools.partial(content.leaflet, brand, patient.locale),
+                release=content.release_id,
             )
+            self._composed_from[due.id] = content.release_id
         except (HeaderError, ScarleafletsError) as exc:
             return Outcome("fail", f"cannot compose: {exc}", None, "compose")
         if not self.store.still_wanted(due.id, worker):
@@ -357,8 +367,9 @@ class Mailing(Released):
     ) -> None:
         """Store one outcome; a hard bounce also puts the address on the suppression list."""
         settings = self.project.settings
+        release = self._composed_from.pop(due.id, self.release_id)
         if outcome.kind == "sent":
-            self.store.record_sent(due.id, worker, now, self.release_id)
+            self.store.record_sent(due.id, worker, now, release)
             report.sent += 1
             return
         if outcome.kind == "retry" and drip.may_retry(
@@ -369,11 +380,11 @@ class Mailing(Released):
             settings.max_attempts,
         ):
             retry_at = drip.backoff(due.attempts + 1, now, RETRY_BASE, dt.timedelta(hours=6))
-            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now, self.release_id)
+            self.store.record_retry(due.id, worker, outcome.detail, retry_at, now, release)
             report.retried += 1
             report.reasons["retry", outcome.detail] += 1
             return
-        self.store.record_failed(due.id, worker, outcome.detail, now, self.release_id)
+        self.store.record_failed(due.id, worker, outcome.detail, now, release)
         if outcome.kind == "fail" and outcome.stage in ("RCPT TO", "DATA"):  # the server refused this address
             self.store.suppress(email_hash(self.secret, due.enrollment.email), "bounced", now, ALL_CLINICS)
         report.failed += 1

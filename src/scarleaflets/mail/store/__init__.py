@@ -28,6 +28,7 @@ from .database import default_url as default_url
 from .database import make_engine as make_engine
 from .database import migrate as migrate
 from .enrollments import Enrollments
+from .enrollments import MovableEnrollment as MovableEnrollment
 from .enrollments import PlannedDelivery as PlannedDelivery
 from .enrollments import SuppressedError as SuppressedError
 from .enrollments import TokenEnrollment as TokenEnrollment

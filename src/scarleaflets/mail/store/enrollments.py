@@ -21,6 +21,7 @@ from .schema import (
     ACTIVE,
     ALL_CLINICS,
     CANCELLED,
+    CLAIMED,
     COMPLETED,
     DEFERRED,
     LIFTED_BY_CONSENT,
@@ -50,6 +51,19 @@ def record_from_row(row: Any) -> Enrollment:  # noqa: ANN401 (a database row)
     values: dict[str, Any] = {name: getattr(row, f"record_{name}") for name in FIELDS}
     read: dict[str, Any] = {k: aware(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
     return Enrollment(**read)
+
+
+@dataclass(frozen=True)
+class MovableEnrollment:
+    """An active enrollment as moving it to another release's series needs it (``Mailing.move_to_current``)."""
+
+    id: int
+    enrollment: Enrollment
+    release: str | None  # the release whose series it follows (None: enrolled before that was recorded)
+    done_steps: tuple[str, ...]  # sent, failed for good or cancelled, in series order
+    open_steps: tuple[str, ...]  # still to send (pending or deferred, blocked ones included)
+    in_flight: bool  # a delivery of it is claimed by a worker right now
+    next_index: int  # the step index after every step it has
 
 
 @dataclass(frozen=True)
@@ -115,14 +129,16 @@ class Enrollments(Database):
         planned: Sequence[PlannedDelivery],
         now: dt.datetime,
         message_id: Callable[[int, str], str],
+        release: str | None = None,
     ) -> tuple[int, bool]:
         """Create the enrollment and its deliveries; an identical repeat returns the existing one unchanged.
+        ``release`` is the release whose series ``planned`` comes from.
 
         Returns (enrollment id, created). Raises SuppressedError for a suppressed address: for good after a hard
         bounce or a complaint; after an unsubscribe or an erasure, unless consent was given after it (then the
         clinic's suppression is lifted and a new enrollment, with a new id, is made)."""
         try:
-            return self._enroll(enrollment, email_hash, planned, now, message_id)
+            return self._enroll(enrollment, email_hash, planned, now, message_id, release)
         except sa.exc.IntegrityError:
             # The same request, at the same moment, through another server or thread (PostgreSQL does not
             # serialise the two as SQLite does): the other one made the enrollment, and this is a repeat.
@@ -146,6 +162,7 @@ class Enrollments(Database):
         planned: Sequence[PlannedDelivery],
         now: dt.datetime,
         message_id: Callable[[int, str], str],
+        release: str | None,
     ) -> tuple[int, bool]:
         stamp = naive_utc(now)
         consent = naive_utc(enrollment.consent_at)
@@ -171,34 +188,23 @@ class Enrollments(Database):
                     suppressions.c.email_hash == email_hash, suppressions.c.scope == enrollment.brand
                 )
             )
-            enrollment_id = self._insert_enrollment(connection, enrollment, email_hash, stamp)
-            if planned:
-                connection.execute(
-                    deliveries.insert(),
-                    [
-                        {
-                            "enrollment_id": enrollment_id,
-                            "step": item.step,
-                            "step_index": item.step_index,
-                            "due_at": naive_utc(item.due_at),
-                            "status": PENDING,
-                            "attempts": 0,
-                            "next_attempt_at": naive_utc(item.due_at),
-                            "message_id": message_id(enrollment_id, item.step),
-                        }
-                        for item in planned
-                    ],
-                )
+            enrollment_id = self._insert_enrollment(connection, enrollment, email_hash, stamp, release)
+            _insert_deliveries(connection, enrollment_id, planned, message_id)
             return enrollment_id, True
 
     @staticmethod
     def _insert_enrollment(
-        connection: Connection, enrollment: Enrollment, email_hash: str, stamp: dt.datetime
+        connection: Connection,
+        enrollment: Enrollment,
+        email_hash: str,
+        stamp: dt.datetime,
+        release: str | None,
     ) -> int:
         result = connection.execute(
             enrollments.insert().values(
                 **record_row(enrollment),
                 email_hash=email_hash,
+                release=release,
                 status=ACTIVE,
                 created_at=stamp,
                 updated_at=stamp,
@@ -214,6 +220,84 @@ class Enrollments(Database):
         if brand is not None:
             query = query.where(enrollments.c.brand == brand)
         return [int(r.id) for r in connection.execute(query)]
+
+    def movable_enrollments(
+        self, brand: str, series: str | None = None, email_hash: str | None = None
+    ) -> list[MovableEnrollment]:
+        """The active enrollments of one clinic (in one series, of one address), each with its steps done and
+        still open, oldest first."""
+        query = sa.select(*RECORD_COLUMNS, enrollments.c.id, enrollments.c.release).where(
+            enrollments.c.brand == brand, enrollments.c.status == ACTIVE
+        )
+        if series is not None:
+            query = query.where(enrollments.c.series == series)
+        if email_hash is not None:
+            query = query.where(enrollments.c.email_hash == email_hash)
+        with self.engine.connect() as connection:
+            found = connection.execute(query.order_by(enrollments.c.id)).all()
+            steps = connection.execute(
+                sa.select(
+                    deliveries.c.enrollment_id,
+                    deliveries.c.step,
+                    deliveries.c.step_index,
+                    deliveries.c.status,
+                )
+                .where(deliveries.c.enrollment_id.in_([row.id for row in found]))
+                .order_by(deliveries.c.enrollment_id, deliveries.c.step_index)
+            ).all()
+        by_enrollment: dict[int, list[Any]] = {}
+        for step in steps:
+            by_enrollment.setdefault(step.enrollment_id, []).append(step)
+        result = []
+        for row in found:
+            own = by_enrollment.get(row.id, [])
+            result.append(
+                MovableEnrollment(
+                    id=row.id,
+                    enrollment=record_from_row(row),
+                    release=row.release,
+                    done_steps=tuple(s.step for s in own if s.status not in (PENDING, DEFERRED, CLAIMED)),
+                    open_steps=tuple(s.step for s in own if s.status in (PENDING, DEFERRED)),
+                    in_flight=any(s.status == CLAIMED for s in own),
+                    next_index=max((s.step_index for s in own), default=-1) + 1,
+                )
+            )
+        return result
+
+    def move_enrollment(
+        self,
+        enrollment_id: int,
+        planned: Sequence[PlannedDelivery],
+        release: str,
+        message_id: Callable[[int, str], str],
+        now: dt.datetime,
+    ) -> bool:
+        """Put an enrollment on another release's series, in one transaction: its open deliveries (pending or
+        deferred) are replaced by ``planned``, and it records ``release``. Nothing changes, and False is
+        returned, when one of its deliveries is claimed (being sent) or it is no longer active."""
+        with self.transaction() as connection:
+            status = connection.execute(
+                sa.select(enrollments.c.status).where(enrollments.c.id == enrollment_id)
+            ).scalar()
+            claimed = connection.execute(
+                sa.select(deliveries.c.id).where(
+                    deliveries.c.enrollment_id == enrollment_id, deliveries.c.status == CLAIMED
+                )
+            ).first()
+            if status != ACTIVE or claimed is not None:
+                return False
+            connection.execute(
+                deliveries.delete().where(
+                    deliveries.c.enrollment_id == enrollment_id, deliveries.c.status.in_((PENDING, DEFERRED))
+                )
+            )
+            _insert_deliveries(connection, enrollment_id, planned, message_id)
+            connection.execute(
+                enrollments.update()
+                .where(enrollments.c.id == enrollment_id)
+                .values(release=release, updated_at=naive_utc(now))
+            )
+        return True
 
     def enrollment_for_unsubscribe(self, enrollment_id: int) -> TokenEnrollment | None:
         """The enrollment of this id, as an unsubscribe link needs it, or None when there is none (erased)."""
@@ -306,3 +390,30 @@ class Enrollments(Database):
                 )
             ).first()
             return row is not None and row.reason == "forgotten"
+
+
+def _insert_deliveries(
+    connection: Connection,
+    enrollment_id: int,
+    planned: Sequence[PlannedDelivery],
+    message_id: Callable[[int, str], str],
+) -> None:
+    """The planned deliveries of an enrollment, each pending from its due time."""
+    if not planned:
+        return
+    connection.execute(
+        deliveries.insert(),
+        [
+            {
+                "enrollment_id": enrollment_id,
+                "step": item.step,
+                "step_index": item.step_index,
+                "due_at": naive_utc(item.due_at),
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": naive_utc(item.due_at),
+                "message_id": message_id(enrollment_id, item.step),
+            }
+            for item in planned
+        ],
+    )

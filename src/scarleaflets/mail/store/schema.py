@@ -38,6 +38,9 @@ enrollments = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # The release whose series the patient was enrolled on (None: enrolled before this was recorded): a step
+    # the current release no longer has is composed from it, so a changed series never strands a patient.
+    sa.Column("release", sa.Text, nullable=True),
     # One *active* enrollment per address, clinic and series: re-enrolling after an unsubscribe (with fresh
     # consent) makes a new one, with a new id.
     sa.Index(

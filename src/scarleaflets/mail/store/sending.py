@@ -143,6 +143,7 @@ class DueDelivery:
     enrollment: Enrollment
     last_sent_at: dt.datetime | None
     first_failed_at: dt.datetime | None = None
+    series_release: str | None = None  # the release whose series the patient was enrolled on (None: unknown)
 
 
 class Sending(Database):
@@ -204,6 +205,7 @@ class Sending(Database):
                 deliveries.c.first_failed_at,
                 deliveries.c.message_id,
                 *RECORD_COLUMNS,
+                enrollments.c.release.label("series_release"),
                 last_sent.label("last_sent_at"),
             )
             .select_from(candidates)
@@ -244,6 +246,7 @@ class Sending(Database):
                 enrollment=record_from_row(r),
                 last_sent_at=aware(r.last_sent_at),
                 first_failed_at=aware(r.first_failed_at),
+                series_release=r.series_release,
             )
             for r in rows
         ]
