@@ -140,7 +140,7 @@ class FigureDocument(Document):
         height = svg_height(self.file)
         if height is None:
             message = "the drawing has no viewBox (or height), so the bands of its layers cannot be placed"
-            yield Flag(message, ("layers",))
+            yield Flag(message, ("layers",), at_key=True)
             return
         for name, (_, bottom) in self.layers.bands():
             if bottom > height:
