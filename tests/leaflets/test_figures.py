@@ -98,7 +98,7 @@ def _drawings(pdf: pdfium.PdfDocument) -> list[Drawing]:
     for number, page in enumerate(pdf):
         for obj in page.get_objects(max_depth=4):
             if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and _fill(obj) == FAT_FILL:
-                left, bottom, right, top = obj.get_bounds()
+                left, _, right, top = obj.get_bounds()
                 unit = (right - left) / VIEWBOX_WIDTH
                 found.append(Drawing(number, left, right, top + 140 * unit))
     return sorted(found, key=lambda d: (d.page, -d.top))
