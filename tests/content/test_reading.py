@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scarleaflets.content import (
+    SKIN_LAYERS,
     TREATMENT_SECTIONS,
     BulletList,
     Callout,
@@ -17,6 +18,7 @@ from scarleaflets.content import (
     Table,
     load_content,
 )
+from scarleaflets.content.schema import LayersDocument
 from scarleaflets.errors import ContentError
 
 from ..conftest import DATA, FIXTURE_TODAY, SHIPPED_TODAY, add_layers
@@ -191,6 +193,10 @@ def test_a_figure_labels_the_layers_it_declares_from_the_top_down(mini_project):
     assert all("drawing of skin" in (layer.label.note or "") for layer in figure.layers)
     layer_messages = [msg.text for context, msg in sample.messages() if context == "sample/figure/layers"]
     assert layer_messages == ["Epidermis", "Dermis", "Subcutaneous fat"]
+
+
+def test_every_layer_of_skin_can_be_declared_and_has_a_label():
+    assert list(LayersDocument.model_fields) == list(SKIN_LAYERS)
 
 
 def test_a_figure_without_layers_labels_none(mini_project):

@@ -78,6 +78,9 @@ class SectionDocument(Document):
     blocks: Annotated[tuple[BlockDocument, ...], items(empty=EMPTY_SECTION)]
 
 
+BAND_LIMIT = 100_000  # the largest edge of a band: far beyond any drawing, small enough to read as a number
+
+
 def _band(value: object) -> tuple[int, int]:
     """Where a layer lies in a figure's drawing: ``[top, bottom]``, two whole numbers in the drawing's own
     units (its viewBox), measured from its top edge down, the top above the bottom."""
@@ -94,7 +97,6 @@ def _band(value: object) -> tuple[int, int]:
     return top, bottom
 
 
-BAND_LIMIT = 100_000
 Band = Annotated[tuple[int, int], PlainValidator(_band)]
 
 
