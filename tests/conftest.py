@@ -425,3 +425,19 @@ def start_server(db: str, secret: str, *extra: str, project: Path = REPO, releas
                 process.communicate()
                 raise
             time.sleep(0.3)
+
+
+SAMPLE_LAYERS = """\
+    layers:
+      epidermis: [0, 2]
+      dermis: [2, 7]
+      fat: [7, 10]
+"""
+
+
+def add_layers(project_root: Path) -> Path:
+    """Label the three layers of skin on the mini project's figure (its drawing is 10 high): lines 36-39."""
+    sample = project_root / "content" / "topics" / "sample.yaml"
+    caption = "    caption: A drawing of a square.\n"
+    sample.write_text(sample.read_text(encoding="utf-8").replace(caption, caption + SAMPLE_LAYERS), "utf-8")
+    return sample

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scarleaflets.content import svg_problem
+from scarleaflets.content.assets import svg_height
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,19 @@ def test_svg_problem(tmp_path, svg, problem):
     else:
         assert found is not None
         assert problem in found
+
+
+@pytest.mark.parametrize(
+    ("attributes", "height"),
+    [
+        ('viewBox="0 0 320 180" width="640" height="360"', 180.0),
+        ('viewBox="0,0,10,12.5"', 12.5),
+        ('width="40" height="30"', 30.0),
+        ('width="40mm" height="30mm"', None),
+        ("", None),
+    ],
+)
+def test_svg_height_is_in_the_drawings_own_units(tmp_path, attributes, height):
+    path = tmp_path / "figure.svg"
+    path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" {attributes}><rect/></svg>')
+    assert svg_height(path) == height

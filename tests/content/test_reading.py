@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scarleaflets.content import (
+    SKIN_LAYERS,
     TREATMENT_SECTIONS,
     BulletList,
     Callout,
@@ -17,9 +18,10 @@ from scarleaflets.content import (
     Table,
     load_content,
 )
+from scarleaflets.content.schema import LayersDocument
 from scarleaflets.errors import ContentError
 
-from ..conftest import DATA, FIXTURE_TODAY, SHIPPED_TODAY
+from ..conftest import DATA, FIXTURE_TODAY, SHIPPED_TODAY, add_layers
 
 BAD = sorted((DATA / "bad").glob("*.yaml"))
 
@@ -174,3 +176,44 @@ def test_mangled_files_never_crash_the_loader(mini_project):
         except ContentError as exc:
             problems = exc.problems
         assert all(p.file.startswith("content/") for p in problems)
+
+
+def test_a_figure_labels_the_layers_it_declares_from_the_top_down(mini_project):
+    add_layers(mini_project)
+    sample = load_content(mini_project, FIXTURE_TODAY).topics["sample"]
+    figure = sample.figure("drawing")
+    assert figure.height == 10
+    assert [(layer.name, layer.top, layer.bottom) for layer in figure.layers] == [
+        ("epidermis", 0, 2),
+        ("dermis", 2, 7),
+        ("fat", 7, 10),
+    ]
+    labels = [(layer.label.text, layer.label.line) for layer in figure.layers]
+    assert labels == [("Epidermis", 37), ("Dermis", 38), ("Subcutaneous fat", 39)]
+    assert all("drawing of skin" in (layer.label.note or "") for layer in figure.layers)
+    layer_messages = [msg.text for context, msg in sample.messages() if context == "sample/figure/layers"]
+    assert layer_messages == ["Epidermis", "Dermis", "Subcutaneous fat"]
+
+
+def test_every_layer_of_skin_can_be_declared_and_has_a_label():
+    assert list(LayersDocument.model_fields) == list(SKIN_LAYERS)
+
+
+def test_a_figure_without_layers_labels_none(mini_project):
+    figure = load_content(mini_project, FIXTURE_TODAY).topics["sample"].figure("drawing")
+    assert figure.layers == ()
+    assert not any(
+        context.endswith("/layers")
+        for context, _ in load_content(mini_project, FIXTURE_TODAY).topics["sample"].messages()
+    )
+
+
+def test_layers_need_a_drawing_with_a_height(mini_project):
+    add_layers(mini_project)
+    drawing = mini_project / "content" / "figures" / "ok.svg"
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect width="10" height="10"/></svg>')
+    with pytest.raises(ContentError) as caught:
+        load_content(mini_project, FIXTURE_TODAY)
+    assert "content/topics/sample.yaml:36: figures[0].layers: the drawing has no viewBox (or height)" in str(
+        caught.value
+    )

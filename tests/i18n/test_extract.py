@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from scarleaflets.errors import ContentError
 from scarleaflets.i18n import template_path
 
-from ..conftest import DATA, REPO
+from ..conftest import DATA, REPO, add_layers
 
 SAMPLE = DATA / "mini" / "content" / "topics" / "sample.yaml"
 
@@ -118,3 +118,15 @@ def test_pybabel_extract_gives_the_same_messages_as_ours(catalog_project, tmp_pa
     ours = keyed(template_path(catalog_project))
     assert ours == keyed(output)
     assert len(ours) > 40
+
+
+def test_the_labels_of_a_figures_layers_are_messages_with_a_note_for_translators(mini_project):
+    found = {
+        (context, message): (line, comments)
+        for line, message, comments, context in _extract(add_layers(mini_project))
+    }
+    for line, label in ((37, "Epidermis"), (38, "Dermis"), (39, "Subcutaneous fat")):
+        at, comments = found[("sample/figure/layers", label)]
+        assert at == line
+        assert len(comments) == 1
+        assert comments[0].startswith("A label beside a drawing of skin seen from the side")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from scarleaflets.content import load_content
 from scarleaflets.i18n import Translator
 from scarleaflets.views import guide_view, topic_view
-from scarleaflets.views.topic import BlockView, FigureView, SourceView, reading_minutes
+from scarleaflets.views.topic import BlockView, FigureView, LayerView, SourceView, reading_minutes
 
-from ..conftest import FIXTURE_TODAY
+from ..conftest import FIXTURE_TODAY, add_layers, make_leaflet_project
 
 
 def test_every_text_of_a_topic_is_translated_in_its_context(leaflet_project):
@@ -103,3 +103,18 @@ def test_the_clinic_details_a_topic_names_are_filled_with_the_clinics_wording(
         assert "}" not in texts
         for wording in expected:
             assert wording in texts, (brand, locale, wording)
+
+
+def test_a_figures_layers_are_translated_and_placed_as_shares_of_its_height(mini_project):
+    add_layers(mini_project)
+    project = make_leaflet_project(mini_project)
+    content = load_content(project.root, FIXTURE_TODAY)
+    view = topic_view(content.topics["sample"], Translator.load(project, "es"))
+    figure = view.sections[0].blocks[2].figure
+    assert figure is not None
+    assert figure.layers == (
+        LayerView("epidermis", "ES Epidermis", 0.0, 20.0),
+        LayerView("dermis", "ES Dermis", 20.0, 70.0),
+        LayerView("fat", "ES Subcutaneous fat", 70.0, 100.0),
+    )
+    assert [layer.middle for layer in figure.layers] == [10.0, 45.0, 85.0]

@@ -30,12 +30,14 @@ from .blocks import block_messages as block_messages
 from .model import CATEGORIES as CATEGORIES
 from .model import GUIDE_FILE as GUIDE_FILE
 from .model import REVIEW_STATUSES as REVIEW_STATUSES
+from .model import SKIN_LAYERS as SKIN_LAYERS
 from .model import TOPIC_FOLDERS as TOPIC_FOLDERS
 from .model import TREATMENT_SECTIONS as TREATMENT_SECTIONS
 from .model import Approval as Approval
 from .model import Category as Category
 from .model import ContentSet as ContentSet
 from .model import Figure as Figure
+from .model import FigureLayer as FigureLayer
 from .model import Guide as Guide
 from .model import GuidePart as GuidePart
 from .model import Review as Review

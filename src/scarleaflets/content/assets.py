@@ -75,3 +75,18 @@ def svg_problem(path: Path) -> str | None:
             if target is not None and not target.startswith("#"):
                 return f"links to '{target}'; a figure must not load other files"
     return None
+
+
+def svg_height(path: Path) -> float | None:
+    """The height of an SVG drawing in its own units (the units its shapes are drawn in): the last number of
+    its viewBox, else its height attribute when that is a plain number; None when it has neither."""
+    root = SafeET.parse(path).getroot()
+    if root is None:
+        return None
+    view_box = (root.get("viewBox") or "").replace(",", " ").split()
+    try:
+        if len(view_box) == 4:
+            return float(view_box[3])
+        return float(root.get("height") or "")
+    except ValueError:
+        return None

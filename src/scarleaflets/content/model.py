@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -46,6 +46,39 @@ class Section:
     blocks: tuple[Block, ...]
 
 
+# The layers of skin a figure may label, from the top down: each name's English label and the note that
+# tells translators what the label points at. A figure declares the layers its drawing shows and where each
+# band lies (``layers:`` in its YAML); the label is translated through the catalogs like any other text.
+SKIN_LAYERS: Mapping[str, tuple[str, str]] = {
+    "epidermis": (
+        "Epidermis",
+        "A label beside a drawing of skin seen from the side, pointing at its thin top layer "
+        "(the epidermis). Use the usual medical name in your language; keep it short.",
+    ),
+    "dermis": (
+        "Dermis",
+        "A label beside a drawing of skin seen from the side, pointing at its thick middle layer "
+        "(the dermis), where most scars form. Use the usual medical name in your language; keep it short.",
+    ),
+    "fat": (
+        "Subcutaneous fat",
+        "A label beside a drawing of skin seen from the side, pointing at its bottom layer, "
+        "the fat under the skin. Keep it short.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FigureLayer:
+    """One labelled band of a figure's drawing: which layer of skin, its label, and where the band lies, in
+    the drawing's own units (its viewBox) from the top."""
+
+    name: str
+    label: Msg
+    top: float
+    bottom: float
+
+
 @dataclass(frozen=True)
 class Figure:
     id: str
@@ -53,6 +86,8 @@ class Figure:
     path: Path  # absolute path of the SVG file
     alt: Msg
     caption: Msg
+    layers: tuple[FigureLayer, ...] = ()  # from the top down
+    height: float = 0.0  # of the drawing, in its own units (its viewBox), what ``layers`` are measured in
 
 
 @dataclass(frozen=True)
@@ -160,6 +195,8 @@ class Topic:
         for fig in self.figures:
             yield f"{self.id}/figure/{fig.id}", fig.alt
             yield f"{self.id}/figure/{fig.id}", fig.caption
+            for layer in fig.layers:
+                yield f"{self.id}/figure/layers", layer.label
         yield f"{self.id}/review", self.review.written_by
         yield f"{self.id}/review", self.review.reviewed_by
 

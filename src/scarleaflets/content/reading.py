@@ -17,13 +17,16 @@ from pathlib import Path
 
 from ..errors import ContentError, Problem
 from .approvals import approvals_path, read_approvals
+from .assets import svg_height
 from .blocks import BLOCKS
 from .model import (
     GUIDE_FILE,
+    SKIN_LAYERS,
     TOPIC_FOLDERS,
     Approval,
     ContentSet,
     Figure,
+    FigureLayer,
     Guide,
     GuidePart,
     Review,
@@ -31,7 +34,7 @@ from .model import (
     Source,
     Topic,
 )
-from .schema import GuideDocument, TopicDocument
+from .schema import FigureDocument, GuideDocument, TopicDocument
 from .validation import Msg, read_document
 from .yamldoc import LineMap
 
@@ -136,9 +139,7 @@ def _topic(doc: TopicDocument, lines: LineMap, shown: str, content_dir: Path) ->
             Section(s.id, s.heading, tuple(block.build(BLOCKS) for block in s.blocks)) for s in doc.sections
         ),
         questions=doc.questions,
-        figures=tuple(
-            Figure(f.id, f.file.relative_to(root).as_posix(), f.file, f.alt, f.caption) for f in doc.figures
-        ),
+        figures=tuple(_figure(index, f, lines, root) for index, f in enumerate(doc.figures)),
         related=doc.related,
         sources=tuple(
             Source(
@@ -163,6 +164,25 @@ def _topic(doc: TopicDocument, lines: LineMap, shown: str, content_dir: Path) ->
             lines.line(("review", "next_review_due")),
         ),
         key_lines={key: lines.line((key,)) for key in type(doc).model_fields if (key,) in lines.values},
+    )
+
+
+def _figure(index: int, doc: FigureDocument, lines: LineMap, root: Path) -> Figure:
+    """A figure, each declared layer with its label as a message at the line of its key."""
+    layers = []
+    for name, (top, bottom) in doc.layers.bands() if doc.layers else []:
+        english, note = SKIN_LAYERS[name]
+        label = Msg(english, lines.line(("figures", index, "layers", name)), note)
+        layers.append(FigureLayer(name, label, top, bottom))
+    height = svg_height(doc.file) if layers else None
+    return Figure(
+        doc.id,
+        doc.file.relative_to(root).as_posix(),
+        doc.file,
+        doc.alt,
+        doc.caption,
+        tuple(layers),
+        height or 0.0,
     )
 
 

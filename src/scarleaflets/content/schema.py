@@ -10,6 +10,7 @@ passes in. The documented format is ``docs/content-guide.md``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,9 +19,9 @@ from urllib.parse import urlsplit
 
 from pydantic import PlainValidator, ValidationInfo, field_validator
 
-from .assets import asset_file
+from .assets import asset_file, svg_height
 from .blocks import BlockDocument
-from .model import CATEGORIES, REVIEW_STATUSES, TREATMENT_SECTIONS, Category, ReviewStatus
+from .model import CATEGORIES, REVIEW_STATUSES, SKIN_LAYERS, TREATMENT_SECTIONS, Category, ReviewStatus
 from .validation import (
     Date,
     Document,
@@ -36,7 +37,7 @@ from .validation import (
     plain,
     scalar,
 )
-from .yamldoc import SLUG, Scalar, read_integer
+from .yamldoc import SLUG, Scalar, describe_value, read_integer
 
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 EMPTY_SECTION = "the section is empty; add at least one block (for example a paragraph)"
@@ -77,11 +78,76 @@ class SectionDocument(Document):
     blocks: Annotated[tuple[BlockDocument, ...], items(empty=EMPTY_SECTION)]
 
 
+BAND_LIMIT = 100_000  # the largest edge of a band: far beyond any drawing, small enough to read as a number
+
+
+def _band(value: object) -> tuple[int, int]:
+    """Where a layer lies in a figure's drawing: ``[top, bottom]``, two whole numbers in the drawing's own
+    units (its viewBox), measured from its top edge down, the top above the bottom."""
+    expected = "[top, bottom]: two whole numbers, in the drawing's units from its top edge down"
+    if not isinstance(value, list) or len(value) != 2:
+        raise fail(f"expected {expected}, got {describe_value(value)}", "type")
+    numbers = [read_integer(scalar(edge, "a whole number").text, 0, BAND_LIMIT) for edge in value]
+    for number in numbers:
+        if isinstance(number, str):
+            raise fail(number)
+    top, bottom = cast(list[int], numbers)
+    if top >= bottom:
+        raise fail(f"the top ({top}) must be above the bottom ({bottom}): a smaller number")
+    return top, bottom
+
+
+Band = Annotated[tuple[int, int], PlainValidator(_band)]
+
+
+class LayersDocument(Document):
+    """The layers of skin a figure labels (:data:`~scarleaflets.content.model.SKIN_LAYERS`), each with the band
+    it occupies in the drawing; they go down in the order of the keys below, without overlapping."""
+
+    epidermis: Band | None = None
+    dermis: Band | None = None
+    fat: Band | None = None
+
+    @classmethod
+    def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:
+        if not data:
+            names = ", ".join(SKIN_LAYERS)
+            yield Flag(f"name at least one layer ({names}) with its [top, bottom], or leave out `layers`")
+
+    def bands(self) -> list[tuple[str, tuple[int, int]]]:
+        """The declared layers, from the top down."""
+        return [(name, band) for name in SKIN_LAYERS if (band := getattr(self, name)) is not None]
+
+    def checks(self, context: dict[str, Any]) -> Iterator[Flag]:
+        bands = self.bands()
+        for (above, (_, above_bottom)), (name, (top, _)) in itertools.pairwise(bands):
+            if top < above_bottom:
+                message = (
+                    f"the {name} starts at {top}, above the bottom of the {above} ({above_bottom}); "
+                    f"layers go down in the order {', '.join(SKIN_LAYERS)} without overlapping"
+                )
+                yield Flag(message, (name,))
+
+
 class FigureDocument(Document):
     id: Slug
     file: FigureFile
     alt: Text
     caption: Text
+    layers: LayersDocument | None = None
+
+    def checks(self, context: dict[str, Any]) -> Iterator[Flag]:
+        if self.layers is None:
+            return
+        height = svg_height(self.file)
+        if height is None:
+            message = "the drawing has no viewBox (or height), so the bands of its layers cannot be placed"
+            yield Flag(message, ("layers",), at_key=True)
+            return
+        for name, (_, bottom) in self.layers.bands():
+            if bottom > height:
+                message = f"the {name} ends at {bottom}, below the bottom of the drawing ({height:g})"
+                yield Flag(message, ("layers", name))
 
 
 class SourceDocument(Document):

@@ -29,10 +29,27 @@ WORDS_PER_MINUTE = 200
 
 
 @dataclass(frozen=True)
+class LayerView:
+    """One labelled layer of a figure: its name (``epidermis``, ``dermis``, ``fat``), its translated label,
+    and its band as percentages of the drawing's height from the top, for a channel to place the label beside
+    the band (``middle`` is where a leader line meets it)."""
+
+    name: str
+    label: str
+    top: float
+    bottom: float
+
+    @property
+    def middle(self) -> float:
+        return round((self.top + self.bottom) / 2, 3)
+
+
+@dataclass(frozen=True)
 class FigureView:
     src: str  # relative to the project folder (the base URL of a leaflet)
     alt: str
     caption: str
+    layers: tuple[LayerView, ...] = ()  # from the top down; none when the figure labels none
 
 
 @dataclass(frozen=True)
@@ -169,7 +186,18 @@ def topic_view(topic: Topic, tr: Translator, details: Mapping[str, str] = NO_DET
     def figure(figure_id: str) -> FigureView:
         fig = topic.figure(figure_id)
         context = f"{topic.id}/figure/{fig.id}"
-        return FigureView(f"content/{fig.file}", t(context, fig.alt.text), t(context, fig.caption.text))
+        layers = tuple(
+            LayerView(
+                layer.name,
+                t(f"{topic.id}/figure/layers", layer.label.text),
+                round(100 * layer.top / fig.height, 3),
+                round(100 * layer.bottom / fig.height, 3),
+            )
+            for layer in fig.layers
+        )
+        return FigureView(
+            f"content/{fig.file}", t(context, fig.alt.text), t(context, fig.caption.text), layers
+        )
 
     sections = []
     for section in topic.sections:
