@@ -96,6 +96,20 @@ def test_axe_finds_no_serious_violation_and_nothing_scrolls_sideways(server, bro
     page.close()
 
 
+@pytest.mark.parametrize("path", ["riverside/ar/", "harbor/zh_Hans/", "riverside/ar/complete-guide"])
+def test_axe_finds_no_serious_violation_on_the_list_and_the_complete_guide(server, browser, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    response = page.goto(f"{server}/leaflets/{path}")
+    assert response is not None
+    assert response.status == 200
+    assert _serious(Axe().run(page).response["violations"]) == []
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    page.close()
+
+
 def test_axe_sees_a_violation_when_there_is_one(server, browser):
     """The check above can fail: the same page with its language removed and a contrast too low for AA."""
     from axe_playwright_python.sync_playwright import Axe

@@ -171,7 +171,7 @@ def _leaflet_page(
         200,
         brand_id=brand_id,
         brand=brand_view(brand, locale),
-        translation=translation_note(web.mailing.translator(locale), web.mailing.source.review(locale)),
+        translation=translation_note(web.mailing.translator(locale), web.mailing.manifests[locale]),
         languages=languages,
         locale_code=locale,
         root=request.url_root.rstrip("/"),
