@@ -1,5 +1,6 @@
-"""The ``serve`` command: the web service (unsubscribe, enrollment API, staff preview gallery, health) on plain
-HTTP behind an HTTPS reverse proxy, with the same settings, database and key as the other commands.
+"""The ``serve`` command: the web service (public leaflet pages, unsubscribe, enrollment API, staff preview
+gallery, health) on plain HTTP behind an HTTPS reverse proxy, with the same settings, database and key as the
+other commands.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from .app import DB_OPTION, _mailing, cli
     "leaflets_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Show the leaflets built by `scarleaflets build` in DIR (previews) in the gallery, instead of the "
+    help="Show the leaflets built by `scarleaflets build` in DIR (previews) in the gallery and as the leaflet "
+    "pages' PDFs, instead of the "
     "current release's.",
 )
 @DB_OPTION
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, leaflets_dir: Path | None, db_url: str | None) -> None:
-    """Run the web service: one-click unsubscribe (/u/TOKEN), the enrollment API (/api/…), the staff preview
-    gallery (/gallery/) and /healthz.
+    """Run the web service: the public leaflet pages (/leaflets/BRAND/LOCALE/TOPIC, with .pdf for the PDF),
+    one-click unsubscribe (/u/TOKEN), the enrollment API (/api/…), the staff preview gallery (/gallery/) and
+    /healthz.
 
     It listens on plain HTTP for a reverse proxy in front of it to terminate HTTPS (see docs/web-guide.md).
     It reads the same settings, database and key as the other commands, and serves the current release

@@ -12,7 +12,8 @@ Release folder layout (written by :mod:`.make`)::
     manifest.json             the register: inputs, toolchain, every leaflet's reference, version and hash
     brands.json               the clinics' brands
     editions/<N>/             the text of release N: content.json, series.json, templates/ (this release's own,
-                              and a copy of each older one a held-back language is still served with)
+                              and a copy of each older one a held-back language is still served with), and
+                              content/figures/ (the SVG figures its topics show, for the web pages)
     catalogs/<locale>.mo      each served language's compiled catalog (published messages only)
     leaflets/<brand>/<locale>/<document>.pdf
 """

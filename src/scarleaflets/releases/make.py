@@ -3,7 +3,7 @@
 The steps, in the order of Pelican's two phases (everything is loaded and checked before anything is
 written): :func:`~.gather.gather` checks content, brands, series, fonts and every catalog, holding back the
 pieces that fail; the languages, brands and series that pass are frozen (the model as JSON, the catalogs
-compiled to ``.mo``, the templates copied); the leaflets whose inputs changed are rendered, the others reuse
+compiled to ``.mo``, the templates and figures copied); the leaflets whose inputs changed are rendered, the others reuse
 an earlier release's PDF bytes (:mod:`.plan`); a held-back language, brand or series is carried over from
 the current release, so its patients keep getting the last text in which it was complete. The release is
 written into a temporary folder beside the others, its files made read-only, renamed into place whole, and
@@ -143,6 +143,7 @@ def _write(
     _put(edition / "content.json", frozen.dump_content(gathered.content))
     _put(edition / "series.json", frozen.dump_series(series))
     shutil.copytree(gathered.project.templates_dir, edition / "templates")
+    _copy_figures(gathered, edition)
     translators = {SOURCE_LOCALE: i18n.Translator(SOURCE_LOCALE, None)}
     for code in gathered.released():
         language = gathered.languages[code]
@@ -402,6 +403,14 @@ def _versions(tools: str) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "absent"
     return versions
+
+
+def _copy_figures(gathered: Gathered, edition: Path) -> None:
+    """The figures the edition's topics show, at their place under ``content/`` (so the edition's project finds
+    them): the web pages serve them from the release, never from the working tree."""
+    for topic in gathered.content:
+        for figure in topic.figures:
+            _put(edition / "content" / figure.file, figure.path.read_bytes())
 
 
 def _put(path: Path, data: bytes) -> None:

@@ -38,6 +38,13 @@ class BrandView:
     accent: str
     paper: str
 
+    @property
+    def phone_uri(self) -> str:
+        """The phone as a ``tel:`` URI (RFC 3966): its digits, with the leading ``+`` of an international
+        number, and nothing else (``+44 20 7946 0958`` -> ``tel:+442079460958``)."""
+        digits = "".join(c for c in self.phone if c.isascii() and c.isdigit())
+        return f"tel:{'+' if self.phone.lstrip().startswith('+') else ''}{digits}"
+
 
 @dataclass(frozen=True)
 class LocaleView:

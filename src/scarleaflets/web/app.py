@@ -2,8 +2,9 @@
 response follows.
 
 Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet; an email
-preview keeps its own inline styles), nosniff, no-referrer and frame-denial headers, and is never cached;
-bodies are size-limited. Errors are JSON: an HTTP error with its status, a database outage a 503 and a bug a
+preview keeps its own inline styles; the public leaflet pages may also show images of this site, their
+figures), nosniff, no-referrer and frame-denial headers, and is never cached unless its view says how
+(``g.cache_control``: the leaflet pages, their PDFs and figures); bodies are size-limited. Errors are JSON: an HTTP error with its status, a database outage a 503 and a bug a
 500, logged with the route pattern, the exception class and the code location, never the path (which may
 hold an address or a token) or the exception's message.
 """
@@ -25,7 +26,7 @@ from ..mail import Mailing
 from ..mail.store import database_problem
 from ..release import WORKING_TREE
 from ..views import make_environment
-from . import api, gallery, health, unsubscribe
+from . import api, gallery, health, leaflet_pages, unsubscribe
 from .gallery import Thumbnails
 from .services import EXTENSION, WebServices
 from .signins import FailedSignIns, SignInLimits
@@ -57,7 +58,7 @@ def create_app(
         thumbnails=Thumbnails(),
         published=tuple(sorted(mailing.published)),
     )
-    for module in (health, unsubscribe, api, gallery):
+    for module in (health, unsubscribe, api, gallery, leaflet_pages):
         app.register_blueprint(module.blueprint)
     app.before_request(_nonce)
     app.after_request(_security_headers)
@@ -73,14 +74,15 @@ def _nonce() -> None:
 def _security_headers(response: Response) -> Response:
     nonce = getattr(g, "nonce", "")
     style = "'unsafe-inline'" if response.headers.pop("X-Email-Preview", None) else f"'nonce-{nonce}'"
+    images = "'self' data:" if request.blueprint == leaflet_pages.blueprint.name else "data:"
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src {style}; img-src data:; form-action 'self'; "
+        f"default-src 'none'; style-src {style}; img-src {images}; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = getattr(g, "cache_control", "no-store")
     return response
 
 
