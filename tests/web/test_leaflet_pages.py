@@ -115,6 +115,14 @@ def test_every_kind_of_block_and_the_figures_from_the_release(client, released):
             assert served.headers["Cache-Control"] == "public, max-age=3600"
     for path in ("content/brands/riverside.yaml", "content/figures/nope.svg", "content/../release.json"):
         assert client.get(f"/leaflets/riverside/ar/{path}").status_code == 404
+    # the figure's labelled layers, translated, each at the middle of its band (a class: no style attribute)
+    layers = [
+        layer for s in topic.sections for b in s.blocks if b.kind == "figure" for layer in b.figure.layers
+    ]
+    assert layers
+    for layer in layers:
+        assert f'<span class="figure__label at-{round(layer.middle)}">{layer.label}</span>' in html
+    assert "style=" not in html
 
 
 @pytest.mark.slow  # the shipped project's release (once per session)
