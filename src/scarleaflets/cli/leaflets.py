@@ -49,6 +49,12 @@ from .app import DATE, _count, _project, _today, cli
     is_flag=True,
     help="Also publish locales below min_completeness (missing messages fall back to English).",
 )
+@click.option(
+    "--large-print",
+    is_flag=True,
+    help="Also build the large-print edition of each leaflet (16 pt body, 14 pt notes, or the brand's sizes "
+    "if larger), written beside it as TOPIC-large-print.pdf.",
+)
 @click.option("--today", type=DATE, default=None, help="Validate review dates as if today were this date.")
 @click.pass_context
 def build(
@@ -60,6 +66,7 @@ def build(
     out_dir: Path | None,
     force: bool,
     allow_incomplete: bool,
+    large_print: bool,
     today: dt.datetime | None,
 ) -> None:
     """Build preview PDF leaflets from the working files: one per topic plus the complete guide, per brand and
@@ -67,7 +74,8 @@ def build(
     `scarleaflets release`.
 
     Writes output/leaflets/BRAND/LOCALE/TOPIC.pdf and output/leaflets/manifest.json (input and output
-    hashes, page counts, fallback counts). Everything is validated first; leaflets whose inputs have not
+    hashes, page counts, fallback counts); with --large-print also BRAND/LOCALE/TOPIC-large-print.pdf.
+    Body text is 12 pt and no note is under 10 pt, unless the brand file's `type` asks for more. Everything is validated first; leaflets whose inputs have not
     changed are skipped. A failing leaflet does not stop the others; the command then exits 1.
     A locale below min_completeness is skipped unless named with --locale or --allow-incomplete is given.
     """
@@ -76,7 +84,7 @@ def build(
     from ..leaflets.build import build as run_build
 
     project = _project(ctx)
-    selection = Selection(brands, locales, topics, allow_incomplete)
+    selection = Selection(brands, locales, topics, allow_incomplete, large_print)
     bar: Any = None
     show_bar = sys.stderr.isatty()
 
