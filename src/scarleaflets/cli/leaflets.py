@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import i18n
+from ..config import Project
 from .app import DATE, _count, _project, _today, cli
+
+if TYPE_CHECKING:
+    from ..leaflets.build import BuildResult
 
 
 @cli.command()
@@ -112,6 +116,14 @@ def build(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    _report(project, result)
+    if not result.ok:
+        click.echo("FAILED: fix the errors above, then run `scarleaflets build` again.", err=True)
+        ctx.exit(1)
+
+
+def _report(project: Project, result: BuildResult) -> None:
+    """What was withheld, failed, warned and found, and the summary line."""
     for status in result.withheld:
         click.echo(
             f"warning: locale {status.locale} is {status.percent:.1f}% translated, below min_completeness "
@@ -139,6 +151,3 @@ def build(
     if with_fallbacks:
         listed = ", ".join(f"{loc}: {n}" for loc, n in sorted(with_fallbacks.items()))
         click.echo(f"messages shown in English for lack of a translation (most in one leaflet): {listed}")
-    if not result.ok:
-        click.echo("FAILED: fix the errors above, then run `scarleaflets build` again.", err=True)
-        ctx.exit(1)
