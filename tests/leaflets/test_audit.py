@@ -144,3 +144,25 @@ def test_the_body_of_every_leaflet_of_the_matrix_is_at_least_12_pt(leaflet_matri
                 widths[glyph.size] += glyph.box.width
         bodies[name] = widths.most_common(1)[0][0]
     assert {name: size for name, size in bodies.items() if size < 12} == {}
+
+
+@pytest.mark.slow  # the same leaflets, read back
+def test_no_word_of_the_matrix_is_hyphenated_and_no_web_address_split_in_its_scheme(leaflet_matrix):
+    """Automatic hyphenation ends a line with U+2010 inside a word ("emer‐|gency"; 1030 of them before issue
+    13); a web address breaks only after a slash, never inside "https://"."""
+    import re
+
+    from scarleaflets.leaflets.audit.pages import read_pages
+
+    hyphenated, split = [], []
+    for name, item in sorted(leaflet_matrix.items()):
+        for page in read_pages(item.data):
+            hyphenated += [
+                f"{name} p{page.number}: {m}" for m in re.findall(r"\w[\u2010\u00ad]\r?\n\w", page.text)
+            ]
+            split += [
+                f"{name} p{page.number}"
+                for _ in re.findall(r"h\r?\nttps?:|https?\r?\n:|https?:/?\r?\n/", page.text)
+            ]
+    assert hyphenated == []
+    assert split == []
