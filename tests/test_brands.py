@@ -1,14 +1,24 @@
-"""brands.py: the demo brands load; every bad brand file gets exactly its messages, with file and line."""
+"""brands/: the demo brands load; every bad brand file gets exactly its messages, with file and line; the
+contrast of a brand's colours where they are used, and of the stylesheet's fixed text colours."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
 
 from scarleaflets import i18n
 from scarleaflets.brands import load_brands
+from scarleaflets.brands.contrast import (
+    FIXED_TEXT,
+    MINIMUM,
+    accent_problems,
+    contrast,
+    primary_problems,
+    tint,
+)
 from scarleaflets.config import open_project
 from scarleaflets.errors import ContentError
 
@@ -106,3 +116,45 @@ def test_urgent_help_wording_falls_back_along_the_cldr_chain_as_catalogs_do():
     assert brand.clinic_details("es") == {"crisis_line": "S"}
     assert brand.clinic_details("fr") == {"crisis_line": "D"}
     assert brand.clinic_details("xx_nonsense") == {"crisis_line": "D"}
+
+
+def test_a_brand_may_ask_for_larger_type(mini_project):
+    brand_file = mini_project / "content" / "brands" / "mini.yaml"
+    assert load_brands(mini_project, ["es"])["mini"].body_pt == 12  # the default, the minimum
+    brand_file.write_text(
+        brand_file.read_text().replace("paper: A4\n", "paper: A4\ntype:\n  body_pt: 13.5\n")
+    )
+    mini = load_brands(mini_project, ["es"])["mini"]
+    assert (mini.body_pt, mini.note_pt) == (13.5, 10)
+
+
+def test_contrast_ratios_are_wcag_ratios():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # the classic just-failing grey
+    assert contrast("#ffffff", "#1f5f5b") == contrast("#1f5f5b", "#ffffff")
+    assert tint("#000000") == "#e0e0e0"
+
+
+def test_the_demo_brands_pass_and_a_pale_brand_fails_where_its_colours_are_used():
+    brands = load_brands(REPO, i18n.discover_locales(open_project(REPO)))
+    for brand in brands.values():
+        assert primary_problems(brand.primary) == []
+        assert accent_problems(brand.primary, brand.accent) == []
+    assert primary_problems("#f3e9a0") == [
+        "#f3e9a0: white text on it (header band, table headings) has contrast 1.2:1, needs 4.5:1"
+    ]
+    # Dark enough for white text (4.6:1 on white), not for headings on the grey boxes.
+    assert primary_problems("#767676")[0].startswith("#767676: headings in it on the questions box")
+    assert accent_problems("#1f5f5b", "#e9a23b") == []
+    assert accent_problems("#5f6a9f", "#000000")[0].startswith("#000000: primary headings (#5f6a9f)")
+
+
+def test_every_fixed_text_colour_of_the_stylesheet_reaches_aa():
+    """Each colour the leaflet stylesheet writes as a literal is listed in FIXED_TEXT (or is a border or box),
+    and every text colour there reaches 4.5:1 on each background it is printed on."""
+    stylesheet = (REPO / "templates" / "leaflet" / "leaflet.css.j2").read_text()
+    text_colours = set(re.findall(r"(?<![-\w])color: (#[0-9a-f]{6})", stylesheet))
+    assert text_colours <= set(FIXED_TEXT), text_colours - set(FIXED_TEXT)
+    for colour, (_, backgrounds) in FIXED_TEXT.items():
+        for background in backgrounds:
+            assert contrast(colour, background) >= MINIMUM, (colour, background)

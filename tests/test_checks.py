@@ -93,6 +93,19 @@ def test_a_language_without_its_own_legal_text_warns_and_falls_back(leaflet_proj
     ]
 
 
+def test_a_brand_whose_colours_cannot_be_read_fails_check(mini_project):
+    """White headings on a pale yellow band: check fails, naming the brand file, the line, the colour and where
+    it is used (issue 13: `check` said nothing)."""
+    brand = mini_project / "content" / "brands" / "mini.yaml"
+    brand.write_text(brand.read_text().replace('primary: "#23395d"', 'primary: "#f3e9a0"'))
+    report = run_check(open_project(mini_project), FIXTURE_TODAY, strict=False)
+    assert not report.ok
+    assert [str(p) for p in report.errors] == [
+        "content/brands/mini.yaml:5: colors.primary: #f3e9a0: white text on it (header band, table headings) "
+        "has contrast 1.2:1, needs 4.5:1"
+    ]
+
+
 # Readability in every language with a validated formula ---------------------------------------------------
 
 

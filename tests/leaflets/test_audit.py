@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 
 from scarleaflets.leaflets.audit import MM, AuditedLeaflet, Finding, Margins, audit
+from scarleaflets.leaflets.audit.fill import check_fill, page_fill
+from scarleaflets.leaflets.audit.typesize import check_type_size
 from scarleaflets.leaflets.pdf import PdfRenderer
 
 from ..conftest import REPO
@@ -66,6 +68,57 @@ def test_audit_runs_the_checks_given():
     assert audit(leaflet, (lambda _: always, lambda _: [])) == always
 
 
+# Body text at 12 pt filling about three quarters of an A4 page's text box.
+FULL_PAGE = "<p>" + "Keep the treated skin clean and out of the sun. " * 60 + "</p>"
+RUNNING_FOOTER = "@page { @bottom-center { content: 'Page ' counter(page); font-size: 10pt } }"
+BODY = "p { font-size: 12pt; margin: 0 }"
+
+
+def test_fill_finds_a_page_holding_only_a_few_lines():
+    leaflet = rendered(FULL_PAGE + "<p style='break-before: page'>A closing line.</p>", BODY + RUNNING_FOOTER)
+    assert len(leaflet.pages) == 2
+    (finding,) = check_fill(leaflet)
+    assert finding.page == 2
+    assert finding.check == "fill"
+    assert "under 20%" in finding.message
+    assert page_fill(leaflet, leaflet.pages[0]) > 0.5
+
+
+def test_fill_passes_pages_a_fifth_full_or_more_and_a_one_page_leaflet():
+    closing = "<div style='break-before: page'>" + "<p>A closing line.</p>" * 15 + "</div>"
+    leaflet = rendered(FULL_PAGE + closing, BODY + RUNNING_FOOTER)
+    assert len(leaflet.pages) == 2
+    assert 0.2 <= page_fill(leaflet, leaflet.pages[1]) < 0.5
+    assert check_fill(leaflet) == []
+    assert check_fill(rendered("<p>One line.</p>", BODY + RUNNING_FOOTER)) == []
+
+
+def test_fill_counts_images_and_shapes_of_the_body_but_not_the_running_footer():
+    box = "<div style='break-before: page; height: 80mm; background: #f3f5f6'></div>"
+    leaflet = rendered(FULL_PAGE + box, BODY + RUNNING_FOOTER)
+    assert page_fill(leaflet, leaflet.pages[1]) == pytest.approx(80 / 257, abs=0.01)  # A4 less 2 x 20 mm
+    assert check_fill(leaflet) == []
+
+
+def test_type_size_finds_small_notes_and_running_texts():
+    small_note = rendered("<p>Body text at twelve points.</p><p style='font-size: 8.5pt'>Sources.</p>", BODY)
+    (finding,) = check_type_size(small_note)
+    assert finding.page == 1
+    assert finding.check == "typesize"
+    assert "8 characters at 8.5 pt, under the 10 pt minimum: 'Sources.'" in finding.message
+    small_footer = rendered("<p>Body text.</p>", BODY + RUNNING_FOOTER.replace("10pt", "8pt"))
+    (finding,) = check_type_size(small_footer)
+    assert "at 8 pt" in finding.message
+
+
+def test_type_size_passes_a_twelve_point_body_with_ten_point_notes_and_footer():
+    leaflet = rendered(
+        "<p>" + "Body text at twelve points. " * 20 + "</p><p style='font-size: 10pt'>A note.</p>",
+        BODY + RUNNING_FOOTER,
+    )
+    assert check_type_size(leaflet) == []
+
+
 @pytest.mark.slow  # about two hundred real leaflets
 def test_no_leaflet_of_the_matrix_has_a_finding(leaflet_matrix):
     findings = [
@@ -73,3 +126,43 @@ def test_no_leaflet_of_the_matrix_has_a_finding(leaflet_matrix):
     ]
     assert len(leaflet_matrix) >= 200
     assert findings == []
+
+
+@pytest.mark.slow  # the same leaflets, read back
+def test_the_body_of_every_leaflet_of_the_matrix_is_at_least_12_pt(leaflet_matrix):
+    """The body size of each leaflet is the size that most of its printed line length is set in (glyphs
+    weighted by their width: a Chinese body of fewer, wider characters outweighs the English sources)."""
+    from collections import Counter
+
+    from scarleaflets.leaflets.audit.pages import read_pages
+
+    bodies = {}
+    for name, item in sorted(leaflet_matrix.items()):
+        widths: Counter[float] = Counter()
+        for page in read_pages(item.data):
+            for glyph in page.glyphs:
+                widths[glyph.size] += glyph.box.width
+        bodies[name] = widths.most_common(1)[0][0]
+    assert {name: size for name, size in bodies.items() if size < 12} == {}
+
+
+@pytest.mark.slow  # the same leaflets, read back
+def test_no_word_of_the_matrix_is_hyphenated_and_no_web_address_split_in_its_scheme(leaflet_matrix):
+    """Automatic hyphenation ends a line with U+2010 inside a word ("emer‐|gency"; 1030 of them before issue
+    13); a web address breaks only after a slash, never inside "https://"."""
+    import re
+
+    from scarleaflets.leaflets.audit.pages import read_pages
+
+    hyphenated, split = [], []
+    for name, item in sorted(leaflet_matrix.items()):
+        for page in read_pages(item.data):
+            hyphenated += [
+                f"{name} p{page.number}: {m}" for m in re.findall(r"\w[\u2010\u00ad]\r?\n\w", page.text)
+            ]
+            split += [
+                f"{name} p{page.number}"
+                for _ in re.findall(r"h\r?\nttps?:|https?\r?\n:|https?:/?\r?\n/", page.text)
+            ]
+    assert hyphenated == []
+    assert split == []

@@ -177,3 +177,34 @@ def test_bad_content_stops_the_build_before_anything_is_rendered(leaflet_project
     assert result.exit_code == 1
     assert "content/topics/sample.yaml:3: category" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_large_print_builds_a_16_pt_edition_beside_each_leaflet(leaflet_project, tmp_path):
+    from collections import Counter
+
+    from scarleaflets.leaflets.audit.pages import read_pages
+
+    out = tmp_path / "out"
+    selection = Selection(locales=("en",), topics=("sample",), large_print=True)
+    result = build(leaflet_project, TODAY, selection, out_dir=out, workers=1)
+    assert result.ok, [r.error for r in result.failed]
+    assert sorted(r.job.relative for r in result.built) == [
+        "mini/en/sample-large-print.pdf",
+        "mini/en/sample.pdf",
+    ]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["documents"]["mini/en/sample-large-print.pdf"]["large_print"] is True
+    assert "large_print" not in manifest["documents"]["mini/en/sample.pdf"]
+    sizes = {}
+    for name in ("sample", "sample-large-print"):
+        pages = read_pages((out / f"mini/en/{name}.pdf").read_bytes())
+        sizes[name] = Counter(g.size for page in pages for g in page.glyphs)
+    # The sample is short: its notes outnumber its body text, so the body size is looked for, not counted.
+    assert 12 in sizes["sample"]
+    assert min(sizes["sample"]) == 10
+    large = sizes["sample-large-print"]
+    assert 16 in large
+    assert min(large) == 12  # the running header and footer: two lines of 12 pt fit the margins
+    assert 14 in large  # the notes
+    assert not {10, 11} & set(large)
+    assert all(not r.findings for r in result.built), [r.findings for r in result.built]

@@ -19,6 +19,10 @@ Paper = Literal["A4", "Letter"]
 PAPERS: tuple[Paper, ...] = ("A4", "Letter")
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The smallest type a leaflet prints, in points: body text, and every note (sources, captions, running headers
+# and footers). NHS and British Association of Dermatologists leaflets use 12 pt or more; a brand may go larger.
+MIN_BODY_PT = 12.0
+MIN_NOTE_PT = 10.0
 # An e-mail address as the brand file, the enrollment API and the CSV import accept it.
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
@@ -68,6 +72,9 @@ class Brand:
     email: EmailSettings
     # clinic detail (content.clinic_details) -> locale or "default" -> text: routes to urgent help
     urgent_help: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the leaflets' body and note type sizes in points (the brand file's `type`; the defaults are the minimums)
+    body_pt: float = MIN_BODY_PT
+    note_pt: float = MIN_NOTE_PT
 
     def legal_text(self, locale: str) -> str:
         return self.legal.get(locale, self.legal[self.default_locale])

@@ -14,7 +14,7 @@ from ..content.clinic_details import CLINIC_DETAILS
 from ..content.validation import read_document
 from ..errors import ContentError, Problem
 from ..i18n.locales import SOURCE_LOCALE
-from .model import BRANDS_FOLDER, DAYS, Brand, EmailSettings, SendWindow
+from .model import BRANDS_FOLDER, DAYS, MIN_BODY_PT, MIN_NOTE_PT, Brand, EmailSettings, SendWindow
 from .schema import BrandDocument, EmailDocument
 
 
@@ -81,6 +81,8 @@ def _brand(doc: BrandDocument, shown: str, content_dir: Path) -> Brand:
             for name, texts in (doc.urgent_help.model_dump() if doc.urgent_help else {}).items()
             if texts is not None
         },
+        body_pt=doc.type.body_pt if doc.type else MIN_BODY_PT,
+        note_pt=doc.type.note_pt if doc.type else MIN_NOTE_PT,
     )
 
 

@@ -44,9 +44,12 @@ from ..content.validation import (
 )
 from ..content.yamldoc import Scalar
 from ..i18n.locales import UnknownLocale, parse_locale
-from .model import ADDRESS, DAYS, PAPERS, Day, Paper
+from .contrast import accent_problems, primary_problems
+from .model import ADDRESS, DAYS, MIN_BODY_PT, MIN_NOTE_PT, PAPERS, Day, Paper
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+POINTS = re.compile(r"^[0-9]{1,2}(\.[05])?$")
+MAX_PT = 28.0  # a body or note size above this is a typo (large print is 16 pt)
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,24}$")
 LINE_BREAK = "a line break is not allowed in an e-mail header; use one line"
@@ -80,6 +83,23 @@ def _colour(value: object) -> str:
     if not HEX_COLOUR.match(text):
         raise fail(f"'{text}' is not a colour; write it as #rrggbb, e.g. #1f5f5b")
     return text.lower()
+
+
+def _points(minimum: float, what: str) -> PlainValidator:
+    """A type size in points, in whole or half points, from ``minimum`` (what patients must be able to read)."""
+
+    def read(value: object) -> float:
+        text = scalar(value, "a type size in points like 13").text
+        if not POINTS.match(text):
+            raise fail(f"'{text}' is not a type size; write points like 13 or 13.5")
+        size = float(text)
+        if size < minimum:
+            raise fail(f"{text} pt is too small: {what} must be at least {minimum:g} pt")
+        if size > MAX_PT:
+            raise fail(f"{text} pt is too large: at most {MAX_PT:g} pt")
+        return size
+
+    return PlainValidator(read)
 
 
 def _clock(value: object) -> dt.time:
@@ -229,8 +249,44 @@ _LOCALES: TypeAdapter[tuple[str, ...]] = TypeAdapter(Locales)
 
 
 class ColoursDocument(Document):
+    """The clinic's two colours. Primary is the band behind white text and the colour of headings on white and
+    on light boxes; accent tints the key-points box. Each must keep its text at 4.5:1 (WCAG AA) where the
+    leaflets, emails and pages use it (:mod:`.contrast`)."""
+
     primary: Colour
     accent: Colour
+
+    @field_validator("primary")
+    @classmethod
+    def _primary_contrast(cls, primary: str) -> str:
+        problems = primary_problems(primary)
+        if problems:
+            raise fail("; ".join(problems))
+        return primary
+
+    @field_validator("accent")
+    @classmethod
+    def _accent_contrast(cls, accent: str, info: ValidationInfo) -> str:
+        primary = info.data.get("primary")
+        problems = accent_problems(primary, accent) if primary is not None else []
+        if problems:
+            raise fail("; ".join(problems))
+        return accent
+
+
+class TypeDocument(Document):
+    """The leaflets' type sizes in points, for a clinic whose patients need larger type than the default."""
+
+    body_pt: Annotated[float, _points(MIN_BODY_PT, "body text")] = MIN_BODY_PT
+    note_pt: Annotated[float, _points(MIN_NOTE_PT, "notes, captions and running texts")] = MIN_NOTE_PT
+
+    @field_validator("note_pt")
+    @classmethod
+    def _not_above_body(cls, note: float, info: ValidationInfo) -> float:
+        body = info.data.get("body_pt")
+        if body is not None and note > body:
+            raise fail(f"{note:g} pt is larger than body_pt ({body:g} pt); notes are at most the body size")
+        return note
 
 
 class WindowDocument(Document):
@@ -294,6 +350,7 @@ class BrandDocument(Document):
     legal: Legal
     email: EmailDocument
     urgent_help: UrgentHelpDocument | None = None
+    type: TypeDocument | None = None
 
     @classmethod
     def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:

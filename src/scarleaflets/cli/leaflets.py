@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import i18n
+from ..config import Project
 from .app import DATE, _count, _project, _today, cli
 
 if TYPE_CHECKING:  # the leaflet stage loads WeasyPrint: imported inside the command only
-    from ..leaflets.build import JobResult
+    from ..leaflets.build import BuildResult, JobResult
 
 
 @cli.command()
@@ -52,6 +53,12 @@ if TYPE_CHECKING:  # the leaflet stage loads WeasyPrint: imported inside the com
     is_flag=True,
     help="Also publish locales below min_completeness (missing messages fall back to English).",
 )
+@click.option(
+    "--large-print",
+    is_flag=True,
+    help="Also build the large-print edition of each leaflet (16 pt body, 14 pt notes, or the brand's sizes "
+    "if larger), written beside it as TOPIC-large-print.pdf.",
+)
 @click.option("--today", type=DATE, default=None, help="Validate review dates as if today were this date.")
 @click.pass_context
 def build(
@@ -63,6 +70,7 @@ def build(
     out_dir: Path | None,
     force: bool,
     allow_incomplete: bool,
+    large_print: bool,
     today: dt.datetime | None,
 ) -> None:
     """Build preview PDF leaflets from the working files: one per topic plus the complete guide, per brand and
@@ -70,7 +78,8 @@ def build(
     `scarleaflets release`.
 
     Writes output/leaflets/BRAND/LOCALE/TOPIC.pdf and output/leaflets/manifest.json (input and output
-    hashes, page counts, fallback counts). Everything is validated first; leaflets whose inputs have not
+    hashes, page counts, fallback counts); with --large-print also BRAND/LOCALE/TOPIC-large-print.pdf.
+    Body text is 12 pt and no note is under 10 pt, unless the brand file's `type` asks for more. Everything is validated first; leaflets whose inputs have not
     changed are skipped. A failing leaflet does not stop the others; the command then exits 1.
     A locale below min_completeness is skipped unless named with --locale or --allow-incomplete is given.
     """
@@ -79,7 +88,7 @@ def build(
     from ..leaflets.build import build as run_build
 
     project = _project(ctx)
-    selection = Selection(brands, locales, topics, allow_incomplete)
+    selection = Selection(brands, locales, topics, allow_incomplete, large_print)
     bar: Any = None
     show_bar = sys.stderr.isatty()
 
@@ -107,6 +116,14 @@ def build(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    _report(project, result)
+    if not result.ok:
+        click.echo("FAILED: fix the errors above, then run `scarleaflets build` again.", err=True)
+        ctx.exit(1)
+
+
+def _report(project: Project, result: BuildResult) -> None:
+    """What was withheld, failed, warned and found, and the summary line."""
     for status in result.withheld:
         click.echo(
             f"warning: locale {status.locale} is {status.percent:.1f}% translated, below min_completeness "
@@ -129,9 +146,6 @@ def build(
     if with_fallbacks:
         listed = ", ".join(f"{loc}: {n}" for loc, n in sorted(with_fallbacks.items()))
         click.echo(f"messages shown in English for lack of a translation (most in one leaflet): {listed}")
-    if not result.ok:
-        click.echo("FAILED: fix the errors above, then run `scarleaflets build` again.", err=True)
-        ctx.exit(1)
 
 
 def _warnings(built: list[JobResult]) -> None:

@@ -39,6 +39,8 @@ from .render import PAGE_MARGINS, DocumentControl, LeafletRenderer, LeafletSourc
 
 GUIDE = "complete-guide"
 MANIFEST = "manifest.json"
+# The large-print edition of a leaflet sits beside it: riverside/en_GB/aftercare-large-print.pdf.
+LARGE_PRINT_SUFFIX = "-large-print"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Job:
     inputs: dict[str, str]
     inputs_hash: str
     control: DocumentControl | None = None  # a released leaflet's reference and version; None: a preview
+    large_print: bool = False  # the large-print edition (16 pt body), written as TOPIC-large-print.pdf
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Selection:
     locales: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     allow_incomplete: bool = False
+    large_print: bool = False  # also the large-print edition of each leaflet
 
 
 def choose_locales(project: Project, selection: Selection, loaded: Loaded) -> tuple[list[str], BuildResult]:
@@ -144,9 +148,10 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
             ],
             root,
         )
+        editions = (False, True) if selection.large_print else (False,)
         for locale in (loc for loc in locales if loc in brand.locales):
-            for topic_id in documents:
-                document = topic_id or GUIDE
+            for topic_id, large_print in ((d, e) for d in documents for e in editions):
+                document = (topic_id or GUIDE) + (LARGE_PRINT_SUFFIX if large_print else "")
                 inputs = {
                     **common,
                     "brand": brand_digest,
@@ -165,6 +170,7 @@ def plan(loaded: Loaded, locales: list[str], selection: Selection, out_dir: Path
                         f"{brand.id}/{locale}/{document}.pdf",
                         inputs,
                         parts_digest(key),
+                        large_print=large_print,
                     )
                 )
     return jobs
@@ -247,7 +253,7 @@ def _render(job: Job) -> JobResult:
     try:
         translator = _translator(loaded, job.locale)
         translator.fallbacks = set()
-        source = LeafletSource(loaded.brands[job.brand], job.locale, job.topic, job.control)
+        source = LeafletSource(loaded.brands[job.brand], job.locale, job.topic, job.control, job.large_print)
         html, when = _WORKER["html"].render(source, translator, loaded.manifests[job.locale])
         pdf = _WORKER["pdf"].render(html, when, bytes.fromhex(job.inputs_hash)[:16])
         audited = AuditedLeaflet(
@@ -330,6 +336,8 @@ def build(
                 "pages": item.pages,
                 "fallbacks": item.fallbacks,
             }
+            if item.job.large_print:
+                manifest["documents"][item.job.relative]["large_print"] = True
             result.built.append(item)
         else:
             result.failed.append(item)

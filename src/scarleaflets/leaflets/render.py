@@ -19,6 +19,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ..brands import Brand
+from ..brands.contrast import tint
+from ..brands.model import MIN_BODY_PT, MIN_NOTE_PT
 from ..config import Project
 from ..content import ContentSet, Topic
 from ..i18n import Manifest, Translator
@@ -36,6 +38,70 @@ from ..views import (
 from .audit import Margins
 from .css import css_string
 from .fonts import FontSet
+
+# Type sizes for patients, in points: the body and the smallest note (sources, review lines, the translation
+# note, disclaimer, legal text, captions, table text, running headers and footers) by default, in large print,
+# and the floor a brand's own sizes (its `type`, brands/schema.py) may not go under.
+BODY_PT = MIN_BODY_PT
+NOTE_PT = MIN_NOTE_PT
+LARGE_PRINT_BODY_PT = 16.0
+LARGE_PRINT_NOTE_PT = 14.0
+MARGIN_TEXT_MAX_PT = 12.0
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Every type size of the print stylesheet, from the body size and the note size (points, rounded to a
+    tenth): headings grow with the body, and no text is smaller than ``note``."""
+
+    body: float = BODY_PT
+    note: float = NOTE_PT
+
+    @classmethod
+    def of(cls, brand: Brand, *, large_print: bool = False) -> TypeScale:
+        """The brand's sizes, or large print: at least 16 pt body and 14 pt notes (larger if the brand is)."""
+        if large_print:
+            return cls(max(brand.body_pt, LARGE_PRINT_BODY_PT), max(brand.note_pt, LARGE_PRINT_NOTE_PT))
+        return cls(brand.body_pt, brand.note_pt)
+
+    def _times(self, factor: float) -> float:
+        return round(self.body * factor, 1)
+
+    @property
+    def h1(self) -> float:
+        return self._times(1.75)
+
+    @property
+    def h2(self) -> float:
+        return self._times(1.33)
+
+    @property
+    def h3(self) -> float:
+        return self._times(1.2)
+
+    @property
+    def part(self) -> float:
+        return self._times(1.5)
+
+    @property
+    def h4(self) -> float:
+        return self._times(1.1)
+
+    @property
+    def intro(self) -> float:
+        return self._times(1.08)
+
+    @property
+    def table(self) -> float:
+        """Table text: a point under the body, never under a note."""
+        return max(self.note, self.body - 1)
+
+    @property
+    def margin(self) -> float:
+        """The running header and footer, the document control and the DRAFT and preview marks: the note size,
+        up to 12 pt (two lines of it still fit the 20 mm margins, where large print's 14 pt would not)."""
+        return min(self.note, MARGIN_TEXT_MAX_PT)
+
 
 # The page margins of every leaflet: the stylesheet's @page margins, and the text box the audit holds every
 # glyph of the body to (the running header and footer are printed in the margins).
@@ -70,12 +136,13 @@ def page_marking(control: DocumentControl | None) -> dict[str, Any]:
 @dataclass(frozen=True)
 class LeafletSource:
     """What one leaflet is made of; ``topic_id`` None means the complete guide. A leaflet without ``control``
-    is a preview (``build``): every page says so."""
+    is a preview (``build``): every page says so. ``large_print``: the large-print edition (16 pt body)."""
 
     brand: Brand
     locale: str
     topic_id: str | None
     control: DocumentControl | None = None
+    large_print: bool = False
 
 
 def page_counter_css(label: str) -> str:
@@ -159,7 +226,14 @@ class LeafletRenderer:
             "minutes": minutes,
             "translation": translation_note(translator, manifest),
             "stylesheet": self._stylesheet(
-                env, gettext, brand, locale, title, source.control, views[context_key].draft
+                env,
+                gettext,
+                brand,
+                locale,
+                title,
+                source.control,
+                views[context_key].draft,
+                TypeScale.of(source.brand, large_print=source.large_print),
             ),
             **views,
             **gettext,
@@ -176,6 +250,7 @@ class LeafletRenderer:
         title: str,
         control: DocumentControl | None,
         draft: bool,
+        type_scale: TypeScale,
     ) -> Markup:
         css = env.get_template("leaflet/leaflet.css.j2").render(
             gettext,
@@ -186,17 +261,12 @@ class LeafletRenderer:
             end=locale.end,
             clinic_name_css=css_string(brand.name),
             doc_title_css=css_string(title),
-            accent_tint=_tint(brand.accent),
+            accent_tint=tint(brand.accent),
             margins=PAGE_MARGINS,
+            type=type_scale,
             **page_marking(control),
             draft=draft,
         )
         # Safe: every outside value in the stylesheet is a validated colour or went through css_string,
         # which also escapes the characters that could close the <style> element.
         return Markup(css)  # noqa: S704
-
-
-def _tint(colour: str, amount: float = 0.88) -> str:
-    """A pale version of a #rrggbb colour, for box backgrounds."""
-    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)

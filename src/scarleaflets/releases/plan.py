@@ -135,11 +135,11 @@ class Digests:
         return files_digest([*folder.glob("leaflet/*"), *overrides], project.root)
 
     def brand(self, brand: Brand, locale: str) -> str:
-        """What a leaflet prints of its brand (not its email settings): details, colours, paper, logo, and the
-        clinic's urgent-help wording the views put in place of the content's placeholders."""
+        """What a leaflet prints of its brand (not its email settings): details, colours, paper, logo, type
+        sizes, and the clinic's urgent-help wording the views put in place of the content's placeholders."""
         printed: list[object] = [brand.name, brand.primary, brand.accent, brand.paper, list(brand.address)]
         printed += [brand.phone, brand.website, brand.booking_url, brand.legal_text(locale), brand.logo_file]
-        printed += [sorted(brand.clinic_details(locale).items())]
+        printed += [sorted(brand.clinic_details(locale).items()), brand.body_pt, brand.note_pt]
         return parts_digest(json.dumps(printed, ensure_ascii=False).encode(), brand.logo.read_bytes())
 
     def text(self, locale: str, document: str) -> str:
