@@ -342,6 +342,7 @@ class Mailing(Released):
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
                 attachments=functools.partial(self.leaflet, brand, patient.locale),
+                logo=self.logo(brand),
                 release=self.release_id,
             )
         except (HeaderError, ScarleafletsError) as exc:
@@ -466,6 +467,7 @@ class Mailing(Released):
             unsubscribe_url=self.project.settings.unsubscribe_url + "PREVIEW",
             now=now,
             attachments=functools.partial(self.leaflet, brand, locale),
+            logo=self.logo(brand),
             release=self.release_id,
         )
 
