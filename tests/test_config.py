@@ -19,6 +19,14 @@ def test_settings_are_read(mini_project):
     assert open_project(mini_project).settings.max_grade == 6.0
 
 
+def test_public_url_is_read(mini_project):
+    assert open_project(mini_project).settings.public_url == "https://leaflets.example.org/"
+    (mini_project / "scarleaflets.toml").write_text(
+        "[web]\npublic_url = 'https://clinic.example:8443/patients/'\n"
+    )
+    assert open_project(mini_project).settings.public_url == "https://clinic.example:8443/patients/"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -32,6 +40,17 @@ def test_settings_are_read(mini_project):
             "[web]\nmax_body_bytes = 1\napi_token_sha256 = { a = 'x' }\n",
             r"scarleaflets.toml:3: \[web\] api_token_sha256.a",
         ),
+        (
+            "[web]\npublic_url = 'http://leaflets.example.org/'\n",
+            r"scarleaflets.toml:2: \[web\] public_url must be",
+        ),
+        (
+            "[web]\n\npublic_url = 'https://leaflets.example.org'\n",
+            r"scarleaflets.toml:3: \[web\] public_url .* ending",
+        ),
+        ("[web]\npublic_url = 'leaflets/'\n", r"scarleaflets.toml:2: \[web\] public_url must be an absolute"),
+        ("[web]\npublic_url = 'https://x.org/?a=b/'\n", r"scarleaflets.toml:2: \[web\] public_url must be"),
+        ("[web]\npublic_url = 7\n", r"scarleaflets.toml:2: \[web\] public_url must be a str"),
     ],
 )
 def test_bad_settings(mini_project, text, message):

@@ -21,7 +21,7 @@ from .conftest import REPO
 
 START = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 PATIENTS = 12
-STEPS = 8
+STEPS = 19  # the emails of the demo series
 
 pytestmark = pytest.mark.slow  # worker processes killed again and again, on SQLite and on PostgreSQL
 

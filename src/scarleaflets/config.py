@@ -34,13 +34,15 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "check": {"max_grade": float},
     "i18n": {"min_completeness": float},
     "email": {"unsubscribe_url": str, "transport": str, "retry_hours": float, "max_attempts": int},
-    "web": {"api_token_sha256": dict, "max_body_bytes": int},
+    "web": {"api_token_sha256": dict, "max_body_bytes": int, "public_url": str},
     # and one table per language, [readability.LOCALE], with the keys of _LANGUAGE_TARGET
     "readability": {"long_sentence_words": int, "hardest_sentences": int, "on_failure": str},
     "release": {"dir": str},
 }
 # A setting whose key differs from its Settings field (the section names it already).
-_FIELDS: dict[tuple[str, str], str] = {("release", "dir"): "release_dir"}
+_FIELDS: dict[tuple[str, str], str] = {("release", "dir"): "release_dir", ("web", "public_url"): "public_url"}
+# An absolute https:// address ending with "/", with a host and no query or fragment: the leaflet pages' base.
+_PUBLIC_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@-]*)*/")
 _LANGUAGE_TARGET: dict[str, type] = {
     "formula": str,
     "min_score": float,
@@ -95,6 +97,9 @@ class Settings:
     # Per brand, the SHA-256 (hex) of the bearer token its systems use for the enrollment API.
     api_token_sha256: dict[str, str] = field(default_factory=dict)
     max_body_bytes: int = 16384
+    # Where the web service's leaflet pages are served, as patients reach it (absolute https URL ending with
+    # "/"): every email links to {public_url}leaflets/<brand>/<locale>/<topic> (views.links).
+    public_url: str = "https://leaflets.example.org/"
     readability: ReadabilitySettings = field(default_factory=ReadabilitySettings)
     # Where `scarleaflets release` writes the numbered releases the sender and the web service run from
     # (relative to the project folder; SCARLEAFLETS_RELEASES overrides it).
@@ -223,6 +228,11 @@ def read_settings(path: Path) -> Settings:
         raise ConfigError(
             f"{where('email', 'unsubscribe_url')}: [email] unsubscribe_url must be an https:// address "
             "(mail providers require it)"
+        )
+    if not _PUBLIC_URL.fullmatch(settings.public_url):
+        raise ConfigError(
+            f"{where('web', 'public_url')}: [web] public_url must be an absolute https:// address ending with "
+            f"'/' (the web service's address as patients reach it), got {settings.public_url!r}"
         )
     if not 0.0 <= settings.min_completeness <= 100.0:
         raise ConfigError(

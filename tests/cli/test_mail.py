@@ -382,8 +382,8 @@ def _no_pdf_engine(loaded: set[str]) -> None:
 def test_sending_and_enrolling_load_no_weasyprint_and_an_idle_pass_no_database_library(
     tmp_path, shipped_releases
 ):
-    """Sending never loads the PDF engine: enrolling a patient and a pass that sends the welcome email (its
-    leaflet attached from the release) load the mail service and the release loader, never WeasyPrint, the
+    """Sending never loads the PDF engine: enrolling a patient and a pass that sends the welcome email (with
+    the brand's logo as the release stored it) load the mail service and the release loader, never WeasyPrint, the
     leaflet renderers or the release builder; an idle `send-due` pass (nothing due) does not even load the mail
     service, SQLAlchemy or Alembic (see scarleaflets/idle.py)."""
     db = f"sqlite:///{tmp_path / 'mail.db'}"
@@ -421,4 +421,7 @@ def test_sending_and_enrolling_load_no_weasyprint_and_an_idle_pass_no_database_l
     _no_pdf_engine(sending)
     (message,) = (tmp_path / "maildir" / "new").iterdir()
     assert b"X-Scarleaflets-Release: 1" in message.read_bytes()
-    assert b'filename="marks-vs-scars.pdf"' in message.read_bytes()
+    sent = message.read_bytes()
+    assert b"Content-Type: application/pdf" not in sent  # the demo series links to its leaflets
+    assert b"leaflets.example.org/leaflets/" in sent
+    assert b"Content-Type: image/png" in sent  # the release's logo: no PDF engine loaded for it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import shutil
 
 import pytest
@@ -9,7 +11,8 @@ import pytest
 from scarleaflets.checks import run_check
 from scarleaflets.config import open_project
 from scarleaflets.content import load_content
-from scarleaflets.content.series import load_series
+from scarleaflets.content.series import MAX_KEY_POINTS, load_series, step_points
+from scarleaflets.content.validation import Msg
 from scarleaflets.errors import ContentError
 
 from ..conftest import DATA, FIXTURE_TODAY, REPO
@@ -37,10 +40,85 @@ steps:
 
 
 def test_shipped_series_is_valid_and_covers_six_weeks(shipped_content):
+    """One topic per email, every topic taught once, two or three days apart over six weeks, nothing
+    attached (links instead), and the welcome on marks and scars first."""
     (series,) = load_series(REPO, shipped_content).values()
-    assert len(series.steps) == 8
+    assert len(series.steps) == len(shipped_content.topics) == 19
+    assert [len(s.topics) for s in series.steps] == [1] * 19
+    assert sorted(s.topic for s in series.steps) == sorted(shipped_content.topics)
+    assert (series.steps[0].id, series.steps[0].day, series.steps[0].topic) == (
+        "welcome",
+        0,
+        "marks-vs-scars",
+    )
     assert series.steps[-1].day == 42
-    assert [s.day for s in series.steps] == sorted(s.day for s in series.steps)
+    days = [s.day for s in series.steps]
+    assert {later - earlier for earlier, later in itertools.pairwise(days)} <= {2, 3}
+    assert all(s.attach == () for s in series.steps)
+    for step in series.steps:
+        points = step_points(step, shipped_content.topics[step.topic]) or ()
+        assert 3 <= len(points) <= MAX_KEY_POINTS, step.id
+    asking = series.step("questions-to-ask")
+    assert asking.heading is not None
+    assert asking.points == "the-treatment"
+    questions = step_points(asking, shipped_content.topics["questions-to-ask"]) or ()
+    assert questions
+    assert all(m.text.endswith("?") for m in questions)
+
+
+ONE_STEP = """\
+id: s
+name: A series
+steps:
+  - id: one
+    day: 0
+    topics: [sample]
+    points: intro
+    heading: Answers
+    subject: First
+    preheader: Hello.
+    intro: Welcome.
+"""
+
+
+def test_an_email_shows_at_most_six_points_of_a_section(mini_project):
+    """The section a step shows is counted: six items pass, seven are refused at the step's `points`."""
+    topic = mini_project / "content" / "topics" / "sample.yaml"
+    (mini_project / "content" / "series").mkdir()
+    (mini_project / "content" / "series" / "s.yaml").write_text(ONE_STEP)
+    original = topic.read_text()
+    six = "".join(f"          - Item {n}\n" for n in range(1, 7))
+    topic.write_text(original.replace("          - No\n          - Yes\n", six))
+    (series,) = load_series(mini_project, load_content(mini_project, FIXTURE_TODAY)).values()
+    assert len(series.steps[0].topics) == 1
+    topic.write_text(original.replace("          - No\n          - Yes\n", six + "          - Item 7\n"))
+    with pytest.raises(ContentError) as info:
+        load_series(mini_project, load_content(mini_project, FIXTURE_TODAY))
+    assert [str(p) for p in info.value.problems] == [
+        "content/series/s.yaml:7: steps[0].points: topic 'sample' section 'intro' lists 7 key points: an email "
+        "shows at most 6 (one thing per email; the leaflet link gives the rest)"
+    ]
+
+
+def test_an_email_shows_at_most_six_key_points(mini_project):
+    """A topic whose key points would fill an email with seven is refused at the step's `topics` line (the
+    topic files allow five today; the series holds its own limit whatever they allow)."""
+    (mini_project / "content" / "series").mkdir()
+    (mini_project / "content" / "series" / "s.yaml").write_text(
+        ONE_STEP.replace("    points: intro\n    heading: Answers\n", "")
+    )
+    content = load_content(mini_project, FIXTURE_TODAY)
+    sample = content.topics["sample"]
+    six = tuple(Msg(f"Point {n}.", 5 + n) for n in range(6))
+    content.topics["sample"] = dataclasses.replace(sample, summary=six)
+    assert load_series(mini_project, content)["s"].steps[0].topic == "sample"
+    content.topics["sample"] = dataclasses.replace(sample, summary=(*six, Msg("Point 7.", 12)))
+    with pytest.raises(ContentError) as info:
+        load_series(mini_project, content)
+    assert [str(p) for p in info.value.problems] == [
+        "content/series/s.yaml:6: steps[0].topics: topic 'sample' has 7 key points: an email shows at most 6 "
+        "(one thing per email; the leaflet link gives the rest)"
+    ]
 
 
 @pytest.mark.parametrize(

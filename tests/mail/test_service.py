@@ -89,7 +89,7 @@ def test_enrollment_is_idempotent_and_plans_every_step(mailing):
     assert first[1] is True
     assert again == (first[0], False)
     rows = mailing.store.status_rows(None)
-    assert len(rows) == 8
+    assert len(rows) == 19
     assert all(r["status"] == "pending" for r in rows)
 
 
@@ -112,12 +112,13 @@ def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(m
     run_days(mailing, transport, 5, start=START + dt.timedelta(days=51), hours=6)  # nothing more to send
     transport.close()
     messages = parsed(sink)
-    assert len(messages) == 16
-    assert len({m["Message-ID"] for m in messages}) == 16
+    assert len(messages) == 38
+    assert len({m["Message-ID"] for m in messages}) == 38
     welcome_es = next(
         m
         for m in messages
-        if m["To"].addresses[0].addr_spec == "lucia@example.com" and m.get_content_type() == "multipart/mixed"
+        if m["To"].addresses[0].addr_spec == "lucia@example.com"
+        and "marks-vs-scars" in m.get_body(("plain",)).get_content()
     )
     translator = i18n.Translator.load(mailing.project, "es")
     subject = translator.pgettext("series/acne-education/welcome", "Marks or scars? How to tell them apart")
@@ -129,12 +130,17 @@ def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(m
     assert "<https://unsubscribe.example.org/u/v1." in unsubscribe
     assert "mailto:care@harbor.example.com" in unsubscribe
     assert "lucia" not in unsubscribe
-    alternative, pdf = welcome_es.iter_parts()
-    assert alternative.get_content_type() == "multipart/alternative"
-    assert pdf.get_content_type() == "application/pdf"
-    assert pdf.get_filename() == "marks-vs-scars.pdf"
-    assert pdf.get_content().startswith(b"%PDF-1.7")
-    text, html = alternative.iter_parts()
+    # Nothing attached: the leaflet is linked (in Spanish), and the logo is an inline image of the HTML.
+    assert welcome_es.get_content_type() == "multipart/alternative"
+    assert not list(welcome_es.iter_attachments())
+    text, related = welcome_es.iter_parts()
+    assert related.get_content_type() == "multipart/related"
+    html, logo = related.iter_parts()
+    assert logo.get_content_type() == "image/png"
+    assert logo.get_content().startswith(b"\x89PNG")
+    assert f'src="cid:{logo["Content-ID"].strip("<>")}"' in html.get_content()
+    assert "https://leaflets.example.org/leaflets/harbor/es/marks-vs-scars" in html.get_content()
+    assert "https://leaflets.example.org/leaflets/harbor/es/marks-vs-scars" in text.get_content()
     assert text.get_content_type() == "text/plain"
     plain = text.get_content()
     assert "Lucía <b>García</b>" in plain  # plain text: the name as given, not escaped
@@ -147,7 +153,7 @@ def test_series_is_sent_once_each_localized_multipart_with_unsubscribe_headers(m
     # Steps go out in order, one a day at most, inside the window.
     english = sorted((m for m in messages if "ann@" in str(m["To"])), key=lambda m: m["Date"].datetime)
     days = [m["Date"].datetime.date() for m in english]
-    assert len(set(days)) == 8
+    assert len(set(days)) == 19
     assert all(9 <= m["Date"].datetime.hour < 18 for m in english)
 
 
@@ -322,7 +328,7 @@ def test_every_line_of_a_message_is_within_the_smtp_limit(mailing, locale):
     data = mailing.composer(mailing.edition(locale)).compose(
         brand=mailing.brands["riverside"],
         series=series,
-        step=series.step("planning"),
+        step=series.step("questions-to-ask"),
         recipient=Enrollment(
             "p@example.org",
             "Ünïcode Ñame",
@@ -475,11 +481,11 @@ def test_a_72_hour_outage_then_451s_ends_with_every_step_delivered_in_order(mail
     transport.close()
     rows = delivery_rows(mailing)
     assert {status for _, _, status, _, _ in rows} == {"sent"}
-    assert len(sink.messages) == 8 * len(patients)
+    assert len(sink.messages) == 19 * len(patients)
     for enrollment in {row[0] for row in rows}:
         sent = [row[4] for row in rows if row[0] == enrollment]  # in step order
         assert sent == sorted(sent)
-        assert len({moment.date() for moment in sent}) == 8  # one a day at most
+        assert len({moment.date() for moment in sent}) == 19  # one a day at most
 
 
 def test_an_unsubscribe_during_a_pass_stops_the_claimed_emails_not_yet_sent(mailing, tmp_path):

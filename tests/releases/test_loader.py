@@ -24,6 +24,11 @@ def test_opening_a_release_reads_only_its_index(mail_project):
     assert release.translator("es").pgettext("sample/title", "A sample topic") == "ES A sample topic"
     assert release.review("es").translated_by == "test translator"
     assert release.review(SOURCE_LOCALE).reviewed
+    # The brand's logo as the release rendered it for the emails: a PNG file, read without the PDF engine.
+    logo = release.logo(release.brands["mini"])
+    assert logo is not None
+    assert logo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert logo == (release.path / "logos" / "mini.png").read_bytes()
 
 
 def test_the_web_service_shows_the_release_s_leaflets(mail_project, tmp_path):

@@ -36,18 +36,34 @@ def demo():
 def test_a_step_is_translated_in_its_context_and_holds_the_views_of_its_topics(demo):
     loaded, series = demo
     translator = Translator.load(loaded.project, "ar")
-    step = series.step("causes-and-prevention")
+    step = series.step("causes")
     view = step_view(loaded.content, series, step, translator)
-    context = "series/acne-education/causes-and-prevention"
+    context = "series/acne-education/causes"
     for text in ("subject", "preheader", "intro"):
         english = getattr(step, text).text
         assert getattr(view, text) == translator.pgettext(context, english) != english
     assert (view.series_id, view.series_name, view.id) == (series.id, series.name, step.id)
-    assert (view.day, view.number, view.total) == (7, 3, len(series.steps))
-    assert view.topics == tuple(
-        topic_view(loaded.content.topics[t], translator) for t in ("causes", "prevention")
-    )
-    assert view.attach == ("prevention",)
+    assert (view.day, view.number, view.total) == (5, 3, len(series.steps))
+    assert view.topics == (topic_view(loaded.content.topics["causes"], translator),)
+    assert view.topic is view.topics[0]
+    assert view.points == view.topic.summary  # the key points, under the template's "Key points"
+    assert view.heading == ""
+    assert view.attach == ()
+
+
+def test_a_step_may_show_one_section_list_under_its_own_heading(demo):
+    """The questions step lists the topic's questions about a treatment, not its key points, under a heading
+    that says so, both translated."""
+    loaded, series = demo
+    translator = Translator.load(loaded.project, "zh_Hans")
+    step = series.step("questions-to-ask")
+    view = step_view(loaded.content, series, step, translator)
+    section = next(s for s in view.topic.sections if s.id == "the-treatment")
+    (questions,) = (block.items for block in section.blocks if block.kind == "list")
+    assert view.points == questions
+    assert all(point.endswith("？") for point in view.points)
+    assert view.heading == translator.pgettext("series/acne-education/questions-to-ask", step.heading.text)
+    assert view.heading not in ("", step.heading.text, view.topic.title)
 
 
 def _items(markup: str) -> list[str]:

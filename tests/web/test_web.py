@@ -480,11 +480,15 @@ def test_gallery_email_views_are_the_message_as_sent(gallery, mailing):
     assert 'dir="rtl"' in html.get_data(as_text=True)
     assert "'unsafe-inline'" in html.headers["Content-Security-Policy"]
     assert "script" not in html.headers["Content-Security-Policy"]
+    # The logo, an inline part of the email, is shown from a data URL (the policy allows no other image).
+    assert '<img src="data:image/png;base64,iVBORw0KGgo' in html.get_data(as_text=True)
+    assert "cid:" not in html.get_data(as_text=True)
     text = gallery.get(f"{base}.txt", headers=_basic("riverside", TOKEN)).get_data(as_text=True)
     assert "Riverside Skin Clinic" in text
     headers = gallery.get(f"{base}.headers", headers=_basic("riverside", TOKEN)).get_data(as_text=True)
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in headers
-    assert "application/pdf" in headers
+    assert "  multipart/related\n  text/html\n  image/png" in headers
+    assert "application/pdf" not in headers  # the demo series links to its leaflets
     assert "Content-Language: ar" in headers
 
 

@@ -183,14 +183,16 @@ def mail_status(
             item["next"] is None or row["next_at"] < item["next"]
         ):
             item["next"] = row["next_at"]
+    labels = {key: f"{key[0]} / {key[1] + 1} {key[2]}" for key in steps}
+    width = max([40, *(len(label) + 1 for label in labels.values())])  # long step ids keep the columns
     click.echo(
-        f"{'series / step':<40} {'pending':>8} {'sent':>6} {'deferred':>9} {'failed':>7} {'blocked':>8}  "
+        f"{'series / step':<{width}} {'pending':>8} {'sent':>6} {'deferred':>9} {'failed':>7} {'blocked':>8}  "
         "next due (UTC)"
     )
-    for (series_id, index, step), item in steps.items():
+    for key, item in steps.items():
         next_due = item["next"].strftime("%Y-%m-%d %H:%M") if item["next"] else "-"
         click.echo(
-            f"{series_id + ' / ' + str(index + 1) + ' ' + step:<40} {item.get('pending', 0):>8} "
+            f"{labels[key]:<{width}} {item.get('pending', 0):>8} "
             f"{item.get('sent', 0):>6} {item.get('deferred', 0):>9} {item.get('failed', 0):>7} "
             f"{item.get('blocked', 0):>8}  {next_due}"
         )

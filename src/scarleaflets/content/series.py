@@ -1,10 +1,13 @@
 """Email series: ``content/series/*.yaml``, ordered steps declared as pydantic models like all content.
 
-Each step has a stable id, a day offset from the enrollment's start date, the topics it covers, a subject, a
-preheader and an introduction (all translatable through the same catalogs, context ``series/<id>/<step>``),
-and optionally the topics whose PDF leaflets are attached. Every problem names the file, the line and the
+Each step teaches one thing: it has a stable id, a day offset from the enrollment's start date, exactly one
+topic, a subject, a preheader and an introduction (all translatable through the same catalogs, context
+``series/<id>/<step>``). Its email shows the topic's key points, or with ``points`` the list of one section
+of the topic (questions to ask, say) under its own ``heading``, at most :data:`MAX_KEY_POINTS` of them, and
+links to the topic's leaflet page for the rest; ``attach`` optionally attaches the topic's PDF as well (the
+demo attaches nothing: links are lighter and always current). Every problem names the file, the line and the
 place in the file (:func:`~scarleaflets.content.validation.read_document`); the topics a series names must
-exist, which :func:`load_series` checks once every file is read.
+exist and fit in one email, which :func:`load_series` checks once every file is read.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from pydantic import (
 )
 
 from ..errors import ContentError, Problem
-from .model import ContentSet
+from .blocks import BulletList
+from .model import ContentSet, Topic
 from .validation import (
     KEY_PROBLEMS,
     MISSING_KEYS,
@@ -34,7 +38,6 @@ from .validation import (
     Slug,
     Text,
     again,
-    count_rule,
     fail,
     invalid,
     items,
@@ -45,6 +48,8 @@ from .yamldoc import LineMap, Scalar
 
 SERIES_FOLDER = "series"
 MAX_SUBJECT = 90
+# One email teaches one thing: the points it lists (a topic's key points, or one list of it) stay this few.
+MAX_KEY_POINTS = 6
 # Problems that leave a step readable: its steps' order is still checked (a step with an unknown key, a key
 # written twice, or a list of the wrong length has a day and an id all the same).
 READABLE_DESPITE = frozenset({"not_a_word", "unknown_key", "duplicate_key", "count"})
@@ -52,6 +57,10 @@ READABLE_DESPITE = frozenset({"not_a_word", "unknown_key", "duplicate_key", "cou
 
 @dataclass(frozen=True)
 class Step:
+    """One email. ``topics`` holds its one topic (a tuple, as the store and the views name topics);
+    ``points`` is the id of the section whose list the email shows instead of the key points, shown under
+    ``heading`` (None: the key points, under "Key points")."""
+
     id: str
     day: int
     topics: tuple[str, ...]
@@ -60,6 +69,12 @@ class Step:
     preheader: Msg
     intro: Msg
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    heading: Msg | None = None
+    points: str | None = None
+
+    @property
+    def topic(self) -> str:
+        return self.topics[0]
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,8 @@ class Series:
             yield context, step.subject
             yield context, step.preheader
             yield context, step.intro
+            if step.heading is not None:
+                yield context, step.heading
 
 
 # The documents ---------------------------------------------------------------------------------------------
@@ -88,15 +105,26 @@ class StepDocument(Document):
 
     id: Slug
     day: Annotated[int, whole_number(0, 3650)]
-    topics: Annotated[tuple[Slug, ...], items()]  # at least one (a rule): `attach` is checked against them
+    topics: Annotated[tuple[Slug, ...], items()]  # exactly one (a rule): `attach` is checked against it
     subject: Text
     preheader: Text
     intro: Text
     attach: Annotated[tuple[Slug, ...], items(1)] = ()
+    points: Slug | None = None  # a section of the topic whose list the email shows instead of the key points
+    heading: Text | None = None  # what those points are, shown over them; required with `points`
 
     @classmethod
     def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:
-        yield from count_rule(data, "topics", 1)
+        """One email teaches one thing: exactly one topic (the leaflet link gives the rest)."""
+        topics = data.get("topics")
+        if isinstance(topics, list) and len(topics) != 1:
+            yield Flag(
+                f"a step teaches exactly one topic, got {len(topics)} (give each topic its own step)",
+                ("topics",),
+                kind="count",
+            )
+        if "points" in data and "heading" not in data:
+            yield Flag("a step with 'points' needs a 'heading' saying what they are", ("points",))
 
     @field_validator("subject")
     @classmethod
@@ -193,7 +221,38 @@ def load_series_file(
                         f"no topic with id '{topic_id}'",
                     )
                 )
+            else:
+                problems.extend(_points_problems(series.file, index, step, content.topics[topic_id]))
     return series if len(problems) == before else None
+
+
+def step_points(step: Step, topic: Topic) -> tuple[Msg, ...] | None:
+    """What the step's email lists of ``topic``: its key points, or the items of every list in the section
+    ``points`` names (None when the topic has no such section)."""
+    if step.points is None:
+        return topic.summary
+    section = next((s for s in topic.sections if s.id == step.points), None)
+    if section is None:
+        return None
+    return tuple(item for block in section.blocks if isinstance(block, BulletList) for item in block.items)
+
+
+def _points_problems(shown: str, index: int, step: Step, topic: Topic) -> Iterator[Problem]:
+    """The step's points exist (a section with a list) and fit one email (at most MAX_KEY_POINTS)."""
+    points = step_points(step, topic)
+    key = "points" if step.points is not None else "topics"
+    where = (shown, step.lines.get(key, step.lines.get("topics", 0)), f"steps[{index}].{key}")
+    if points is None:
+        yield Problem(*where, f"topic '{topic.id}' has no section '{step.points}'")
+    elif not points:
+        yield Problem(*where, f"section '{step.points}' of topic '{topic.id}' holds no list to show")
+    elif len(points) > MAX_KEY_POINTS:
+        what = f"section '{step.points}' lists" if step.points else "has"
+        yield Problem(
+            *where,
+            f"topic '{topic.id}' {what} {len(points)} key points: an email shows at most {MAX_KEY_POINTS} "
+            "(one thing per email; the leaflet link gives the rest)",
+        )
 
 
 def read_series_file(
@@ -218,6 +277,8 @@ def _series(doc: SeriesDocument, lines: LineMap, shown: str) -> Series:
                 for key in StepDocument.model_fields
                 if (line := lines.values.get(("steps", index, key)))
             },
+            step.heading,
+            step.points,
         )
         for index, step in enumerate(doc.steps)
     )

@@ -3,7 +3,14 @@
 HTML and plain-text bodies render the step's translated view (:func:`scarleaflets.views.step_view`, which
 holds the same topic views the leaflets render) through ``templates/email/`` (the text part is its own
 template, written for text). CSS is inlined with css-inline, keeping the media queries for small screens and
-dark mode. The message is ``multipart/alternative``, inside ``multipart/mixed`` when a leaflet is attached.
+dark mode; in dark mode headings and links take the brand's primary colour lightened to WCAG AA on the dark
+background (:func:`~scarleaflets.views.colour.readable_on`). Every email links to its topic's leaflet page in
+the patient's language (:func:`~scarleaflets.views.links.leaflet_page_url` under ``[web] public_url``), the
+clinic's booking page and website, and dials the clinic's phone (``tel:``); in a right-to-left language the
+phone, addresses and postal lines are isolated left to right (``<bdi dir="ltr">`` in HTML, U+2066 … U+2069 in
+text). The clinic's logo (a PNG: most mail apps show no SVG) is an inline image of a ``multipart/related``
+HTML part, referenced by its Content-ID. The message is ``multipart/alternative`` (text, then the related
+HTML), inside ``multipart/mixed`` when a step attaches its leaflet.
 Headers: From, Reply-To, To, a localized Subject, Date, a Message-ID fixed per (enrollment, step),
 Content-Language, List-Id, List-Unsubscribe (one-click HTTPS and mailto), List-Unsubscribe-Post, and
 X-Scarleaflets-Release: the release the text comes from ("working-tree" for a preview).
@@ -46,11 +53,17 @@ from ..views import (
     translation_note,
     translations,
 )
+from ..views.colour import readable_on
+from ..views.links import leaflet_page_url, tel_uri
 from .enrollment_requests import Enrollment
 
 # Stand-ins for the per-patient values in cached bodies: private-use characters no text contains.
 NAME = "\ue000name\ue000"
 LINK = "\ue000link\ue000"
+# The dark-mode background of the email's content (email.css.j2); the footer's is darker still.
+DARK_BACKGROUND = "#1c2126"
+# Isolates a left-to-right run (a phone number, an address) inside right-to-left plain text.
+LRI, PDI = "\u2066", "\u2069"
 
 
 class HeaderError(ScarleafletsError):
@@ -70,6 +83,15 @@ class Attachment:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Inline:
+    """An image the HTML part shows (``<img src="cid:...">``): a PNG part of its ``multipart/related``."""
+
+    cid: str
+    filename: str
+    data: bytes
+
+
 class EmailComposer:
     """Composes series messages; one per process, templates compiled once per brand.
 
@@ -82,7 +104,7 @@ class EmailComposer:
         self._envs: dict[str, Environment] = {}
         self._inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
         self._steps: dict[tuple[str, str, str, str], StepView] = {}
-        self._bodies: dict[tuple[str, str, str, str, bool, bool, bool], _Cached] = {}
+        self._bodies: dict[tuple[str, str, str, str, bool, bool, bool, bool], _Cached] = {}
 
     def _env(self, brand: Brand) -> Environment:
         if brand.id not in self._envs:
@@ -106,19 +128,34 @@ class EmailComposer:
         manifest: Manifest,
         named: bool,
         attached: bool,
+        logo: bool,
     ) -> _Cached:
         env = self._env(brand)
         locale = locale_view(translator)
+        rtl = locale.dir == "rtl"
         context: dict[str, Any] = {
             **translations(translator),  # passed to each render: the environment is shared by threads
             "brand": brand_view(brand, translator.locale),
             "locale": locale,
             "start": locale.start,
+            "end": locale.end,
             "subject": step.subject,
             "preheader": step.preheader,
             "intro": step.intro,
             "name": NAME if named else None,
             "topics": step.topics,
+            "topic": step.topic,
+            "points": step.points,
+            "points_heading": step.heading,
+            "leaflet_url": leaflet_page_url(
+                self.project.settings.public_url, brand.id, translator.locale, step.topic.id
+            ),
+            "tel": tel_uri(brand.phone),
+            "logo_cid": logo_cid(brand.id) if logo else None,
+            "dark_primary": readable_on(brand.primary, DARK_BACKGROUND),
+            # Left-to-right isolation marks for the text part (none needed in a left-to-right language).
+            "lri": LRI if rtl else "",
+            "pdi": PDI if rtl else "",
             "draft": step.draft,  # unless a clinician approved every topic of the step
             "approvals": step.approvals,
             "attached": attached,
@@ -150,9 +187,13 @@ class EmailComposer:
         now: dt.datetime,
         attachments: Callable[[str], Attachment] | None = None,
         release: str | None = None,
+        logo: bytes | None = None,
     ) -> bytes:
         """The complete message, as the bytes to hand to SMTP (CRLF line ends). ``release`` names the release
-        its content came from, in an ``X-Scarleaflets-Release`` header (document control)."""
+        its content came from, in an ``X-Scarleaflets-Release`` header (document control); ``logo`` is the
+        brand's logo as PNG bytes, shown inline at the top of the HTML part (None: the clinic's name alone).
+        Leaflets are attached only for a step whose ``attach`` names its topic, and only when
+        ``attachments`` is given; every email links to the leaflet's web page whatever it attaches."""
         info = translator.info
         view = self._step(brand, series, step, translator)
         header_safe(view.subject, "subject")
@@ -166,10 +207,11 @@ class EmailComposer:
             name is not None,
             manifest.reviewed,
             bool(attached),
+            logo is not None,
         )
         if key not in self._bodies:
             self._bodies[key] = self._render_bodies(
-                brand, view, translator, manifest, name is not None, bool(attached)
+                brand, view, translator, manifest, name is not None, bool(attached), logo is not None
             )
         cached = self._bodies[key]
         # The bodies are rendered (CSS inlined, quoted-printable encoded) once per brand, step and language;
@@ -198,7 +240,13 @@ class EmailComposer:
         ]
         if release is not None:
             headers.insert(-1, ("X-Scarleaflets-Release", header_safe(release, "release")))
-        return assemble(headers, text, html, attached, seed=message_id)
+        inline = [Inline(logo_cid(brand.id), "logo.png", logo)] if logo is not None else []
+        return assemble(headers, text, html, attached, seed=message_id, inline=inline)
+
+
+def logo_cid(brand_id: str) -> str:
+    """The Content-ID of a brand's logo inside its emails (the HTML refers to it as ``cid:<this>``)."""
+    return f"logo.{brand_id}@scarleaflets"
 
 
 def _address(name: str, address: str) -> str:
@@ -262,20 +310,42 @@ def _base64(data: bytes) -> bytes:
 
 
 def assemble(
-    headers: list[tuple[str, str]], text: bytes, html: bytes, attached: list[Attachment], *, seed: str
+    headers: list[tuple[str, str]],
+    text: bytes,
+    html: bytes,
+    attached: list[Attachment],
+    *,
+    seed: str,
+    inline: list[Inline] | None = None,
 ) -> bytes:
-    """Write the MIME message: multipart/alternative (text, then HTML, both already quoted-printable), inside
-    multipart/mixed with the attachments. Boundaries are derived from ``seed``, so the same inputs give the
-    same bytes."""
+    """Write the MIME message: multipart/alternative (text, then HTML, both already quoted-printable; the
+    HTML inside multipart/related with its inline images, when it has any), inside multipart/mixed with the
+    attachments. Boundaries are derived from ``seed``, so the same inputs give the same bytes."""
     token = hashlib.sha256(seed.encode()).hexdigest()[:24]
-    alternative, mixed = f"=_alt_{token}", f"=_mix_{token}"
+    alternative, mixed, related = f"=_alt_{token}", f"=_mix_{token}", f"=_rel_{token}"
     crlf = b"\r\n"
     head = crlf.join(f"{key}: {value}".encode("ascii") for key, value in headers)
+    html_part = (
+        b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + html
+    )
+    if inline:
+        images = [
+            f"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\nContent-ID: <{item.cid}>\r\n"
+            f'Content-Disposition: inline; filename="{item.filename}"\r\n\r\n'.encode()
+            + _base64(item.data)
+            for item in inline
+        ]
+        html_part = (
+            f'Content-Type: multipart/related; type="text/html"; boundary="{related}"'.encode()
+            + crlf
+            + crlf
+            + _multipart([html_part, *images], related)
+        )
     parts_alternative = [
         b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         + text,
-        b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-        + html,
+        html_part,
     ]
     body_alternative = _multipart(parts_alternative, alternative)
     if not attached:

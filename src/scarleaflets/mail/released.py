@@ -85,6 +85,10 @@ class Released:
 
         return Attachment(f"{topic_id}.pdf", self.source.leaflet(brand, locale, topic_id))
 
+    def logo(self, brand: Brand) -> bytes | None:
+        """The brand's logo as a PNG, for the emails (the release's file; rendered once for a preview)."""
+        return self.source.logo(brand)
+
     def leaflet_file(self, brand_id: str, locale: str, document: str) -> Path | None:
         """Where the release keeps a leaflet (None: not released, or the working tree's content)."""
         return self.source.leaflet_file(brand_id, locale, document)

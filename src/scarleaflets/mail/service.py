@@ -351,6 +351,7 @@ class Mailing(EnrolledOn):
                 + unsubscribe_token(self.secret, due.enrollment_id, now.date()),
                 now=now,
                 attachments=functools.partial(content.leaflet, brand, patient.locale),
+                logo=content.logo(brand),
                 release=content.release_id,
             )
             self._composed_from[due.id] = content.release_id
@@ -477,6 +478,7 @@ class Mailing(EnrolledOn):
             unsubscribe_url=self.project.settings.unsubscribe_url + "PREVIEW",
             now=now,
             attachments=functools.partial(self.leaflet, brand, locale),
+            logo=self.logo(brand),
             release=self.release_id,
         )
 

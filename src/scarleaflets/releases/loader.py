@@ -16,6 +16,7 @@ Release folder layout (written by :mod:`.make`)::
                               content/figures/ (the SVG figures its topics show, for the web pages)
     catalogs/<locale>.mo      each served language's compiled catalog (published messages only)
     leaflets/<brand>/<locale>/<document>.pdf
+    logos/<brand>.png         each brand's logo as a PNG, for the emails (rendered from its SVG at release time)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .source import Edition
 EDITIONS = "editions"
 CATALOGS = "catalogs"
 LEAFLETS = "leaflets"
+LOGOS = "logos"
 
 
 class Release:
@@ -139,6 +141,10 @@ class Release:
             )
         return path.read_bytes()
 
+    def logo(self, brand: Brand) -> bytes | None:
+        path = self.path / LOGOS / f"{brand.id}.png"
+        return path.read_bytes() if path.is_file() else None
+
 
 def load_release(project: Project, number: int | None = None) -> Release:
     """Release ``number``, or the current one; raises NoReleaseError (telling staff to run `scarleaflets
@@ -188,4 +194,7 @@ class MissingRelease:
         raise self.error
 
     def leaflet_file(self, brand_id: str, locale: str, document: str) -> Path | None:
+        raise self.error
+
+    def logo(self, brand: Brand) -> bytes | None:
         raise self.error

@@ -35,6 +35,7 @@ from ..errors import ScarleafletsError
 from ..i18n.locales import SOURCE_LOCALE
 from ..i18n.translator import mo_bytes
 from ..leaflets.build import Job, JobResult, render_jobs, toolchain
+from ..leaflets.logo import logo_png
 from ..leaflets.render import DocumentControl
 from ..release import Loaded
 from . import frozen
@@ -52,7 +53,7 @@ from .layout import (
     releases_dir,
     use_release,
 )
-from .loader import CATALOGS, EDITIONS, LEAFLETS
+from .loader import CATALOGS, EDITIONS, LEAFLETS, LOGOS
 from .plan import Digests, Planned, Register, plan
 from .source import GUIDE
 
@@ -165,6 +166,8 @@ def _write(
         (work / CATALOGS / f"{code}.mo").unlink()
     leaflets.update(_carry(work, previous, languages, brands, brand_entries, result))
     _put(work / "brands.json", frozen.dump_brands(brands))
+    for brand in brands.values():  # the sender reads the PNG and never loads the PDF engine for it
+        _put(work / LOGOS / f"{brand.id}.png", logo_png(brand.logo))
     index = {
         "format": FORMAT,
         "release": number,

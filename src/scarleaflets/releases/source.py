@@ -81,3 +81,6 @@ class ContentSource(Protocol):
 
     def leaflet_file(self, brand_id: str, locale: str, document: str) -> Path | None:
         """Where a released leaflet is stored, or None (none released; always None for the working tree)."""
+
+    def logo(self, brand: Brand) -> bytes | None:
+        """The brand's logo as a PNG for email (None: a release made before releases stored logos)."""

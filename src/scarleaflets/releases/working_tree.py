@@ -48,6 +48,7 @@ class WorkingTree:
         }
         self._translators: dict[str, i18n.Translator] = {}
         self._leaflets: dict[tuple[str, str, str], bytes] = {}
+        self._logos: dict[str, bytes] = {}
         self._html: LeafletRenderer | None = None
         self._pdf: PdfRenderer | None = None
 
@@ -69,6 +70,15 @@ class WorkingTree:
 
     def leaflet_file(self, brand_id: str, locale: str, document: str) -> Path | None:
         return None
+
+    def logo(self, brand: Brand) -> bytes | None:
+        """The brand's logo as a PNG, rendered now, once per brand (a release stores it instead)."""
+        if brand.id not in self._logos:
+            # Imported here, not at the top: the renderer loads the PDF engine.
+            from ..leaflets.logo import logo_png
+
+            self._logos[brand.id] = logo_png(brand.logo)
+        return self._logos[brand.id]
 
     def leaflet(self, brand: Brand, locale: str, document: str) -> bytes:
         """A leaflet rendered now, once per process, marked as a preview on every page."""

@@ -4,6 +4,10 @@
 email renders a :class:`StepView` and nothing else of the series, and the topics it holds are the same
 :class:`~scarleaflets.views.topic.TopicView` objects a leaflet renders, so an email's key points are the
 leaflet's key points, word for word. Texts are translated in the context ``series/<series>/<step>``.
+
+A step teaches one topic: :attr:`StepView.points` is what its email lists (the topic's key points, or the
+list of the section the step names, questions to ask, say) and :attr:`StepView.heading` what those points
+are ("" for the key points: the template says "Key points").
 """
 
 from __future__ import annotations
@@ -35,6 +39,13 @@ class StepView:
     intro: str
     topics: tuple[TopicView, ...]
     attach: tuple[str, ...]
+    points: tuple[str, ...] = ()
+    heading: str = ""
+
+    @property
+    def topic(self) -> TopicView:
+        """The one topic the step teaches."""
+        return self.topics[0]
 
     @property
     def draft(self) -> bool:
@@ -54,6 +65,7 @@ def step_view(
 ) -> StepView:
     """The step with every text translated, and a translated view of each topic it teaches."""
     context = f"series/{series.id}/{step.id}"
+    topics = tuple(topic_view(content.topics[topic_id], tr, details) for topic_id in step.topics)
     return StepView(
         series_id=series.id,
         series_name=series.name,
@@ -64,6 +76,18 @@ def step_view(
         subject=fill_details(tr.pgettext(context, step.subject.text), details),
         preheader=fill_details(tr.pgettext(context, step.preheader.text), details),
         intro=fill_details(tr.pgettext(context, step.intro.text), details),
-        topics=tuple(topic_view(content.topics[topic_id], tr, details) for topic_id in step.topics),
+        topics=topics,
         attach=step.attach,
+        points=_points(topics[0], step.points),
+        heading=""
+        if step.heading is None
+        else fill_details(tr.pgettext(context, step.heading.text), details),
     )
+
+
+def _points(topic: TopicView, section_id: str | None) -> tuple[str, ...]:
+    """The topic's key points, or the items of every list in one of its sections (validated to exist)."""
+    if section_id is None:
+        return topic.summary
+    section = next(s for s in topic.sections if s.id == section_id)
+    return tuple(item for block in section.blocks if block.kind == "list" for item in block.items)

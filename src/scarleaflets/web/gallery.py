@@ -52,6 +52,17 @@ class Thumbnails:
             return self._cache[key]
 
 
+def _inline_images(message: email.message.EmailMessage, html: str) -> str:
+    """The HTML with each ``cid:`` image (the clinic's logo) as a data URL: a browser cannot follow ``cid:``,
+    and the page's Content-Security-Policy allows images from data URLs only."""
+    for part in message.walk():
+        cid, data = part["Content-ID"], part.get_payload(decode=True)
+        if cid and part.get_content_maintype() == "image" and isinstance(data, bytes):
+            url = f"data:{part.get_content_type()};base64,{base64.b64encode(data).decode()}"
+            html = html.replace(f'src="cid:{cid.strip("<>")}"', f'src="{url}"')
+    return html
+
+
 def gallery_guard(brand_id: str, locale: str | None = None) -> Response | None:
     """None when the signed-in brand may see ``brand_id`` (in ``locale``), else the refusal: 429 after too
     many failures, 401 with a basic challenge, 403 for another brand, 404 for a language it does not offer."""
@@ -201,6 +212,6 @@ def gallery_email(brand_id: str, locale: str, series_id: str, step_id: str, view
     content = body.get_content()
     if view == "txt":
         return Response(content, content_type="text/plain; charset=utf-8")
-    response = Response(content, content_type="text/html; charset=utf-8")
+    response = Response(_inline_images(message, content), content_type="text/html; charset=utf-8")
     response.headers["X-Email-Preview"] = "1"  # the email's own inline styles need 'unsafe-inline'
     return response
