@@ -64,8 +64,11 @@ class AuditedLeaflet:
 
 Check = Callable[[AuditedLeaflet], list[Finding]]
 
+# The checks' modules use the classes above, so they are imported after them.
+from .textlayer import check_text_layer  # noqa: E402
+
 # Every check run on every leaflet, in the order their findings are printed.
-CHECKS: tuple[Check, ...] = ()
+CHECKS: tuple[Check, ...] = (check_text_layer,)
 
 
 def audit(leaflet: AuditedLeaflet, checks: tuple[Check, ...] | None = None) -> list[Finding]:
