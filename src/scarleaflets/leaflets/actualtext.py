@@ -20,13 +20,24 @@ that draws a line of text:
 - before the line is drawn, every glyph that the document has not drawn yet gets its own text, not its
   cluster's: the letter whose glyph it is in the font's ``cmap`` (म for the म glyph), and the cluster's
   remaining letters for a glyph that is no letter's own (the vowel-sign variants, half forms, conjuncts);
-- after the line is drawn, every cluster whose glyphs' texts, read in drawing order, are not the cluster's
-  text is cut out of its ``TJ`` and wrapped in ``/Span <</ActualText (…)>> BDC … EMC``.
+  a vowel sign or other mark that HarfBuzz shapes as a cluster of its own is taken with its base (कु);
+- a cluster needs its text as actual text when its glyphs' texts, read in drawing order, are not its text
+  (मि drawn ि, म), or when a glyph of it is drawn off its pen position (the ु of कु, placed under क by
+  moving back: PDFium and Poppler then read a gap, and put a space inside the word);
+- after the line is drawn, every word (with the space after it) that has such a cluster is cut out of its
+  ``TJ`` and wrapped in ``/Span <</ActualText <FEFF…>>> BDC … EMC``. A whole word, not the cluster alone:
+  PDFium drops a space drawn alone between two spans (``केलिए`` for के लिए).
 
 Everything else is left as WeasyPrint wrote it: glyphs, positions and the structure tags (the spans nest
 inside the tagged content, which PDF/UA allows); the output is a function of the input, so equal HTML still
-gives equal bytes. Right-to-left runs keep WeasyPrint's mapping: their clusters are one glyph in the shipped
-fonts, and an extractor reorders them itself.
+gives equal bytes, and a line without such clusters (Latin, Cyrillic, Chinese, Vietnamese) is drawn byte
+for byte as before.
+
+Right-to-left runs keep WeasyPrint's output. Their clusters are one glyph in the shipped fonts and the
+readers reorder them; but an Arabic vowel mark (haraka) that the font places with a vertical offset is drawn
+as a text object of its own, which PDFium and Poppler read apart from its word. Actual text does not fix
+that (both readers reorder actual text as if it were drawn left to right): see the developers' guide and
+:mod:`.audit.textlayer`.
 
 The wrapper checks what it rewrites: if the glyphs it finds in the drawn operators are not the glyphs of the
 line (a WeasyPrint release that draws differently), the line is left exactly as WeasyPrint drew it, and the
