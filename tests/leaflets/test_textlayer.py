@@ -250,3 +250,17 @@ def test_glyph_texts_give_each_glyph_its_own_letters():
     assert actualtext.glyph_texts("क्ल", (183, 54), {}) == {183: "क्ल", 54: ""}
     assert actualtext.install() is None  # installing again changes nothing
     assert weasyprint_draw_text.draw_first_line.__wrapped__.__module__ == "weasyprint.draw.text"
+
+
+def test_a_line_drawn_otherwise_than_expected_is_left_as_drawn():
+    drawn = [b"/F1 16 Tf", b"[<0260>0<0032>0<002c>] TJ"]
+    wrapped = [(0, 2, "मि")]
+    assert actualtext._rewrite(drawn, 3, wrapped) == [
+        b"/F1 16 Tf",
+        b"/Span <</ActualText <FEFF092E093F>>> BDC",
+        b"[<0260>0<0032>0] TJ",
+        b"EMC",
+        b"[<002c>] TJ",
+    ]
+    assert actualtext._rewrite(drawn, 4, wrapped) is None  # not the glyphs of the line
+    assert actualtext._rewrite([b"[<0260>(x)] TJ"], 1, [(0, 1, "ि")]) is None  # an operand it does not know

@@ -240,7 +240,9 @@ def _draw_first_line_with_actual_text(original: Callable[..., Any]) -> Callable[
         block_ellipsis: _Untyped,
         matrix: _Untyped,
     ) -> _Untyped:
-        if text_overflow == "ellipsis" or block_ellipsis != "none" or not textbox.text.strip():
+        # Left to WeasyPrint: a line whose text it changes (an ellipsis), and one it does not draw.
+        untouched = text_overflow == "ellipsis" or block_ellipsis != "none"
+        if untouched or not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
         pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
         # Each cluster: its first glyph's index in the line, its glyph count, its text, whether it needs its
