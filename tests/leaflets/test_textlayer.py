@@ -46,7 +46,7 @@ HINDI = (
     "<h1>निशान के प्रकार</h1><p>पढ़ने में लगभग 5 मिनट। यह जानकारी किसी त्वचा क्लिनिक के लिए है: निशान "
     "धीरे-धीरे बदलते हैं, और कुछ निशानों को इलाज की ज़रूरत नहीं होती।</p>"
     "<ul><li>किसी भी <strong>संक्रमण</strong> के लक्षण दिखें तो क्लिनिक से संपर्क करें।</li>"
-    "<li>स्रोत: ब्रिटिश एसोसिएशन ऑफ़ डर्मेटोलॉजिस्ट्स</li></ul>"
+    "<li>स्रोत: ब्रिटिश एसोसिएशन ऑफ़ डर्मेटोलॉजिस्ट्स</li><li>डर्मल फ़िलर</li></ul>"
 )
 OTHERS = {
     "en": (
@@ -181,7 +181,7 @@ def test_hindi_text_layer_reads_the_source_words():
     assert check_text_layer(leaflet) == []
     result = match_words(visible_text(html), _pdfium_text(pdf))
     assert result.ratio == 1.0, result.missing
-    for word in ("मिनट", "निशान", "है", "क्लिनिक", "त्वचा", "स्रोत", "ज़रूरत"):
+    for word in ("मिनट", "निशान", "है", "क्लिनिक", "त्वचा", "स्रोत", "ज़रूरत", "फ़िलर"):
         assert word in words(_pdfium_text(pdf))
 
 
@@ -248,6 +248,11 @@ def test_glyph_texts_give_each_glyph_its_own_letters():
     assert actualtext.glyph_texts("मि", (608, 50), letters) == {608: "ि", 50: "म"}
     # A conjunct of two glyphs, neither a letter's own: the first takes the letters.
     assert actualtext.glyph_texts("क्ल", (183, 54), {}) == {183: "क्ल", 54: ""}
+    # The font's फ़ is the precomposed U+095E, the text's is फ + nukta: the same letter.
+    assert actualtext.glyph_texts("\u092b\u093c\u093f", (607, 98), {98: "\u095e"}) == {
+        607: "\u093f",
+        98: "\u092b\u093c",
+    }
     assert actualtext.install() is None  # installing again changes nothing
     assert weasyprint_draw_text.draw_first_line.__wrapped__.__module__ == "weasyprint.draw.text"
 

@@ -84,22 +84,25 @@ def _letters_by_glyph(file_content: bytes, index: int) -> dict[int, str]:
 
 
 def glyph_texts(cluster: str, glyphs: Sequence[int], letters: dict[int, str]) -> dict[int, str]:
-    """Each glyph's own text in a cluster: the letter it is the glyph of, where that letter is in the cluster;
-    the letters left go, in reading order, to the first glyph that is no letter's own (or, if every glyph is
-    one, to the last glyph)."""
+    """Each glyph's own text in a cluster: the letter it is the glyph of, where that letter is in the cluster
+    (compared decomposed: the font's फ़ is U+095E, the text's फ़ is फ + nukta); the letters left go, in
+    reading order, to the first glyph that is no letter's own (or, if every glyph is one, to the last)."""
     texts: dict[int, str] = {}
-    left = list(cluster)
+    left = unicodedata.normalize("NFD", cluster)
     for glyph in glyphs:
         letter = letters.get(glyph)
-        if letter is not None and letter in left and glyph not in texts:
-            texts[glyph] = letter
-            left.remove(letter)
+        if letter is None or glyph in texts:
+            continue
+        decomposed = unicodedata.normalize("NFD", letter)
+        if decomposed in left:
+            texts[glyph] = unicodedata.normalize("NFC", decomposed)
+            left = left.replace(decomposed, "", 1)
     others = [glyph for glyph in glyphs if glyph not in texts]
+    rest = unicodedata.normalize("NFC", left)
     for number, glyph in enumerate(others):
-        texts[glyph] = "".join(left) if number == 0 else ""
-    if left and not others:
-        last = glyphs[-1]
-        texts[last] += "".join(left)
+        texts[glyph] = rest if number == 0 else ""
+    if rest and not others:
+        texts[glyphs[-1]] += rest
     return texts
 
 
@@ -260,7 +263,13 @@ def _draw_first_line_with_actual_text(original: Callable[..., Any]) -> Callable[
                 elif len(cluster.glyphs) == 1:
                     font.to_unicode.setdefault(cluster.glyphs[0], cluster.text)
                 read = "".join(font.to_unicode.get(glyph, "") for glyph in cluster.glyphs)
-                needs = bool(cluster.glyphs) and not cluster.rtl and (read != cluster.text or cluster.shifted)
+                # A glyph without text reads as its number in PDFium (ɠ): the cluster needs its actual text too.
+                empty = any(not font.to_unicode.get(glyph) for glyph in cluster.glyphs)
+                needs = (
+                    bool(cluster.glyphs)
+                    and not cluster.rtl
+                    and (read != cluster.text or cluster.shifted or empty)
+                )
                 drawn.append((glyph_count, len(cluster.glyphs), cluster.text, needs, cluster.rtl))
                 glyph_count += len(cluster.glyphs)
         wrapped = _words_to_wrap(drawn)
