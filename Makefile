@@ -48,19 +48,20 @@ upgrade-check: install system-deps
 # WeasyPrint needs Pango (present on Debian images); HarfBuzz's subsetter makes font embedding faster and
 # is what the reproducible-output tests run with; gettext's msgfmt double-checks the catalogs; Debian's
 # chromium is the browser of the end-to-end web tests; Dovecot is the real IMAP server of the bounce tests (it is
-# started by those tests only, on a free port). Installed when missing and we may (root, apt-get).
+# started by those tests only, on a free port); poppler's pdftotext is the second text extractor of the PDF
+# text-layer tests. Installed when missing and we may (root, apt-get).
 SYSTEM_LIB := /usr/lib/$(shell uname -m)-linux-gnu/libharfbuzz-subset.so.0
 
 system-deps:
 	@if [ ! -e "$(SYSTEM_LIB)" ] || ! command -v msgfmt >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
-	    || ! command -v dovecot >/dev/null 2>&1; then \
+	    || ! command -v dovecot >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing libharfbuzz-subset0, gettext, chromium and dovecot-imapd"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 gettext chromium >/dev/null; \
+	    echo "installing libharfbuzz-subset0, gettext, chromium, poppler-utils and dovecot-imapd"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 gettext chromium poppler-utils >/dev/null; \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null 2>&1 \
 	      || echo "note: dovecot-imapd could not be installed: the real-IMAP bounce test will be skipped"; \
 	  else \
-	    echo "note: install libharfbuzz-subset0, gettext, chromium and dovecot-imapd with your package manager"; \
+	    echo "note: install libharfbuzz-subset0, gettext, chromium, poppler-utils and dovecot-imapd with your package manager"; \
 	  fi; \
 	fi
 

@@ -34,6 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import ScarleafletsError
+from . import actualtext
 
 PDF_VARIANT = "pdf/ua-1"
 ASSET_FOLDERS = ("content", "fonts", "templates")
@@ -41,6 +42,8 @@ ASSET_FOLDERS = ("content", "fonts", "templates")
 # bytes whatever the day. Set once at import time, never per render (see the module docstring).
 FONT_TIMESTAMP_EPOCH = "946684800"
 os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP_EPOCH)
+# Clusters whose glyphs the font's ToUnicode map cannot spell (Devanagari) carry their text as /ActualText.
+actualtext.install()
 
 
 class RefusedResource(FatalURLFetchingError):  # type: ignore[misc]

@@ -66,12 +66,14 @@ Check = Callable[[AuditedLeaflet], list[Finding]]
 
 # The checks, each in a module of its own that imports the names above.
 from .fill import check_fill  # noqa: E402
+from .textlayer import check_text_layer  # noqa: E402
 from .typesize import check_type_size  # noqa: E402
 
 # Every check run on every leaflet, in the order their findings are printed.
 CHECKS: tuple[Check, ...] = (
     check_fill,
     check_type_size,
+    check_text_layer,
 )
 
 
