@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email
+import email.policy
 import re
 
 import pytest
@@ -266,3 +268,22 @@ def test_a_brand_colour_too_pale_for_text_on_white_is_replaced(colour, kept):
 def test_contrast_with_white_is_wcags_ratio():
     assert contrast_with_white("#000000") == pytest.approx(21.0)
     assert contrast_with_white("#ffffff") == pytest.approx(1.0)
+
+
+@pytest.mark.slow  # the shipped project's release (once per session)
+@pytest.mark.parametrize(("brand_id", "locale"), PAIRS)
+def test_every_emails_leaflet_link_opens_its_page(client, released, brand_id, locale):
+    """Each email of the series links the leaflet page of its topic: the link the composer writes is a page this
+    service serves, in the patient's language (the email and the pages were built apart, on one URL scheme)."""
+    public = released.project.settings.public_url
+    series = released.edition(locale).series["acne-education"]
+    for step in series.steps:
+        raw = released.preview_email(brand_id, locale, series.id, step.id, NOW)
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        html = message.get_body(("html",)).get_content()
+        (topic,) = step.topics
+        link = f"{public}leaflets/{brand_id}/{locale}/{topic}"
+        assert f'href="{link}"' in html, step.id
+        page = client.get("/" + link.removeprefix(public))
+        assert page.status_code == 200, link
+        assert f'lang="{LocaleInfo(locale).language_tag}"' in _html(page)
