@@ -5,7 +5,9 @@ One environment per brand (or one for pages of no brand), with the i18n extensio
 (``*.css.j2``, ``*.txt.j2``). Note that Jinja's ``select_autoescape`` only looks at the last extension, so
 ``*.html.j2`` would not be escaped: the rule here is explicit. Translations are escaped before Jinja marks
 them safe (see :func:`translations`), and the views reach templates as plain strings, so no text can add
-markup. A channel may add filters of its own when it makes its environment (the leaflet's CSS filters).
+markup. Every environment has the bidi filters of :mod:`.bidi` (left-to-right islands in right-to-left text,
+web addresses that wrap after a slash), which escape what they are given; a channel may add filters of its
+own when it makes its environment (the leaflet's CSS filters).
 
 Templates are looked up first in ``templates/brands/<brand>/`` and then in ``templates/``: a clinic
 overrides a template or the stylesheet for its brand by placing a file of the same name there.
@@ -31,6 +33,7 @@ from markupsafe import escape
 from ..config import Project
 from ..content.blocks import check_handled
 from ..i18n import Translator
+from . import bidi
 from .block_templates import UNHANDLED, check_templates, unhandled_block
 from .topic import BLOCK_VIEWS
 
@@ -61,6 +64,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(bidi.FILTERS)  # left-to-right islands in right-to-left text, for every channel
     env.filters.update(filters or {})
     env.globals[UNHANDLED] = unhandled_block
     check_templates(env)
