@@ -35,7 +35,7 @@ from ..output import atomic_write
 from ..release import Loaded, catalog_digest, files_digest, load_all, parts_digest
 from .audit import AuditedLeaflet, audit
 from .pdf import PdfRenderer
-from .render import PAGE_MARGINS, DocumentControl, LeafletRenderer, LeafletSource
+from .render import PAGE_MARGINS, DocumentControl, LeafletRenderer, LeafletSource, contact_links
 
 GUIDE = "complete-guide"
 MANIFEST = "manifest.json"
@@ -264,6 +264,7 @@ def _render(job: Job) -> JobResult:
             LocaleInfo(job.locale).direction,
             "guide" if job.topic is None else "topic",
             PAGE_MARGINS,
+            contact_links(source.brand),
         )
         findings = tuple(str(finding) for finding in audit(audited))
         return JobResult(job, pdf.data, pdf.pages, len(translator.fallbacks), pdf.warnings, findings=findings)

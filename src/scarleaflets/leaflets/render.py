@@ -35,6 +35,7 @@ from ..views import (
     translation_note,
     translations,
 )
+from ..views.bidi import tel_uri
 from .audit import Margins
 from .css import css_string
 from .fonts import FontSet
@@ -106,6 +107,12 @@ class TypeScale:
 # The page margins of every leaflet: the stylesheet's @page margins, and the text box the audit holds every
 # glyph of the body to (the running header and footer are printed in the margins).
 PAGE_MARGINS = Margins(top=20, right=17, bottom=20, left=17)
+
+
+def contact_links(brand: Brand) -> tuple[str, ...]:
+    """The links the contact block of every leaflet of ``brand`` carries, and the audit looks for in its PDF:
+    the phone's ``tel:`` link, the website, the booking page."""
+    return (tel_uri(brand.phone), brand.website, brand.booking_url)
 
 
 def document_date(topics: list[Topic]) -> dt.date:

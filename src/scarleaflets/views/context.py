@@ -17,6 +17,7 @@ import segno
 from ..brands import Brand
 from ..i18n import Manifest, Translator
 from ..i18n.locales import SOURCE_LOCALE
+from .bidi import tel_uri
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class BrandView:
     address: tuple[str, ...]
     postal_address: tuple[str, ...]
     phone: str
+    tel: str  # the phone's tel: link, E.164 (see scarleaflets.views.bidi.tel_uri)
     website: str
     booking_url: str
     qr: str
@@ -81,6 +83,7 @@ def brand_view(brand: Brand, locale: str) -> BrandView:
         address=brand.address,
         postal_address=brand.email.postal_address,
         phone=brand.phone,
+        tel=tel_uri(brand.phone),
         website=brand.website,
         booking_url=brand.booking_url,
         qr=qr_data_uri(brand.booking_url, brand.primary),

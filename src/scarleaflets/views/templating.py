@@ -1,11 +1,14 @@
 """The Jinja environment every output channel renders its views through, and the translations of a render.
 
 One environment per brand (or one for pages of no brand), with the i18n extension and new-style gettext,
-``StrictUndefined``, the ``url_breaks`` filter (:func:`url_breaks`), and autoescaping on for every template except stylesheets and plain-text mail templates
+``StrictUndefined``, the filters of :mod:`.bidi` (left-to-right islands, web addresses that break only after
+a slash), and autoescaping on for every template except stylesheets and plain-text mail templates
 (``*.css.j2``, ``*.txt.j2``). Note that Jinja's ``select_autoescape`` only looks at the last extension, so
 ``*.html.j2`` would not be escaped: the rule here is explicit. Translations are escaped before Jinja marks
 them safe (see :func:`translations`), and the views reach templates as plain strings, so no text can add
-markup. A channel may add filters of its own when it makes its environment (the leaflet's CSS filters).
+markup. Every environment has the bidi filters of :mod:`.bidi` (left-to-right islands in right-to-left text,
+web addresses that wrap after a slash), which escape what they are given; a channel may add filters of its
+own when it makes its environment (the leaflet's CSS filters).
 
 Templates are looked up first in ``templates/brands/<brand>/`` and then in ``templates/``: a clinic
 overrides a template or the stylesheet for its brand by placing a file of the same name there.
@@ -21,30 +24,21 @@ translates must be imported ``with context``.)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from ..config import Project
 from ..content.blocks import check_handled
 from ..i18n import Translator
+from . import bidi
 from .block_templates import UNHANDLED, check_templates, unhandled_block
 from .topic import BLOCK_VIEWS
 
 PLAIN_SUFFIXES = (".css.j2", ".txt.j2")
-SLASHES = re.compile(r"(/+)")
-
-
-def url_breaks(url: str) -> Markup:
-    """A web address, escaped, that a line may break only after a slash (``https://`` stays whole): a
-    ``<wbr>`` after each run of slashes. Never break-all, which split "htt/ps://" mid-scheme; a part still
-    longer than its line wraps as the last resort the stylesheet's ``overflow-wrap`` allows."""
-    pieces = SLASHES.split(str(url))
-    return Markup("").join(escape(p) + (Markup("<wbr>") if p.startswith("/") else "") for p in pieces if p)
 
 
 def autoescape(name: str | None) -> bool:
@@ -71,7 +65,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["url_breaks"] = url_breaks
+    env.filters.update(bidi.FILTERS)  # left-to-right islands in right-to-left text, for every channel
     env.filters.update(filters or {})
     env.globals[UNHANDLED] = unhandled_block
     check_templates(env)

@@ -51,6 +51,9 @@ class AuditedLeaflet:
     direction: Literal["ltr", "rtl"]
     kind: Literal["topic", "guide"]
     margins: Margins
+    # The links every leaflet must carry, whatever its templates do: the clinic's phone (tel:), website and
+    # booking page, in that order (see :mod:`.links`); empty for a document of no clinic.
+    contact_links: tuple[str, ...] = ()
 
     @cached_property
     def pages(self) -> list[Page]:
@@ -64,15 +67,19 @@ class AuditedLeaflet:
 
 Check = Callable[[AuditedLeaflet], list[Finding]]
 
-# The checks, each in a module of its own that imports the names above.
+# The checks, one module each; they use the names above, so they are imported here, after them.
 from .fill import check_fill  # noqa: E402
+from .links import check_links  # noqa: E402
+from .margins import check_margins  # noqa: E402
 from .textlayer import check_text_layer  # noqa: E402
 from .typesize import check_type_size  # noqa: E402
 
 # Every check run on every leaflet, in the order their findings are printed.
 CHECKS: tuple[Check, ...] = (
+    check_margins,
     check_fill,
     check_type_size,
+    check_links,
     check_text_layer,
 )
 

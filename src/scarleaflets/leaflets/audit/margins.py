@@ -1,0 +1,85 @@
+"""No text past a margin: every glyph of the body inside the page's text box, and the running header and footer
+inside the paper and within the text box's width.
+
+A page's text box is the paper less the stylesheet's margins (:meth:`AuditedLeaflet.page_area`). The running
+header and footer (clinic name, title, page number, document control, the draft and preview marks) are
+printed in the top and bottom margins, so they cannot be held to the text box. A glyph belongs to them when
+its box lies wholly above the text box's top or wholly below its bottom; every other glyph is body text. The
+check then holds
+
+- a glyph of the body to the text box on all four sides, within :data:`TOLERANCE`;
+- a glyph of a running header or footer to the text box's left and right edges, within :data:`TOLERANCE`,
+  and to the paper on every side (no part of it cut off at the edge).
+
+A glyph's box is its ink, as PDFium reports it. Body text that ran into a margin partly would be caught on its
+side; a line pushed wholly into the top or bottom margin would pass as a running header or footer if it stayed
+within the text box's width: WeasyPrint paginates, so body text never ends up there, but a clipped or
+absolutely positioned block could. One finding per page and kind of overflow, with the worst glyph and the
+text around it.
+"""
+
+from __future__ import annotations
+
+from . import AuditedLeaflet, Box, Finding, Page
+from .pages import Glyph
+
+NAME = "margins"
+TOLERANCE = 1.0  # points
+
+
+def check_margins(leaflet: AuditedLeaflet) -> list[Finding]:
+    findings: list[Finding] = []
+    for page in leaflet.pages:
+        area = leaflet.page_area(page)
+        paper = Box(0, 0, page.width, page.height)
+        body = [g for g in page.glyphs if not _in_running_band(g, area)]
+        running = [g for g in page.glyphs if _in_running_band(g, area)]
+        findings += _outside(page, body, area, "body text", "the text box")
+        findings += _outside(page, running, _band(area, paper), "running header or footer text", "its band")
+    return findings
+
+
+def _in_running_band(glyph: Glyph, area: Box) -> bool:
+    return glyph.box.bottom >= area.top or glyph.box.top <= area.bottom
+
+
+def _band(area: Box, paper: Box) -> Box:
+    """Where a running header or footer may print: the text box's width, the paper's height."""
+    return Box(area.left, paper.bottom, area.right, paper.top)
+
+
+def _outside(page: Page, glyphs: list[Glyph], bounds: Box, what: str, where: str) -> list[Finding]:
+    findings = []
+    for side in ("left", "right", "top", "bottom"):
+        over = [g for g in glyphs if _excess(g, bounds, side) > TOLERANCE]
+        if not over:
+            continue
+        worst = max(over, key=lambda g: _excess(g, bounds, side))
+        findings.append(
+            Finding(
+                NAME,
+                page.number,
+                f"{what} runs {_excess(worst, bounds, side):.1f} pt past the {side} of {where} "
+                f"({len(over)} glyph{'s' if len(over) > 1 else ''}, worst '{_around(page, worst)}' at "
+                f"x={worst.box.left:.1f}–{worst.box.right:.1f}, y={worst.box.bottom:.1f}–{worst.box.top:.1f} pt)",
+            )
+        )
+    return findings
+
+
+def _excess(glyph: Glyph, bounds: Box, side: str) -> float:
+    """How far ``glyph`` reaches past ``side`` of ``bounds``, in points (negative: inside)."""
+    box = glyph.box
+    if side == "left":
+        return bounds.left - box.left
+    if side == "right":
+        return box.right - bounds.right
+    if side == "top":
+        return box.top - bounds.top
+    return bounds.bottom - box.bottom
+
+
+def _around(page: Page, glyph: Glyph, width: int = 12) -> str:
+    """The glyphs printed around ``glyph``, in the order of the page's text, to say which text it is."""
+    index = page.glyphs.index(glyph)
+    return "".join(g.char for g in page.glyphs[max(0, index - width) : index + width])

@@ -1,0 +1,44 @@
+"""audit/margins.py: body text outside the text box, and running headers or footers outside the text box's width
+or the paper, are findings; text inside them is not."""
+
+from __future__ import annotations
+
+from scarleaflets.leaflets.audit import MM, audit
+from scarleaflets.leaflets.audit.margins import check_margins
+
+from .test_audit import rendered
+
+HEADER = "@page { @top-left { content: 'Clinic name' } @bottom-center { content: 'Page ' counter(page) } }"
+
+
+def test_text_inside_the_text_box_and_running_texts_in_the_margins_pass():
+    leaflet = rendered("<p>Text that stays inside.</p><p dir='rtl' lang='ar'>نص داخل الصفحة</p>", HEADER)
+    assert check_margins(leaflet) == []
+
+
+def test_body_text_past_the_right_margin_is_found():
+    body = "<p style='white-space: nowrap'>" + "unbreakable " * 20 + "</p>"
+    (finding,) = check_margins(rendered(body))
+    assert finding.page == 1
+    assert finding.check == "margins"
+    assert "body text runs" in finding.message
+    assert "past the right of the text box" in finding.message
+
+
+def test_body_text_pulled_into_the_left_margin_is_found():
+    (finding,) = check_margins(rendered("<p style='margin-left: -10mm'>Too far left</p>"))
+    assert "past the left of the text box" in finding.message
+    excess = float(finding.message.split(" runs ")[1].split(" pt")[0])
+    assert abs(excess - (10 * MM - 6)) < 1  # 10 mm less the body's default 8 px (6 pt) margin
+    assert "'Toofarleft'" in finding.message  # the glyphs around the worst one say which text it is
+
+
+def test_a_running_header_outside_the_text_box_width_is_found():
+    leaflet = rendered("<p>Text</p>", "@page { @top-left-corner { content: 'Corner' } }")
+    (finding,) = check_margins(leaflet)
+    assert "running header or footer text runs" in finding.message
+    assert "past the left of its band" in finding.message
+
+
+def test_the_check_runs_with_every_audit():
+    assert audit(rendered("<p style='margin-right: -15mm; text-align: right'>Right</p>")) != []
