@@ -441,3 +441,30 @@ def add_layers(project_root: Path) -> Path:
     caption = "    caption: A drawing of a square.\n"
     sample.write_text(sample.read_text(encoding="utf-8").replace(caption, caption + SAMPLE_LAYERS), "utf-8")
     return sample
+
+
+# Debian's Chromium, which the end-to-end web tests drive with Playwright (no browser is downloaded).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for one test module (the module skips itself when CHROMIUM is None)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 
 import pytest
 from PIL import Image
@@ -21,9 +20,8 @@ from scarleaflets.mail.delivery import open_transport
 from scarleaflets.mail.store import Store
 from scarleaflets.signing import unsubscribe_token
 
-from .conftest import REPO, SHIPPED_TODAY, start_server
+from .conftest import CHROMIUM, REPO, SHIPPED_TODAY, start_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SECRET = "b" * 40
 NOW = dt.datetime.combine(SHIPPED_TODAY, dt.time(10), tzinfo=dt.UTC)
 pytestmark = [
@@ -73,28 +71,6 @@ def server(tmp_path_factory, shipped_releases):
     }
     process.terminate()
     process.communicate(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _not_blank(png: bytes) -> None:

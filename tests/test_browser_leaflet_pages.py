@@ -8,13 +8,10 @@ left-to-right order, measured on the rendered text."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from .conftest import start_server
+from .conftest import CHROMIUM, start_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SECRET = "p" * 40
 WIDTHS = {"phone": (360, 740), "desktop": (1280, 900)}
 PAGES = [("riverside", "en_GB"), ("harbor", "en"), ("riverside", "ar"), ("harbor", "zh_Hans")]
@@ -48,20 +45,6 @@ def server(tmp_path_factory, shipped_releases):
     yield base
     process.terminate()
     process.communicate(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _serious(violations: list[dict]) -> list[str]:

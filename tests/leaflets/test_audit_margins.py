@@ -3,8 +3,11 @@ or the paper, are findings; text inside them is not."""
 
 from __future__ import annotations
 
-from scarleaflets.leaflets.audit import MM, audit
+import dataclasses
+
+from scarleaflets.leaflets.audit import MM, AuditedLeaflet, Box, Margins, Page, audit
 from scarleaflets.leaflets.audit.margins import check_margins
+from scarleaflets.leaflets.audit.pages import Glyph
 
 from .test_audit import rendered
 
@@ -42,3 +45,20 @@ def test_a_running_header_outside_the_text_box_width_is_found():
 
 def test_the_check_runs_with_every_audit():
     assert audit(rendered("<p style='margin-right: -15mm; text-align: right'>Right</p>")) != []
+
+
+def test_a_stacked_mark_may_rise_into_the_top_margin_but_a_letter_may_not():
+    """An Arabic shadda over the first line of a page reached 1.1 pt into the top margin: allowed for a
+    combining mark (up to 3 pt), never for a letter."""
+    leaflet = AuditedLeaflet("t.pdf", b"", "", "ar", "rtl", "topic", Margins(20, 17, 20, 17))
+    page = Page(1, 595.3, 841.9, (), (), (), "")
+    top = leaflet.page_area(page).top
+
+    def found(char: str, rise: float) -> list[str]:
+        glyph = Glyph(char, Box(300, top - 5, 303, top + rise), 12.0)
+        leaflet.__dict__["pages"] = [dataclasses.replace(page, glyphs=(glyph,))]  # the cached page geometry
+        return [finding.message for finding in check_margins(leaflet)]
+
+    assert found("\u0651", 2.0) == []  # shadda
+    assert found("\u0651", 3.5)  # too far even for a mark
+    assert found("ب", 2.0)  # a letter

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from scarleaflets.views.bidi import address_line, is_rtl_text, ltr, ltr_runs, tel_uri, url_text
+from scarleaflets.views.bidi import address_line, is_rtl_text, ltr, ltr_runs, url_text
 
 
 def test_ltr_isolates_and_escapes():
@@ -67,19 +67,6 @@ def test_ltr_runs_isolates_phone_numbers_and_addresses_in_right_to_left_text(tex
 
 def test_ltr_runs_leaves_left_to_right_text_as_it_is():
     assert ltr_runs("Call Samaritans on 116 123 <free>", "ltr") == "Call Samaritans on 116 123 &lt;free&gt;"
-
-
-@pytest.mark.parametrize(
-    ("phone", "uri"),
-    [
-        ("+44 20 7946 0958", "tel:+442079460958"),
-        ("+44 (0)20 7946 0958", "tel:+442079460958"),
-        ("+1 (555) 010-0142", "tel:+15550100142"),
-        ("020 7946 0958", "tel:02079460958"),
-    ],
-)
-def test_tel_uri_is_digits_and_plus_in_e164(phone, uri):
-    assert tel_uri(phone) == uri
 
 
 def test_every_environment_has_the_filters(shipped_project):

@@ -26,6 +26,10 @@ def test_a_leaflet_page_is_under_the_public_url_by_brand_locale_and_topic():
         ("+1 (555) 010-0142", "tel:+15550100142"),
         ("+33 1.23.45.67.89", "tel:+33123456789"),
         ("020 7946 0958", "tel:02079460958"),  # no country code: dialled as written
+        ("+44 (0)20 7946 0958", "tel:+442079460958"),  # the national trunk (0) is not dialled from abroad
+        ("(020) 7946-0958", "tel:02079460958"),  # a national number keeps no plus it never had
+        (" +33 1.23.45.67.89 ", "tel:+33123456789"),
+        ("+٤٤ 20", "tel:+20"),  # only ASCII digits: a tel: URI has no other
     ],
 )
 def test_a_phone_number_is_dialled_with_digits_and_a_leading_plus_only(printed, uri):

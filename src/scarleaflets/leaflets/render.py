@@ -35,7 +35,7 @@ from ..views import (
     translation_note,
     translations,
 )
-from ..views.bidi import tel_uri
+from ..views.links import tel_uri
 from .audit import Margins
 from .css import css_string
 from .fonts import FontSet

@@ -15,7 +15,6 @@ use them.
   prose (translated text, and the clinic details substituted into it, such as "Samaritans (116 123, …)");
 - :func:`url_text` lets a long web address wrap only after a ``/`` (a ``<wbr>`` after each, none inside
   ``//``, and a word joiner after each hyphen), never inside its scheme or a word;
-- :func:`tel_uri` is the ``tel:`` link of a phone number, in E.164 form (``tel:+442079460958``).
 
 WeasyPrint has no ``unicode-bidi`` (it parses the property and ignores it) and no bidi algorithm across inline
 elements: it lays out each inline box's text with Pango in the box's own ``direction`` and, in a right-to-left
@@ -91,17 +90,6 @@ def ltr_runs(text: str, direction: str = "rtl") -> Markup:
         out += escaped[end : match.start()] + Markup('<bdi dir="ltr">') + inner + Markup("</bdi>")
         end = match.end()
     return out + escaped[end:]
-
-
-def tel_uri(phone: str) -> str:
-    """The ``tel:`` link of a phone number as the brand writes it: digits and ``+`` only, in E.164 form when
-    the number is international ("+44 (0)20 7946 0958" -> ``tel:+442079460958``, the national trunk ``(0)``
-    dropped); a number without ``+`` keeps its digits (a local number, dialled as written)."""
-    number = phone.strip()
-    if number.startswith("+"):
-        number = number.replace("(0)", "")
-        return "tel:+" + re.sub(r"\D", "", number)
-    return "tel:" + re.sub(r"\D", "", number)
 
 
 # Every environment's bidi filters (see scarleaflets.views.templating.make_environment).

@@ -17,7 +17,7 @@ import segno
 from ..brands import Brand
 from ..i18n import Manifest, Translator
 from ..i18n.locales import SOURCE_LOCALE
-from .bidi import tel_uri
+from .links import tel_uri
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class BrandView:
     address: tuple[str, ...]
     postal_address: tuple[str, ...]
     phone: str
-    tel: str  # the phone's tel: link, E.164 (see scarleaflets.views.bidi.tel_uri)
+    tel: str  # the phone's tel: link, E.164 (see scarleaflets.views.links.tel_uri)
     website: str
     booking_url: str
     qr: str
@@ -39,13 +39,6 @@ class BrandView:
     primary: str
     accent: str
     paper: str
-
-    @property
-    def phone_uri(self) -> str:
-        """The phone as a ``tel:`` URI (RFC 3966): its digits, with the leading ``+`` of an international
-        number, and nothing else (``+44 20 7946 0958`` -> ``tel:+442079460958``)."""
-        digits = "".join(c for c in self.phone if c.isascii() and c.isdigit())
-        return f"tel:{'+' if self.phone.lstrip().startswith('+') else ''}{digits}"
 
 
 @dataclass(frozen=True)

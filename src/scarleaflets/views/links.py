@@ -21,8 +21,12 @@ def leaflet_page_url(public_url: str, brand_id: str, locale: str, topic_id: str)
 
 
 def tel_uri(phone: str) -> str:
-    """``tel:`` and the number as it is dialled: "+44 20 7946 0958" -> "tel:+442079460958" (E.164 when the
-    brand writes the number with its country code, as the brand files do; digits and a leading + only)."""
-    dialled = _NOT_DIALLED.sub("", phone)
-    leading = "+" if dialled.startswith("+") else ""
-    return "tel:" + leading + dialled.replace("+", "")
+    """``tel:`` and the number as it is dialled, for every channel: "+44 (0)20 7946 0958" ->
+    "tel:+442079460958". E.164 when the brand writes the number with its country code, as the brand files do
+    (the national trunk "(0)" dropped); a number without "+" keeps its digits (dialled as written). Only ASCII
+    digits and a leading "+": a tel: URI has nothing else."""
+    number = phone.strip()
+    international = number.startswith("+")
+    if international:
+        number = number.replace("(0)", "")
+    return "tel:" + ("+" if international else "") + _NOT_DIALLED.sub("", number).replace("+", "")

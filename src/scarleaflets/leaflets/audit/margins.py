@@ -11,7 +11,10 @@ check then holds
 - a glyph of a running header or footer to the text box's left and right edges, within :data:`TOLERANCE`,
   and to the paper on every side (no part of it cut off at the edge).
 
-A glyph's box is its ink, as PDFium reports it. Body text that ran into a margin partly would be caught on its
+A glyph's box is its ink, as PDFium reports it. A combining mark stacked above the first line of a page or
+below its last (an Arabic shadda with a fatha over it, a Devanagari sign) may rise or sink past the line's box
+into the margin: at the top and bottom of the text box a mark gets :data:`MARK_TOLERANCE` instead, since the
+20 mm margin has room for it and nothing is cut; left and right stay strict. Body text that ran into a margin partly would be caught on its
 side; a line pushed wholly into the top or bottom margin would pass as a running header or footer if it stayed
 within the text box's width: WeasyPrint paginates, so body text never ends up there, but a clipped or
 absolutely positioned block could. One finding per page and kind of overflow, with the worst glyph and the
@@ -20,11 +23,14 @@ text around it.
 
 from __future__ import annotations
 
+import unicodedata
+
 from . import AuditedLeaflet, Box, Finding, Page
 from .pages import Glyph
 
 NAME = "margins"
 TOLERANCE = 1.0  # points
+MARK_TOLERANCE = 3.0  # points, for a combining mark past the top or bottom of the text box
 
 
 def check_margins(leaflet: AuditedLeaflet) -> list[Finding]:
@@ -51,7 +57,7 @@ def _band(area: Box, paper: Box) -> Box:
 def _outside(page: Page, glyphs: list[Glyph], bounds: Box, what: str, where: str) -> list[Finding]:
     findings = []
     for side in ("left", "right", "top", "bottom"):
-        over = [g for g in glyphs if _excess(g, bounds, side) > TOLERANCE]
+        over = [g for g in glyphs if _excess(g, bounds, side) > _tolerance(g, side)]
         if not over:
             continue
         worst = max(over, key=lambda g: _excess(g, bounds, side))
@@ -65,6 +71,11 @@ def _outside(page: Page, glyphs: list[Glyph], bounds: Box, what: str, where: str
             )
         )
     return findings
+
+
+def _tolerance(glyph: Glyph, side: str) -> float:
+    vertical = side in ("top", "bottom")
+    return MARK_TOLERANCE if vertical and unicodedata.category(glyph.char).startswith("M") else TOLERANCE
 
 
 def _excess(glyph: Glyph, bounds: Box, side: str) -> float:
