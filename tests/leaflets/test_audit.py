@@ -4,11 +4,15 @@ audit of the whole leaflet matrix: no finding on any leaflet of the demo clinics
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
 
 import pytest
 
 from scarleaflets.leaflets.audit import MM, AuditedLeaflet, Finding, Margins, audit
 from scarleaflets.leaflets.audit.fill import check_fill, page_fill
+from scarleaflets.leaflets.audit.pages import read_pages
 from scarleaflets.leaflets.audit.typesize import check_type_size
 from scarleaflets.leaflets.pdf import PdfRenderer
 
@@ -128,41 +132,42 @@ def test_no_leaflet_of_the_matrix_has_a_finding(leaflet_matrix):
     assert findings == []
 
 
-@pytest.mark.slow  # the same leaflets, read back
-def test_the_body_of_every_leaflet_of_the_matrix_is_at_least_12_pt(leaflet_matrix):
-    """The body size of each leaflet is the size that most of its printed line length is set in (glyphs
-    weighted by their width: a Chinese body of fewer, wider characters outweighs the English sources)."""
-    from collections import Counter
+@dataclass(frozen=True)
+class Reading:
+    """What the matrix tests below read of one leaflet, in one pass over its pages."""
 
-    from scarleaflets.leaflets.audit.pages import read_pages
+    body: float  # the size most of its printed line length is set in
+    hyphenated: tuple[str, ...]  # words broken by automatic hyphenation at a line end
+    split_schemes: int  # web addresses broken inside "https://"
 
-    bodies = {}
+
+@pytest.fixture(scope="module")
+def readings(leaflet_matrix) -> dict[str, Reading]:
+    """Each leaflet of the matrix read back once (PDFium), for the tests that look at every glyph."""
+    found = {}
     for name, item in sorted(leaflet_matrix.items()):
         widths: Counter[float] = Counter()
+        hyphenated: list[str] = []
+        split = 0
         for page in read_pages(item.data):
             for glyph in page.glyphs:
                 widths[glyph.size] += glyph.box.width
-        bodies[name] = widths.most_common(1)[0][0]
-    assert {name: size for name, size in bodies.items() if size < 12} == {}
+            hyphenated += [f"p{page.number}: {m}" for m in re.findall(r"\w[\u2010\u00ad]\r?\n\w", page.text)]
+            split += len(re.findall(r"h\r?\nttps?:|https?\r?\n:|https?:/?\r?\n/", page.text))
+        found[name] = Reading(widths.most_common(1)[0][0], tuple(hyphenated), split)
+    return found
 
 
 @pytest.mark.slow  # the same leaflets, read back
-def test_no_word_of_the_matrix_is_hyphenated_and_no_web_address_split_in_its_scheme(leaflet_matrix):
+def test_the_body_of_every_leaflet_of_the_matrix_is_at_least_12_pt(readings):
+    """The body size of each leaflet is the size that most of its printed line length is set in (glyphs
+    weighted by their width: a Chinese body of fewer, wider characters outweighs the English sources)."""
+    assert {name: reading.body for name, reading in readings.items() if reading.body < 12} == {}
+
+
+@pytest.mark.slow  # the same leaflets, read back
+def test_no_word_of_the_matrix_is_hyphenated_and_no_web_address_split_in_its_scheme(readings):
     """Automatic hyphenation ends a line with U+2010 inside a word ("emer‐|gency"; 1030 of them before issue
     13); a web address breaks only after a slash, never inside "https://"."""
-    import re
-
-    from scarleaflets.leaflets.audit.pages import read_pages
-
-    hyphenated, split = [], []
-    for name, item in sorted(leaflet_matrix.items()):
-        for page in read_pages(item.data):
-            hyphenated += [
-                f"{name} p{page.number}: {m}" for m in re.findall(r"\w[\u2010\u00ad]\r?\n\w", page.text)
-            ]
-            split += [
-                f"{name} p{page.number}"
-                for _ in re.findall(r"h\r?\nttps?:|https?\r?\n:|https?:/?\r?\n/", page.text)
-            ]
-    assert hyphenated == []
-    assert split == []
+    assert {name: reading.hyphenated for name, reading in readings.items() if reading.hyphenated} == {}
+    assert {name: reading.split_schemes for name, reading in readings.items() if reading.split_schemes} == {}

@@ -19,7 +19,6 @@ import pytest
 
 from scarleaflets.content import FigureRef, load_content
 from scarleaflets.i18n import Translator
-from scarleaflets.leaflets.build import Selection, build
 from scarleaflets.views import topic_view
 
 from ..conftest import SHIPPED_TODAY
@@ -77,13 +76,9 @@ class Found:
 
 
 @pytest.fixture(scope="module")
-def leaflets(shipped_project, tmp_path_factory):
-    out = tmp_path_factory.mktemp("figures")
-    for brand, locale in CASES:
-        selection = Selection(brands=(brand,), locales=(locale,), topics=(TOPIC,))
-        result = build(shipped_project, SHIPPED_TODAY, selection, out_dir=out, workers=1)
-        assert result.ok, [r.error for r in result.failed]
-    return out
+def leaflets(matrix_dir):
+    """The scar-types leaflets of CASES, from the session's leaflet matrix (tests/leaflets/conftest.py)."""
+    return matrix_dir
 
 
 def _fill(obj: pdfium.PdfObject) -> tuple[int, int, int]:

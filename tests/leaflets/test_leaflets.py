@@ -35,21 +35,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(shipped_project, tmp_path_factory):
-    out = tmp_path_factory.mktemp("leaflets")
+def built(matrix_dir, leaflet_matrix):
+    """The sample's leaflets, from the session's leaflet matrix (tests/leaflets/conftest.py)."""
     for brand, locale, topic in SAMPLE:
-        result = build(
-            shipped_project,
-            SHIPPED_TODAY,
-            Selection(brands=(brand,), locales=(locale,), topics=(topic,)),
-            out_dir=out,
-            workers=1,
-        )
-        assert result.ok, [r.error for r in result.failed]
-        assert len(result.built) == 1
-        assert result.built[0].warnings == ()
-        assert result.built[0].fallbacks == 0
-    return out
+        item = leaflet_matrix[f"{brand}/{locale}/{topic}.pdf"]
+        assert item.warnings == ()
+        assert item.fallbacks == 0
+    return matrix_dir
 
 
 def _text(data: bytes) -> str:
@@ -213,17 +205,7 @@ def test_the_check_for_stranded_headings_finds_one():
 @pytest.mark.parametrize(
     ("brand", "locale"), [("riverside", "en_GB"), ("riverside", "ar"), ("harbor", "zh_Hans")]
 )
-def test_no_heading_is_stranded_at_the_bottom_of_a_page_in_the_complete_guide(
-    shipped_project, tmp_path, brand, locale
-):
-    result = build(
-        shipped_project,
-        SHIPPED_TODAY,
-        Selection((brand,), (locale,), (GUIDE,)),
-        out_dir=tmp_path,
-        workers=1,
-    )
-    assert result.ok, [r.error for r in result.failed]
-    (guide,) = result.built
+def test_no_heading_is_stranded_at_the_bottom_of_a_page_in_the_complete_guide(leaflet_matrix, brand, locale):
+    guide = leaflet_matrix[f"{brand}/{locale}/{GUIDE}.pdf"]  # from the session's leaflet matrix
     assert guide.pages > 40
-    assert _stranded_headings((tmp_path / guide.job.relative).read_bytes()) == []
+    assert _stranded_headings(guide.data) == []
