@@ -81,7 +81,8 @@ demo: install
 	@echo "The leaflets patients receive are in releases/$$(cat releases/CURRENT)/leaflets/; 'scarleaflets build' makes marked previews in output/leaflets/."
 	@echo "The messages are in output/outbox/new/ (a Maildir: open it with any mail client, e.g. mutt -f output/outbox)."
 	@echo "To answer their unsubscribe links and the enrollment API: $(BIN)/scarleaflets serve --db sqlite:///var/demo.db"
-	@echo "(then open http://127.0.0.1:8080/healthz; see docs/web-guide.md for HTTPS and the API)."
+	@echo "(then open http://127.0.0.1:8080/leaflets/riverside/en_GB/ for the leaflet pages the emails link to, in"
+	@echo "each language the clinic publishes; see docs/web-guide.md for HTTPS and the API)."
 
 test: lint typecheck pytest
 
