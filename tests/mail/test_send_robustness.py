@@ -62,6 +62,24 @@ def days() -> tuple[dt.date, dt.date]:
     return today, today + dt.timedelta(days=1)
 
 
+def rename_after_one_patient_got_the_first_step(project, db: str, send: tuple[str, ...]) -> dt.date:
+    """early@ got step 'first' today; late@ starts tomorrow; then 'first' is renamed 'opening' in release 2.
+    Returns tomorrow."""
+    today, tomorrow = days()
+    run(project, *enroll_args("early@example.org"), "--start", today.isoformat(), "--db", db)
+    assert run(project, *send, "--now", f"{today}T12:00:00Z").stdout.startswith("1 sent")
+    run(project, *enroll_args("late@example.org"), "--start", tomorrow.isoformat(), "--db", db)
+    rename_step(project, "first", "opening")
+    release(project)  # release 2
+    return tomorrow
+
+
+def emails_of(project, db: str, address: str) -> list[dict]:
+    """`history --json` of one patient of the mini clinic: the emails of their first enrollment."""
+    out = run(project, "history", address, "--brand", "mini", "--json", "--db", db).stdout
+    return json.loads(out)["enrollments"][0]["emails"]
+
+
 def test_a_renamed_step_still_reaches_the_patients_enrolled_before_the_rename(project, tmp_path):
     """The issue's crash (a raw StopIteration, the delivery left claimed) and the block that replaced it: a
     patient enrolled on release 1 continues its series, so the step renamed in release 2 is composed from
@@ -69,29 +87,19 @@ def test_a_renamed_step_still_reaches_the_patients_enrolled_before_the_rename(pr
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
     send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
-    today, tomorrow = days()
-    run(project, *enroll_args("early@example.org"), "--start", today.isoformat(), "--db", db)
-    assert run(project, *send, "--now", f"{today}T12:00:00Z").stdout.startswith("1 sent")
-    run(project, *enroll_args("late@example.org"), "--start", tomorrow.isoformat(), "--db", db)
-    rename_step(project, "first", "opening")
-    release(project)  # release 2
+    tomorrow = rename_after_one_patient_got_the_first_step(project, db, send)
     run(project, *enroll_args("new@example.org"), "--start", tomorrow.isoformat(), "--db", db)
 
     out = run(project, *send, "--now", f"{tomorrow}T12:00:00Z")
     assert out.stdout == "3 sent, 0 to retry, 0 failed, 0 waiting\n"  # early's second; late's and new's first
     out = run(project, *send, "--now", f"{tomorrow + dt.timedelta(days=1)}T12:00:00Z")
     assert out.stdout == "2 sent, 0 to retry, 0 failed, 0 waiting\n"  # late's and new's second
-    late = json.loads(
-        run(project, "history", "late@example.org", "--brand", "mini", "--json", "--db", db).stdout
-    )
-    assert [(e["step"], e["state"], e["release"]) for e in late["enrollments"][0]["emails"]] == [
+    assert [(e["step"], e["state"], e["release"]) for e in emails_of(project, db, "late@example.org")] == [
         ("1 first", "sent", "1"),  # the step as release 1 had it: the patient started there
         ("2 second", "sent", "2"),  # a step the current release still has comes from it
     ]
-    new = json.loads(
-        run(project, "history", "new@example.org", "--brand", "mini", "--json", "--db", db).stdout
-    )
-    assert next((e["step"], e["release"]) for e in new["enrollments"][0]["emails"]) == ("1 opening", "2")
+    first = emails_of(project, db, "new@example.org")[0]
+    assert (first["step"], first["release"]) == ("1 opening", "2")
     status = run(project, "status", "--brand", "mini", "--db", db).stdout
     assert "blocked deliveries" not in status
     assert "enrollments: 3 completed" in status
@@ -104,12 +112,7 @@ def test_a_renamed_step_whose_release_is_gone_blocks_only_the_deliveries_that_ne
     db = f"sqlite:///{tmp_path / 'mail.db'}"
     box = tmp_path / "box"
     send = ("send-due", "--transport", f"maildir://{box}", "--db", db)
-    today, tomorrow = days()
-    run(project, *enroll_args("early@example.org"), "--start", today.isoformat(), "--db", db)
-    assert run(project, *send, "--now", f"{today}T12:00:00Z").stdout.startswith("1 sent")
-    run(project, *enroll_args("late@example.org"), "--start", tomorrow.isoformat(), "--db", db)
-    rename_step(project, "first", "opening")
-    release(project)  # release 2
+    tomorrow = rename_after_one_patient_got_the_first_step(project, db, send)
     shutil.rmtree(project.root / "releases" / "1")
 
     out = run(project, *send, "--now", f"{tomorrow}T12:00:00Z")
@@ -370,11 +373,7 @@ def test_staff_move_patients_onto_the_new_series_and_only_the_ones_named(project
     release(project)  # release 2
 
     def steps(address: str) -> list[tuple[str, str, str | None]]:
-        out = run(project, "history", address, "--brand", "mini", "--json", "--db", db).stdout
-        return [
-            (e["step"], e["state"].split(":")[0], e["release"])
-            for e in json.loads(out)["enrollments"][0]["emails"]
-        ]
+        return [(e["step"], e["state"].split(":")[0], e["release"]) for e in emails_of(project, db, address)]
 
     before = steps("ann@example.org")
     move = ("move-patients", "--brand", "mini", "--email", "ann@example.org", "--db", db)
