@@ -1,6 +1,7 @@
 """The PDF text layer, in every script: actualtext.py writes /ActualText for the clusters a ToUnicode map
-cannot spell (Devanagari), leaving other text byte for byte as WeasyPrint draws it; audit/textlayer.py finds a
-PDF whose extracted words are not the HTML's, and fails on the unfixed Hindi output."""
+cannot spell (Devanagari), placed_glyphs.py draws marks placed with an offset (Arabic harakat) as glyphs of
+their own, leaving other text byte for byte as WeasyPrint draws it; audit/textlayer.py finds a PDF whose
+extracted words are not the HTML's, and fails on the unfixed Hindi and Arabic output."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ import io
 import re
 import shutil
 import subprocess
+from types import SimpleNamespace
 
+import pypdfium2
 import pytest
 import weasyprint.draw.text as weasyprint_draw_text
 from pypdf import PdfReader
+from weasyprint.pdf.fonts import Font
 
-from scarleaflets.leaflets import actualtext
+from scarleaflets.leaflets import actualtext, placed_glyphs
 from scarleaflets.leaflets.audit import AuditedLeaflet, Margins
 from scarleaflets.leaflets.audit.textlayer import (
     check_text_layer,
     extracted_words,
-    has_arabic_harakat,
     match_words,
     visible_text,
     words,
@@ -57,7 +60,7 @@ OTHERS = {
     "ar": (
         "rtl",
         "<h1>أنواع الندبات</h1><p>مدة القراءة حوالي 5 دقائق. اتصل بالعيادة إذا أصبح الجرح أحمر "
-        "أو ساخنًا أو متورمًا.</p>",
+        "أو ساخنا أو متورما.</p>",
     ),
     "zh-Hans": ("ltr", "<h1>疤痕的类型</h1><p>阅读时间约5分钟。如果伤口发红、发热或肿胀，请联系诊所。</p>"),
     "vi": (
@@ -128,21 +131,78 @@ def test_match_counts_each_word_as_often_as_the_source_has_it():
     assert match_words("", "anything").ratio == 1.0
 
 
-def test_arabic_words_with_harakat_are_set_aside_and_counted_apart():
-    assert has_arabic_harakat("ساخنًا")
-    assert has_arabic_harakat("مسطّحة")
-    assert not has_arabic_harakat("أو")
-    result = match_words("أو ساخنًا أو", "أو ساخن ً ا أو", set_aside=has_arabic_harakat)
-    assert (result.found, result.total, result.set_aside) == (2, 2, 1)
-    assert match_words("أو ساخنًا أو", "أو ساخن ً ا").ratio == 1 / 3  # counted, it is missing
+# Words of the shipped Arabic catalog with harakat: tanween (ساخنًا), shadda (مسطّحة, يغيّر), damma (مُرتفعة).
+ARABIC_HARAKAT = "<p>أو ساخنًا أو متورمًا ثم مسطّحة، وقد تكون الندبة مُرتفعة، والعلاج يغيّر ملمس الجلد.</p>"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: harakat drawn with a text rise are extracted apart (docs)")
-def test_arabic_words_with_harakat_are_extracted_whole():
-    """When this passes (a PDFium or WeasyPrint release that gets them right), remove the set-aside from
-    audit/textlayer.py and this mark."""
-    html = _html("<p>أو ساخنًا أو متورمًا ثم مسطّحة</p>", "ar", "rtl")
-    assert match_words(visible_text(html), _pdfium_text(_render(html))).ratio == 1.0
+def _without_placed_glyphs(monkeypatch) -> None:
+    """WeasyPrint's own drawing of marks placed with an offset (a text rise), as before the project's fix."""
+    monkeypatch.setattr(placed_glyphs, "place", lambda stream, textbox: 0)
+
+
+def _marks(pdf: bytes) -> list[tuple[str, tuple[float, ...]]]:
+    """Each Arabic mark PDFium finds, with the box of its outline on the page, top to bottom, right to left."""
+    document = pypdfium2.PdfDocument(pdf)
+    found = []
+    for page in document:
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            char = text.get_text_range(index, 1)
+            if "\u064b" <= char <= "\u0670":
+                found.append((char, tuple(round(value, 1) for value in text.get_charbox(index))))
+    return sorted(found, key=lambda mark: (-mark[1][1], -mark[1][0]))
+
+
+def _poppler_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "extract.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        [str(PDFTOTEXT), "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_arabic_words_with_harakat_are_extracted_whole_by_every_reader(tmp_path):
+    html = _html(ARABIC_HARAKAT, "ar", "rtl")
+    pdf = _render(html)
+    assert check_text_layer(_leaflet(html, pdf, "ar")) == []
+    source = visible_text(html)
+    assert match_words(source, _pdfium_text(pdf)).missing == ()
+    pypdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert match_words(source, pypdf_text).missing == ()
+    if PDFTOTEXT is not None:
+        assert match_words(source, _poppler_text(pdf, tmp_path)).missing == ()
+    for word in ("ساخنًا", "مسطّحة", "مُرتفعة", "يغيّر"):
+        assert word in words(_pdfium_text(pdf))
+
+
+def test_marks_drawn_with_a_text_rise_are_a_finding(monkeypatch):
+    """WeasyPrint alone: PDFium reads each raised mark apart from its word."""
+    _without_placed_glyphs(monkeypatch)
+    html = _html(ARABIC_HARAKAT, "ar", "rtl")
+    (finding,) = check_text_layer(_leaflet(html, _render(html), "ar"))
+    assert "ساخنًا" in finding.message
+    assert "مسطّحة" in finding.message
+
+
+def test_placed_marks_are_printed_where_weasyprint_put_them(monkeypatch):
+    html = _html(ARABIC_HARAKAT, "ar", "rtl")
+    placed = _render(html)
+    _without_placed_glyphs(monkeypatch)
+    offset = _render(html)
+    assert placed != offset
+    placed_marks, offset_marks = _marks(placed), _marks(offset)
+    assert len(placed_marks) == len(offset_marks) == 5
+    for (char, box), (offset_char, offset_box) in zip(placed_marks, offset_marks, strict=True):
+        assert char == offset_char
+        assert all(abs(a - b) <= 0.1 for a, b in zip(box, offset_box, strict=True)), (char, box, offset_box)
+    # No text rise is left: each line is one run of glyphs.
+    assert b" Ts" not in PdfReader(io.BytesIO(placed)).pages[0].get_contents().get_data()
+    assert b" Ts" in PdfReader(io.BytesIO(offset)).pages[0].get_contents().get_data()
+
+
+def test_placed_glyphs_give_equal_bytes_for_equal_html():
+    html = _html(ARABIC_HARAKAT + HINDI, "ar", "rtl")
+    assert _render(html) == _render(html)
 
 
 def test_a_right_to_left_pdf_of_other_words_is_a_finding():
@@ -206,7 +266,7 @@ def test_other_scripts_read_the_source_words_and_are_drawn_as_before(lang, monke
     html = _html(body, lang, direction)
     pdf = _render(html)
     assert check_text_layer(_leaflet(html, pdf, lang)) == []
-    assert match_words(visible_text(html), _pdfium_text(pdf), set_aside=has_arabic_harakat).ratio == 1.0
+    assert match_words(visible_text(html), _pdfium_text(pdf)).ratio == 1.0
     # A script whose clusters are single glyphs gets no actual text: the same bytes as WeasyPrint's own.
     monkeypatch.setattr(
         weasyprint_draw_text, "draw_first_line", weasyprint_draw_text.draw_first_line.__wrapped__
@@ -269,3 +329,17 @@ def test_a_line_drawn_otherwise_than_expected_is_left_as_drawn():
     ]
     assert actualtext._rewrite(drawn, 4, wrapped) is None  # not the glyphs of the line
     assert actualtext._rewrite([b"[<0260>(x)] TJ"], 1, [(0, 1, "ि")]) is None  # an operand it does not know
+
+
+def test_placed_glyphs_and_missing_glyphs_are_numbered_apart():
+    """WeasyPrint numbers the glyphs a font lacks past the font's own glyphs; placed glyphs are numbered there
+    too, so the two never share a number, whichever comes first."""
+    font = SimpleNamespace(glyph_count=100, missing={}, family="Test")
+    placed = placed_glyphs._Placed(b"")
+    setattr(font, placed_glyphs._ATTRIBUTE, placed)
+    placed.glyphs[(5, 10, 200)] = placed_glyphs._next_glyph(font, placed)
+    assert Font.get_unused_glyph_id(font, 0xE000) == 101
+    assert Font.get_unused_glyph_id(font, 0xE000) == 101
+    placed.glyphs[(6, 0, 150)] = placed_glyphs._next_glyph(font, placed)
+    assert Font.get_unused_glyph_id(font, 0xE001) == 103
+    assert sorted([*placed.glyphs.values(), *font.missing.values()]) == [100, 101, 102, 103]

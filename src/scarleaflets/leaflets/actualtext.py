@@ -30,14 +30,14 @@ that draws a line of text:
 
 Everything else is left as WeasyPrint wrote it: glyphs, positions and the structure tags (the spans nest
 inside the tagged content, which PDF/UA allows); the output is a function of the input, so equal HTML still
-gives equal bytes, and a line without such clusters (Latin, Cyrillic, Chinese, Vietnamese) is drawn byte
-for byte as before.
+gives equal bytes, and a line without such clusters or offset marks (Latin, Cyrillic, Chinese, Vietnamese,
+Arabic without harakat) is drawn byte for byte as before.
 
-Right-to-left runs keep WeasyPrint's output. Their clusters are one glyph in the shipped fonts and the
-readers reorder them; but an Arabic vowel mark (haraka) that the font places with a vertical offset is drawn
-as a text object of its own, which PDFium and Poppler read apart from its word. Actual text does not fix
-that (both readers reorder actual text as if it were drawn left to right): see the developers' guide and
-:mod:`.audit.textlayer`.
+Right-to-left runs get no actual text (both readers reorder actual text as if it were drawn left to right),
+and need none: their clusters are read in drawing order once each glyph has its own text (a mark its mark,
+the base its letter), and an Arabic vowel mark (haraka) that the font places with an offset, which WeasyPrint
+would draw as a text object of its own (read apart from its word), is drawn in place as a glyph of its own:
+:mod:`.placed_glyphs`, called here just before WeasyPrint draws the line.
 
 The wrapper checks what it rewrites: if the glyphs it finds in the drawn operators are not the glyphs of the
 line (a WeasyPrint release that draws differently), the line is left exactly as WeasyPrint drew it, and the
@@ -57,6 +57,8 @@ from typing import Any, TypeAlias
 import weasyprint.draw.text as weasyprint_draw_text
 from fontTools.ttLib import TTFont
 from weasyprint.text.ffi import ffi, pango
+
+from . import placed_glyphs
 
 _MARK = "_scarleaflets_actual_text"
 _Untyped: TypeAlias = Any  # WeasyPrint's objects (boxes, streams, Pango structures) have no types
@@ -256,7 +258,7 @@ def _draw_first_line_with_actual_text(original: Callable[..., Any]) -> Callable[
             font, _ = stream.add_font(pango_font)
             letters = _letters_by_glyph(font.file_content, font.index) if not font.bitmap else {}
             for cluster in clusters:
-                if not cluster.rtl and len(cluster.glyphs) > 1:
+                if len(cluster.glyphs) > 1:
                     own = glyph_texts(cluster.text, cluster.glyphs, letters)
                     for glyph in cluster.glyphs:
                         font.to_unicode.setdefault(glyph, own[glyph])
@@ -273,6 +275,8 @@ def _draw_first_line_with_actual_text(original: Callable[..., Any]) -> Callable[
                 drawn.append((glyph_count, len(cluster.glyphs), cluster.text, needs, cluster.rtl))
                 glyph_count += len(cluster.glyphs)
         wrapped = _words_to_wrap(drawn)
+        # Marks drawn with an offset become glyphs drawn in place, with the texts just given.
+        placed_glyphs.place(stream, textbox)
         start = len(stream.stream)
         emojis = original(stream, textbox, text_overflow, block_ellipsis, matrix)
         if wrapped:

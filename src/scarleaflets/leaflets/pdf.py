@@ -34,7 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import ScarleafletsError
-from . import actualtext
+from . import actualtext, placed_glyphs
 
 PDF_VARIANT = "pdf/ua-1"
 ASSET_FOLDERS = ("content", "fonts", "templates")
@@ -44,6 +44,8 @@ FONT_TIMESTAMP_EPOCH = "946684800"
 os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP_EPOCH)
 # Clusters whose glyphs the font's ToUnicode map cannot spell (Devanagari) carry their text as /ActualText.
 actualtext.install()
+# Marks drawn off their pen position (Arabic harakat) become glyphs of their own drawn in place.
+placed_glyphs.install()
 
 
 class RefusedResource(FatalURLFetchingError):  # type: ignore[misc]

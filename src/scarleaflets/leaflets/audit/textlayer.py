@@ -17,14 +17,10 @@ must not do is lose or misspell the source's words. A finding when fewer than :d
 words are found, naming a few that are missing — the symptom of a wrong ``ToUnicode`` map or missing
 ``/ActualText`` (see :mod:`scarleaflets.leaflets.actualtext`).
 
-One known gap is set aside, not counted either way: Arabic words carrying harakat (vowel marks such as
-tanween or shadda; about one Arabic word in ten in the shipped leaflets). The font places these marks with a
-vertical offset, which WeasyPrint draws as a text object of its own (a text rise); PDFium orders the text
-objects of a line by their left edge and puts a space around such a mark, and Poppler does the same, so the
-word comes out split ("ساخن ً ا" for "ساخنًا"). ``/ActualText`` does not help: both readers run their own
-right-to-left reordering over the actual text. The developers' guide has the reproducer; a test marked
-``xfail(strict=True)`` turns red the day a reader or WeasyPrint gets these words right, so that this
-exception is removed. Every other Arabic word is checked.
+Every word counts, in every script. Arabic words carrying harakat (vowel marks such as tanween or shadda)
+were the last exception: the font places those marks with an offset, which WeasyPrint drew as a text object
+of its own, read apart from its word (``ساخن ً ا`` for ``ساخنًا``); :mod:`scarleaflets.leaflets.placed_glyphs`
+now draws them in place, and they are checked like any other word.
 """
 
 from __future__ import annotations
@@ -32,7 +28,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -129,29 +124,20 @@ def extracted_words(text: str) -> list[str]:
     return words(text) + words(" ".join(joined))
 
 
-def has_arabic_harakat(word: str) -> bool:
-    """Whether ``word`` carries Arabic vowel marks (harakat: fatha, tanween, shadda, sukun, …), which no PDF
-    reader tried extracts in place from WeasyPrint's PDFs (see the module docstring)."""
-    return any("\u064b" <= char <= "\u065f" or char == "\u0670" for char in word)
-
-
 @dataclass(frozen=True)
 class WordMatch:
-    total: int  # words of the source (less those set aside)
+    total: int  # words of the source
     found: int  # of which the extracted text holds
     missing: tuple[str, ...]  # source words not found, in the source's order, each once
-    set_aside: int = 0  # source words not counted (a known gap: Arabic words with harakat)
 
     @property
     def ratio(self) -> float:
         return self.found / self.total if self.total else 1.0
 
 
-def match_words(source: str, extracted: str, set_aside: Callable[[str], bool] | None = None) -> WordMatch:
-    """How many of ``source``'s words the ``extracted`` text holds (each as often as the source has it), not
-    counting the words ``set_aside`` says."""
-    everything = words(source)
-    wanted = [word for word in everything if set_aside is None or not set_aside(word)]
+def match_words(source: str, extracted: str) -> WordMatch:
+    """How many of ``source``'s words the ``extracted`` text holds (each as often as the source has it)."""
+    wanted = words(source)
     have = Counter(extracted_words(extracted))
     found = 0
     missing: dict[str, None] = {}
@@ -161,13 +147,13 @@ def match_words(source: str, extracted: str, set_aside: Callable[[str], bool] | 
             found += 1
         else:
             missing.setdefault(word)
-    return WordMatch(len(wanted), found, tuple(missing), len(everything) - len(wanted))
+    return WordMatch(len(wanted), found, tuple(missing))
 
 
 def check_text_layer(leaflet: AuditedLeaflet) -> list[Finding]:
     """A finding when the PDF's extracted text holds fewer than :data:`REQUIRED` of the HTML's words."""
     text = "\n".join(page.text for page in leaflet.pages)
-    result = match_words(visible_text(leaflet.html), text, set_aside=has_arabic_harakat)
+    result = match_words(visible_text(leaflet.html), text)
     if result.ratio >= REQUIRED:
         return []
     shown = ", ".join(result.missing[:SHOWN]) + (", …" if len(result.missing) > SHOWN else "")
