@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import email
 import email.policy
+import logging
 import re
 
 import pytest
@@ -14,16 +15,18 @@ from markupsafe import escape
 
 from scarleaflets.config import open_project
 from scarleaflets.content.blocks import BLOCKS
+from scarleaflets.i18n import extract_project, update_locales, write_template
 from scarleaflets.i18n.locales import LocaleInfo
 from scarleaflets.mail import Mailing
 from scarleaflets.mail.store import Store
-from scarleaflets.releases import load_release
+from scarleaflets.releases import load_release, releases_dir
+from scarleaflets.releases.layout import use_release
 from scarleaflets.views import topic_view
 from scarleaflets.views.topic import ApprovalView
 from scarleaflets.web import create_app
 from scarleaflets.web.leaflet_pages import GUIDE, contrast_with_white, readable_on_white
 
-from ..conftest import REPO
+from ..conftest import REPO, release_project
 
 NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
 # Each demo clinic in its English and in a language of the other direction or script.
@@ -287,3 +290,40 @@ def test_every_emails_leaflet_link_opens_its_page(client, released, brand_id, lo
         page = client.get("/" + link.removeprefix(public))
         assert page.status_code == 200, link
         assert f'lang="{LocaleInfo(locale).language_tag}"' in _html(page)
+
+
+def test_the_service_follows_a_new_release_and_a_rollback_without_a_restart(mail_project, caplog):
+    """Staff release an edit while `serve` runs: the next request shows it (the worker sends from it from its
+    next pass, so an email never links to a page the service lacks); `releases use 1` takes it back; a current
+    release that cannot be read is logged once and the service stays where it is."""
+    project = mail_project
+    mailing = Mailing(project, Store.open("sqlite://"), b"k" * 32, source=load_release(project))
+    client = create_app(mailing, clock=lambda: NOW).test_client()
+    page = "/leaflets/mini/en/sample"
+    assert "A short paragraph." in _html(client.get(page))
+
+    topic = project.root / "content" / "topics" / "sample.yaml"
+    topic.write_text(topic.read_text().replace("A short paragraph.", "A paragraph of release two."))
+    now = dt.datetime(2026, 6, 2, tzinfo=dt.UTC)
+    write_template(project, extract_project(project, now))
+    update_locales(project, ["es"])
+    release_project(project.root, stand_in_pdfs=True, now=now)
+    html = _html(client.get(page))
+    assert "A paragraph of release two." in html
+    assert "A short paragraph." not in html
+    with client.get("/leaflets/mini/en/sample.pdf") as pdf:
+        assert pdf.status_code == 200
+
+    use_release(releases_dir(project), 1)
+    assert "A short paragraph." in _html(client.get(page))
+
+    (releases_dir(project) / "CURRENT").write_text("7\n")
+    with caplog.at_level(logging.ERROR, logger="scarleaflets"):
+        for _ in range(3):
+            assert "A short paragraph." in _html(client.get(page))
+    unreadable = [
+        record for record in caplog.records if "release 7 is current but cannot be read" in record.message
+    ]
+    assert len(unreadable) == 1
+    assert "still serving release 1" in unreadable[0].message
+    mailing.store.close()

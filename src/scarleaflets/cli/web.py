@@ -35,7 +35,8 @@ def serve(ctx: click.Context, host: str, port: int, leaflets_dir: Path | None, d
 
     It listens on plain HTTP for a reverse proxy in front of it to terminate HTTPS (see docs/web-guide.md).
     It reads the same settings, database and key as the other commands, and serves the current release
-    (`scarleaflets release` makes one; restart after `scarleaflets releases use N`).
+    (`scarleaflets release` makes one), and moves to a new current release (after `release` or `releases use N`)
+    on its next request, without a restart.
     """
     from ..web import serve as run_server
 

@@ -4,15 +4,24 @@ response follows.
 Every response carries a strict Content-Security-Policy (a nonce for the one inline stylesheet; an email
 preview keeps its own inline styles; the public leaflet pages may also show images of this site, their
 figures), nosniff, no-referrer and frame-denial headers, and is never cached unless its view says how
-(``g.cache_control``: the leaflet pages, their PDFs and figures); bodies are size-limited. Errors are JSON: an HTTP error with its status, a database outage a 503 and a bug a
-500, logged with the route pattern, the exception class and the code location, never the path (which may
-hold an address or a token) or the exception's message.
+(``g.cache_control``: the leaflet pages, their PDFs and figures); bodies are size-limited. Errors are JSON: an
+HTTP error with its status, a database outage a 503 and a bug a 500, logged with the route pattern, the
+exception class and the code location, never the path (which may hold an address or a token) or the
+exception's message.
+
+A service over a release follows the release that is current (``<releases>/CURRENT``, one small file read per
+request): after `scarleaflets release` or `releases use N`, the next request is answered from that release —
+its leaflet pages, gallery, previews and languages — without a restart, as a running `worker` sends from it
+from its next pass; so an email never links to a page the service does not have yet. A release that cannot be
+read is logged once and the service stays on the one it has.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -21,14 +30,16 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from ..errors import ScarleafletsError
 from ..i18n.locales import SOURCE_LOCALE
 from ..mail import Mailing
 from ..mail.store import database_problem
 from ..release import WORKING_TREE
+from ..releases import current_number, load_release, releases_dir
 from ..views import make_environment
 from . import api, gallery, health, leaflet_pages, unsubscribe
 from .gallery import Thumbnails
-from .services import EXTENSION, WebServices
+from .services import EXTENSION, WebServices, services
 from .signins import FailedSignIns, SignInLimits
 
 
@@ -60,11 +71,51 @@ def create_app(
     )
     for module in (health, unsubscribe, api, gallery, leaflet_pages):
         app.register_blueprint(module.blueprint)
+    if mailing.release_id != WORKING_TREE:
+        app.before_request(_ReleaseFollower())
     app.before_request(_nonce)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _failure)
     return app
+
+
+class _ReleaseFollower:
+    """Before each request: move the services onto the release that is current, if it is another one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._unreadable: set[int] = set()  # releases that could not be read, each logged once
+
+    def __call__(self) -> None:
+        web = services()
+        number = current_number(releases_dir(web.mailing.project))
+        if number is None or str(number) == web.mailing.release_id or number in self._unreadable:
+            return
+        with self._lock:  # one thread loads it; the others then find it current
+            web = services()
+            if str(number) == web.mailing.release_id:
+                return
+            try:
+                source = load_release(web.mailing.project, number)
+            except ScarleafletsError as exc:
+                self._unreadable.add(number)
+                current_app.logger.error(
+                    "release %s is current but cannot be read (%s); still serving release %s",
+                    number,
+                    exc,
+                    web.mailing.release_id,
+                )
+                return
+            mailing = Mailing(web.mailing.project, web.mailing.store, web.mailing.secret, source=source)
+            current_app.extensions[EXTENSION] = dataclasses.replace(
+                web,
+                mailing=mailing,
+                env=make_environment(mailing.edition(SOURCE_LOCALE).templates),
+                thumbnails=Thumbnails(),
+                published=tuple(sorted(mailing.published)),
+            )
+            current_app.logger.info("release %s is current: serving it from now on", mailing.release_id)
 
 
 def _nonce() -> None:

@@ -30,7 +30,7 @@ from .services import services
 
 blueprint = Blueprint("leaflet_pages", __name__)
 GUIDE = "complete-guide"
-PAGE_CACHE = "public, max-age=600"  # a new release shows within ten minutes of the service's restart
+PAGE_CACHE = "public, max-age=600"  # a new release shows in caches within ten minutes
 FILE_CACHE = "public, max-age=3600"  # PDFs and figures, revalidated by ETag
 NOT_FOUND = "web/leaflet_missing.html.j2"
 
