@@ -25,10 +25,12 @@ still gives equal bytes.
 
 from __future__ import annotations
 
+import copy
 import io
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeAlias
 
 import weasyprint.pdf.fonts as weasyprint_fonts
@@ -114,15 +116,54 @@ def place(stream: _Untyped, textbox: _Untyped) -> int:
     return replaced
 
 
+@dataclass(frozen=True)
+class _Moved:
+    """A glyph's outline moved by an offset, with its advance and the moved outline's left edge."""
+
+    outline: Any  # fontTools' TrueType glyph
+    advance: int
+    left: int
+    vertical: tuple[int, int] | None  # the glyph's vertical metrics, if the font has any
+
+
+_FULL_FONTS_LOCK = threading.Lock()  # renders run in several threads; fontTools loads tables lazily
+
+
+@lru_cache(maxsize=8)
+def _full_font(data: bytes, index: int) -> TTFont:
+    """A full font file, parsed once per process (the same few fonts are embedded in every leaflet)."""
+    return TTFont(io.BytesIO(data), fontNumber=index)
+
+
+@lru_cache(maxsize=4096)
+def _moved(data: bytes, index: int, glyph: int, dx: int, dy: int) -> _Moved:
+    """Glyph ``glyph`` of a font file, its outline (components decomposed) moved by (dx, dy) font units."""
+    with _FULL_FONTS_LOCK:
+        full = _full_font(data, index)
+        glyphs = full.getGlyphSet()
+        name = full.getGlyphOrder()[glyph]
+        outline = DecomposingRecordingPen(glyphs)  # components are named in the full font: their outlines
+        glyphs[name].draw(outline)
+        advance = full["hmtx"][name][0]
+        vertical = full["vmtx"][name] if "vmtx" in full else None
+    pen = TTGlyphPen(None)
+    outline.replay(TransformPen(pen, (1, 0, 0, 1, dx, dy)))
+    moved = pen.glyph()
+    moved.recalcBounds(None)
+    # A TrueType glyph is drawn at its left side bearing: it must be the moved outline's left edge.
+    return _Moved(moved, advance, getattr(moved, "xMin", 0), vertical)
+
+
 def _add_glyphs(file_content: bytes, index: int, placed: _Placed) -> bytes:
     """``file_content`` (the subset font) with the placed glyphs added at their numbers, copied from the full
-    font; numbers between the subset's last glyph and them get empty glyphs."""
-    subset = TTFont(io.BytesIO(file_content), fontNumber=index)
-    full = TTFont(io.BytesIO(placed.full_font), fontNumber=index)
-    full_order = full.getGlyphOrder()
-    full_glyphs = full.getGlyphSet()
+    font; numbers between the subset's last glyph and them get empty glyphs.
+
+    The subset's own glyphs are written back as they are (no bounding boxes recomputed: they did not change),
+    which is what keeps this cheap; the glyph-count limits in ``maxp`` are raised for the copies by hand."""
+    subset = TTFont(io.BytesIO(file_content), fontNumber=index, recalcBBoxes=False)
     glyf = subset["glyf"]
     hmtx = subset["hmtx"]
+    maxp = subset["maxp"]
     order = list(subset.getGlyphOrder())
     by_number = {number: key for key, number in placed.glyphs.items()}
     empty = TTGlyphPen(None).glyph()
@@ -136,21 +177,17 @@ def _add_glyphs(file_content: bytes, index: int, placed: _Placed) -> bytes:
             if "vmtx" in subset:
                 subset["vmtx"].metrics[name] = (0, 0)
             continue
-        glyph, dx, dy = key
-        base = full_order[glyph]
-        outline = DecomposingRecordingPen(full_glyphs)  # components named in the full font: their outlines
-        full_glyphs[base].draw(outline)
-        pen = TTGlyphPen(None)
-        outline.replay(TransformPen(pen, (1, 0, 0, 1, dx, dy)))
-        copy = pen.glyph()
-        copy.recalcBounds(glyf)
-        glyf.glyphs[name] = copy
-        # A TrueType glyph is drawn at its left side bearing: it must be the moved outline's left edge.
-        hmtx.metrics[name] = (full["hmtx"][base][0], getattr(copy, "xMin", 0))
-        if "vmtx" in subset and "vmtx" in full:
-            subset["vmtx"].metrics[name] = full["vmtx"][base]
+        moved = _moved(placed.full_font, index, *key)
+        glyf.glyphs[name] = copy.deepcopy(moved.outline)  # the cached glyph is shared by every document
+        hmtx.metrics[name] = (moved.advance, moved.left)
+        if "vmtx" in subset:
+            subset["vmtx"].metrics[name] = moved.vertical or (0, 0)
+        if moved.outline.numberOfContours > 0:
+            maxp.maxPoints = max(maxp.maxPoints, len(moved.outline.coordinates))
+            maxp.maxContours = max(maxp.maxContours, moved.outline.numberOfContours)
     glyf.glyphOrder = order
     subset.setGlyphOrder(order)
+    maxp.numGlyphs = len(order)
     if "post" in subset:  # glyph names are not needed in an embedded font, and would have to be made up
         subset["post"].formatType = 3.0
     for table in ("hdmx", "VDMX"):  # optional per-size tables that count the glyphs: now wrong, so dropped
