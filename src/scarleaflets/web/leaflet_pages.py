@@ -5,10 +5,10 @@ Patients open these from an email, so nothing here asks for a sign-in. A page re
 (:mod:`scarleaflets.views`: the topic's or the complete guide's view, the clinic, the language and the
 translation's review status) and nothing else of the content, so it says what the PDF says. Its links:
 ``<topic>.pdf`` is the released PDF of the same leaflet (and ``<topic>-large-print.pdf`` its large-print
-edition, linked when the release has one: the clinic's brand file asks for it with ``large_print: true``), ``content/figures/<file>`` the figures (copied into
-the release's edition, so the page never reads the working tree), ``/leaflets/<brand>/<locale>/`` the list of
-the clinic's leaflets in that language. A brand, language or topic that is not published is a 404 page in the
-patient's language (or the browser's), never a traceback.
+edition, linked when the release has one: the clinic's brand file asks for it with ``large_print: true``),
+``content/figures/<file>`` the figures (copied into the release's edition, so the page never reads the working
+tree), ``/leaflets/<brand>/<locale>/`` the list of the clinic's leaflets in that language. A brand, language
+or topic that is not published is a 404 page in the patient's language (or the browser's), never a traceback.
 
 Released text changes only with a new release, so the pages may be cached for a short while
 (:data:`PAGE_CACHE`) and the PDFs and figures a little longer, revalidated by ETag; a 404 is never cached.

@@ -18,11 +18,12 @@ into the margin: at the top and bottom of the text box a mark gets :data:`MARK_T
 decomposition has one: an Arabic alef with hamza above, U+0623, whose hamza rises 1.2 pt past a large-print
 heading's line); a plain letter never does. Left and right stay strict for letters, but a combining mark gets
 :data:`MARK_TOLERANCE` there too: the font places its ink past its base's advance (a Devanagari candrabindu
-ending a right-aligned running title overhangs it by 0.9 pt at 10 pt, 1.1 pt at large print's 12 pt). Body text that ran into a margin partly would be caught on its
-side; a line pushed wholly into the top or bottom margin would pass as a running header or footer if it stayed
-within the text box's width: WeasyPrint paginates, so body text never ends up there, but a clipped or
-absolutely positioned block could. One finding per page and kind of overflow, with the worst glyph and the
-text around it.
+ending a right-aligned running title overhangs it by 0.9 pt at 10 pt, 1.1 pt at large print's 12 pt).
+
+Body text that ran into a margin partly would be caught on its side; a line pushed wholly into the top or bottom
+margin would pass as a running header or footer if it stayed within the text box's width: WeasyPrint
+paginates, so body text never ends up there, but a clipped or absolutely positioned block could. One finding
+per page and kind of overflow, with the worst glyph and the text around it.
 """
 
 from __future__ import annotations
