@@ -128,6 +128,19 @@ def test_a_brand_may_ask_for_larger_type(mini_project):
     assert (mini.body_pt, mini.note_pt) == (13.5, 10)
 
 
+def test_a_brand_opts_in_to_the_large_print_edition(mini_project):
+    """Off unless the brand file says `large_print: true`; the demo's UK clinic releases it, the US one not
+    (a bad value is in tests/data/bad-brands/large-print-value.yaml)."""
+    brand_file = mini_project / "content" / "brands" / "mini.yaml"
+    assert load_brands(mini_project, ["es"])["mini"].large_print is False
+    brand_file.write_text(brand_file.read_text().replace("paper: A4\n", "paper: A4\nlarge_print: true\n"))
+    assert load_brands(mini_project, ["es"])["mini"].large_print is True
+    brand_file.write_text(brand_file.read_text().replace("large_print: true", "large_print: false"))
+    assert load_brands(mini_project, ["es"])["mini"].large_print is False
+    demo = load_brands(REPO, i18n.discover_locales(open_project(REPO)))
+    assert (demo["riverside"].large_print, demo["harbor"].large_print) == (True, False)
+
+
 def test_contrast_ratios_are_wcag_ratios():
     assert contrast("#000000", "#ffffff") == pytest.approx(21)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # the classic just-failing grey

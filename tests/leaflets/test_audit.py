@@ -3,6 +3,7 @@ audit of the whole leaflet matrix: no finding on any leaflet of the demo clinics
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -120,6 +121,30 @@ def test_type_size_passes_a_twelve_point_body_with_ten_point_notes_and_footer():
         "<p>" + "Body text at twelve points. " * 20 + "</p><p style='font-size: 10pt'>A note.</p>",
         BODY + RUNNING_FOOTER,
     )
+    assert check_type_size(leaflet) == []
+
+
+LARGE_BODY = "p { font-size: 16pt; margin: 0 }"
+LARGE_FOOTER = RUNNING_FOOTER.replace("10pt", "12pt")
+
+
+def test_type_size_holds_the_large_print_edition_to_14_pt_text_and_12_pt_running_texts():
+    """What passes a standard leaflet fails in large print: a 12 pt note in the text box, and a 10 pt footer."""
+    note = "<p>Body text at sixteen points.</p><p style='font-size: 12pt'>Sources.</p>"
+    standard = rendered(note, LARGE_BODY + LARGE_FOOTER)
+    assert check_type_size(standard) == []
+    large = dataclasses.replace(standard, large_print=True)
+    (finding,) = check_type_size(large)
+    assert "8 characters at 12 pt, under the 14 pt minimum for large print: 'Sources.'" in finding.message
+    footer = rendered("<p>Body text at sixteen points.</p>", LARGE_BODY + RUNNING_FOOTER)
+    (finding,) = check_type_size(dataclasses.replace(footer, large_print=True))
+    assert "at 10 pt, under the 12 pt minimum: 'Page1'" in finding.message
+
+
+def test_type_size_passes_large_print_with_14_pt_notes_and_a_12_pt_running_footer():
+    note = "<p>" + "Body text at sixteen points. " * 10 + "</p><p style='font-size: 14pt'>A note.</p>"
+    leaflet = dataclasses.replace(rendered(note, LARGE_BODY + LARGE_FOOTER), large_print=True)
+    assert {12.0, 14.0, 16.0} <= {glyph.size for page in leaflet.pages for glyph in page.glyphs}
     assert check_type_size(leaflet) == []
 
 

@@ -49,7 +49,7 @@ def test_the_check_runs_with_every_audit():
 
 def test_a_stacked_mark_may_rise_into_the_top_margin_but_a_letter_may_not():
     """An Arabic shadda over the first line of a page reached 1.1 pt into the top margin: allowed for a
-    combining mark (up to 3 pt), never for a letter."""
+    combining mark (up to 3 pt) or a letter written with one, never for a plain letter."""
     leaflet = AuditedLeaflet("t.pdf", b"", "", "ar", "rtl", "topic", Margins(20, 17, 20, 17))
     page = Page(1, 595.3, 841.9, (), (), (), "")
     top = leaflet.page_area(page).top
@@ -62,3 +62,24 @@ def test_a_stacked_mark_may_rise_into_the_top_margin_but_a_letter_may_not():
     assert found("\u0651", 2.0) == []  # shadda
     assert found("\u0651", 3.5)  # too far even for a mark
     assert found("ب", 2.0)  # a letter
+    # A letter written with its mark: the hamza of an alef with hamza above, over a large-print heading.
+    assert found("\u0623", 2.0) == []
+    assert found("\u0623", 3.5)
+
+
+def test_a_mark_may_overhang_the_side_of_a_running_title_but_a_letter_may_not():
+    """A Devanagari candrabindu ending a right-aligned running title in large print overhung the text box's
+    right edge by 1.1 pt (its ink, measured in a rendering): allowed for a mark (up to 3 pt), not a letter."""
+    leaflet = AuditedLeaflet("t.pdf", b"", "", "hi", "ltr", "topic", Margins(20, 17, 20, 17))
+    page = Page(1, 595.3, 841.9, (), (), (), "")
+    area = leaflet.page_area(page)
+
+    def found(char: str, past: float) -> list[str]:
+        box = Box(area.right + past - 5, area.top + 10, area.right + past, area.top + 23)  # in the header
+        leaflet.__dict__["pages"] = [dataclasses.replace(page, glyphs=(Glyph(char, box, 12.0),))]
+        return [finding.message for finding in check_margins(leaflet)]
+
+    assert found("\u0901", 1.1) == []  # candrabindu
+    assert found("\u0901", 3.5)
+    assert found("क", 1.1)
+    assert found("\u0623", 1.1)  # a letter written with its mark: strict at the sides

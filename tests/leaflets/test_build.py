@@ -208,3 +208,21 @@ def test_large_print_builds_a_16_pt_edition_beside_each_leaflet(leaflet_project,
     assert 14 in large  # the notes
     assert not {10, 11} & set(large)
     assert all(not r.findings for r in result.built), [r.findings for r in result.built]
+
+
+def test_the_audit_holds_a_large_print_edition_to_the_large_print_floor(
+    leaflet_project, tmp_path, monkeypatch
+):
+    """Every render (build and release alike) audits a large-print leaflet as one: with the floor raised above
+    its 14 pt notes, the large-print edition has a finding and the standard one none."""
+    import scarleaflets.leaflets.audit.typesize as typesize
+
+    monkeypatch.setattr(typesize, "LARGE_PRINT_NOTE_PT", 15.0)
+    selection = Selection(locales=("en",), topics=("sample",), large_print=True)
+    result = build(leaflet_project, TODAY, selection, out_dir=tmp_path / "out", workers=1)
+    findings = {item.job.relative: item.findings for item in result.built}
+    assert findings["mini/en/sample.pdf"] == ()
+    assert any(
+        "(typesize)" in finding and "under the 15 pt minimum for large print" in finding
+        for finding in findings["mini/en/sample-large-print.pdf"]
+    ), findings

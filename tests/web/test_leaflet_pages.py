@@ -88,6 +88,9 @@ def test_every_leaflet_of_both_clinics_is_a_page_in_its_language(client, release
             f'hreflang="x-default" href="http://localhost/leaflets/{brand_id}/{default}/{document}"' in html
         )
         assert f'href="{document}.pdf" type="application/pdf"' in html
+        # riverside releases each leaflet in large print too (its brand file's `large_print: true`); harbor not
+        large_print = f'href="{document}-large-print.pdf" type="application/pdf"'
+        assert (large_print in html) == (brand_id == "riverside"), document
         assert html.count("<h1") == 1
         assert "<script" not in html
         if document == GUIDE:
@@ -145,6 +148,26 @@ def test_the_pdf_is_the_released_file(client, released, shipped_releases):
         assert guide.mimetype == "application/pdf"
 
 
+@pytest.mark.slow  # the shipped project's release (once per session)
+def test_the_large_print_edition_is_served_beside_the_pdf_where_the_clinic_releases_it(
+    client, released, shipped_releases
+):
+    for document in ("scar-types", GUIDE):
+        path = f"/leaflets/riverside/ar/{document}-large-print.pdf"
+        with client.get(path) as response:  # closes the file it streams
+            assert response.status_code == 200
+            assert response.mimetype == "application/pdf"
+            released_pdf = shipped_releases / "1" / f"leaflets/riverside/ar/{document}-large-print.pdf"
+            assert response.data == released_pdf.read_bytes()
+            assert response.headers["Cache-Control"] == "public, max-age=3600"
+    label = released.translator("ar").gettext("Large print (PDF)")
+    assert label != "Large print (PDF)"  # translated
+    html = _html(client.get("/leaflets/riverside/ar/scar-types"))
+    link = f'<a class="download__large" href="scar-types-large-print.pdf" type="application/pdf">{label}</a>'
+    assert html.count(link) == 2  # beside each of the page's two download buttons
+    assert "large-print" not in _html(client.get("/leaflets/harbor/en/scar-types"))
+
+
 NOT_FOUND = [
     "/leaflets/nobody/en/scar-types",  # unknown clinic
     "/leaflets/riverside/xx/scar-types",  # unknown language
@@ -153,6 +176,8 @@ NOT_FOUND = [
     "/leaflets/riverside/ar/no-such-topic",
     "/leaflets/riverside/ar/no-such-topic.pdf",
     "/leaflets/harbor/xx/scar-types.pdf",
+    "/leaflets/harbor/en/scar-types-large-print.pdf",  # a clinic without large print
+    "/leaflets/riverside/ar/no-such-topic-large-print.pdf",
     "/leaflets/nobody/en/",
     "/leaflets/harbor/ar/",
     "/leaflets/nobody/",

@@ -23,6 +23,11 @@ DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # and footers). NHS and British Association of Dermatologists leaflets use 12 pt or more; a brand may go larger.
 MIN_BODY_PT = 12.0
 MIN_NOTE_PT = 10.0
+# The large-print edition (a brand's `large_print: true`): body and notes at least this large. The running
+# header and footer stay at MARGIN_TEXT_MAX_PT at most, so that two lines of them still fit the page margins.
+LARGE_PRINT_BODY_PT = 16.0
+LARGE_PRINT_NOTE_PT = 14.0
+MARGIN_TEXT_MAX_PT = 12.0
 # An e-mail address as the brand file, the enrollment API and the CSV import accept it.
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
@@ -75,6 +80,8 @@ class Brand:
     # the leaflets' body and note type sizes in points (the brand file's `type`; the defaults are the minimums)
     body_pt: float = MIN_BODY_PT
     note_pt: float = MIN_NOTE_PT
+    # a release also renders the large-print edition of each of its leaflets (the brand file's `large_print`)
+    large_print: bool = False
 
     def legal_text(self, locale: str) -> str:
         return self.legal.get(locale, self.legal[self.default_locale])

@@ -83,6 +83,7 @@ def _brand(doc: BrandDocument, shown: str, content_dir: Path) -> Brand:
         },
         body_pt=doc.type.body_pt if doc.type else MIN_BODY_PT,
         note_pt=doc.type.note_pt if doc.type else MIN_NOTE_PT,
+        large_print=doc.large_print,
     )
 
 

@@ -102,6 +102,14 @@ def _points(minimum: float, what: str) -> PlainValidator:
     return PlainValidator(read)
 
 
+def _switch(value: object) -> bool:
+    """``true`` or ``false``, written so (a YAML 1.1 ``yes`` or ``on`` stays text here, and is refused)."""
+    text = scalar(value, "true or false").text
+    if text not in ("true", "false"):
+        raise fail(f"'{text}' is not allowed; expected true or false")
+    return text == "true"
+
+
 def _clock(value: object) -> dt.time:
     text = scalar(value, "a time like 09:00").text
     if not CLOCK.match(text):
@@ -171,6 +179,7 @@ Lines = Annotated[tuple[Line, ...], items(1, 6)]
 Phone = Annotated[str, PlainValidator(_phone)]
 Colour = Annotated[str, PlainValidator(_colour)]
 Clock = Annotated[dt.time, PlainValidator(_clock)]
+Switch = Annotated[bool, PlainValidator(_switch)]
 Locale = Annotated[str, PlainValidator(_locale)]
 Sender = Annotated[tuple[str, str], PlainValidator(_sender)]
 HttpsUrl = Annotated[str, plain("a web address", _https_problem)]
@@ -351,6 +360,7 @@ class BrandDocument(Document):
     email: EmailDocument
     urgent_help: UrgentHelpDocument | None = None
     type: TypeDocument | None = None
+    large_print: Switch = False  # also release the large-print edition of every leaflet
 
     @classmethod
     def rules(cls, data: dict[str, Any], context: dict[str, Any]) -> Iterator[Flag]:

@@ -48,6 +48,10 @@ def release(ctx: click.Context, use_number: int | None, jobs: int | None, requir
     their version) and writes an immutable folder releases/N/ with manifest.json: every input's hash, the
     tool versions, and every leaflet's reference, version, hash and pages.
 
+    A clinic whose brand file says `large_print: true` also gets the large-print edition of each of its
+    leaflets (16 pt body), released beside it as BRAND/LOCALE/TOPIC-large-print.pdf with its own reference
+    (SL-TOPIC-LP) and version; its web pages link it.
+
     \b
     What fails holds back only itself, with its reason printed:
       a language (quality gate, or below min_completeness after an English edit)

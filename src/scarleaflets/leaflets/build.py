@@ -265,6 +265,7 @@ def _render(job: Job) -> JobResult:
             "guide" if job.topic is None else "topic",
             PAGE_MARGINS,
             contact_links(source.brand),
+            job.large_print,
         )
         findings = tuple(str(finding) for finding in audit(audited))
         return JobResult(job, pdf.data, pdf.pages, len(translator.fallbacks), pdf.warnings, findings=findings)

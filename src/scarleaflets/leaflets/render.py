@@ -20,7 +20,13 @@ from markupsafe import Markup
 
 from ..brands import Brand
 from ..brands.contrast import tint
-from ..brands.model import MIN_BODY_PT, MIN_NOTE_PT
+from ..brands.model import (
+    LARGE_PRINT_BODY_PT,
+    LARGE_PRINT_NOTE_PT,
+    MARGIN_TEXT_MAX_PT,
+    MIN_BODY_PT,
+    MIN_NOTE_PT,
+)
 from ..config import Project
 from ..content import ContentSet, Topic
 from ..i18n import Manifest, Translator
@@ -42,12 +48,10 @@ from .fonts import FontSet
 
 # Type sizes for patients, in points: the body and the smallest note (sources, review lines, the translation
 # note, disclaimer, legal text, captions, table text, running headers and footers) by default, in large print,
-# and the floor a brand's own sizes (its `type`, brands/schema.py) may not go under.
+# and the floor a brand's own sizes (its `type`, brands/schema.py) may not go under. The large-print sizes
+# (LARGE_PRINT_BODY_PT, LARGE_PRINT_NOTE_PT, MARGIN_TEXT_MAX_PT) are in brands/model.py, which the audit reads.
 BODY_PT = MIN_BODY_PT
 NOTE_PT = MIN_NOTE_PT
-LARGE_PRINT_BODY_PT = 16.0
-LARGE_PRINT_NOTE_PT = 14.0
-MARGIN_TEXT_MAX_PT = 12.0
 
 
 @dataclass(frozen=True)

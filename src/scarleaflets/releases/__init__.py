@@ -23,5 +23,6 @@ from .loader import MissingRelease as MissingRelease
 from .loader import Release as Release
 from .loader import load_release as load_release
 from .source import GUIDE as GUIDE
+from .source import LARGE_PRINT_SUFFIX as LARGE_PRINT_SUFFIX
 from .source import ContentSource as ContentSource
 from .source import Edition as Edition

@@ -16,6 +16,7 @@ Release folder layout (written by :mod:`.make`)::
                               content/figures/ (the SVG figures its topics show, for the web pages)
     catalogs/<locale>.mo      each served language's compiled catalog (published messages only)
     leaflets/<brand>/<locale>/<document>.pdf
+                              and <document>-large-print.pdf, for a brand with large_print: true
     logos/<brand>.png         each brand's logo as a PNG, for the emails (rendered from its SVG at release time)
 """
 

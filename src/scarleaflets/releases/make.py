@@ -4,7 +4,8 @@ The steps, in the order of Pelican's two phases (everything is loaded and checke
 written): :func:`~.gather.gather` checks content, brands, series, fonts and every catalog, holding back the
 pieces that fail; the languages, brands and series that pass are frozen (the model as JSON, the catalogs
 compiled to ``.mo``, the templates and figures copied); the leaflets whose inputs changed are rendered, the others reuse
-an earlier release's PDF bytes (:mod:`.plan`); a held-back language, brand or series is carried over from
+an earlier release's PDF bytes (:mod:`.plan`; a brand with ``large_print: true`` gets each leaflet's large-print
+edition too, audited to its own type size floor); a held-back language, brand or series is carried over from
 the current release, so its patients keep getting the last text in which it was complete. The release is
 written into a temporary folder beside the others, its files made read-only, renamed into place whole, and
 made current.
@@ -54,7 +55,7 @@ from .layout import (
     use_release,
 )
 from .loader import CATALOGS, EDITIONS, LEAFLETS, LOGOS
-from .plan import Digests, Planned, Register, plan
+from .plan import STANDARD, Digests, Planned, Register, editions, plan
 from .source import GUIDE
 
 
@@ -311,7 +312,16 @@ def _leaflets(
 def _job(item: Planned) -> Job:
     control = DocumentControl(item.reference, item.version, item.date)
     topic = None if item.document == GUIDE else item.document
-    return Job(item.brand, item.locale, topic, f"{item.key}.pdf", item.inputs, item.inputs_hash, control)
+    return Job(
+        item.brand,
+        item.locale,
+        topic,
+        f"{item.key}.pdf",
+        item.inputs,
+        item.inputs_hash,
+        control,
+        large_print=item.large_print,
+    )
 
 
 def _entry(item: Planned, data: bytes, done: JobResult | None, number: int) -> dict[str, Any]:
@@ -319,6 +329,7 @@ def _entry(item: Planned, data: bytes, done: JobResult | None, number: int) -> d
         "brand": item.brand,
         "locale": item.locale,
         "document": item.document,
+        "edition": item.edition,
         "reference": item.reference,
         "version": item.version,
         "date": item.date.isoformat(),
@@ -376,7 +387,13 @@ def _carry(
     entries: dict[str, dict[str, Any]] = {}
     for key, entry in previous.manifest.get("leaflets", {}).items():
         brand_id, locale = entry["brand"], entry["locale"]
-        wanted = brand_id in brands and (locale in carried_languages or brand_id in carried_brands)
+        brand = brands.get(brand_id)
+        # (a large-print leaflet only while its brand still asks for large print)
+        wanted = (
+            brand is not None
+            and (locale in carried_languages or brand_id in carried_brands)
+            and entry.get("edition", STANDARD) in editions(brand)
+        )
         served = languages.get(locale, {}).get("served_from") is not None
         if wanted and served and not (work / LEAFLETS / f"{key}.pdf").exists():
             _link(previous.path / LEAFLETS / f"{key}.pdf", work / LEAFLETS / f"{key}.pdf")

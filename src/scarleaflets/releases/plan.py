@@ -7,6 +7,11 @@ wording too) and logo, its templates and stylesheet, the fonts, the translation'
 rendering toolchain. Editing one English sentence therefore changes the leaflets that hold it (the topic's
 and the complete guide, in every language), and one translated message only those leaflets of its language.
 
+A brand with ``large_print: true`` also gets the large-print edition of each leaflet: a document of its own,
+``<document>-large-print`` (the file beside the standard one), with its own reference (``SL-AFTERCARE-LP``),
+versions and register entries, made from the same inputs plus its edition, so it is rendered, reused and
+re-rendered exactly when the standard one is.
+
 The register is every leaflet of every release (their ``manifest.json``): a leaflet whose inputs hash is
 already there keeps that version and reuses its PDF bytes; otherwise it gets the next version number, dated
 today, and is rendered. So a version number never names two different leaflets, even after a rollback.
@@ -28,20 +33,35 @@ from ..release import files_digest, parts_digest
 from . import frozen
 from .gather import Gathered
 from .layout import read_manifest, release_numbers, release_path
-from .source import GUIDE
+from .source import GUIDE, LARGE_PRINT_SUFFIX
 
 # Keys of the model that do not change what a leaflet prints: where a text is in its file, notes for
 # translators, and absolute paths of this checkout (the files' bytes are hashed instead).
 _UNPRINTED = frozenset({"line", "key_lines", "due_line", "lines", "note", "path"})
 
 
-def reference(document: str) -> str:
-    """A leaflet's stable reference: SL-MARKS-VS-SCARS, SL-COMPLETE-GUIDE."""
-    return "SL-" + document.upper()
+# The editions a leaflet is released in; "large-print" only for the brands that ask for it.
+STANDARD = "standard"
+LARGE_PRINT = "large-print"
+# The large-print edition's reference is the document's with this suffix: a printed reference and version name
+# one PDF, and the two editions of a document are versioned apart (their pages differ).
+LARGE_PRINT_REFERENCE = "-LP"
 
 
-def leaflet_key(brand: str, locale: str, document: str) -> str:
-    return f"{brand}/{locale}/{document}"
+def reference(document: str, edition: str = STANDARD) -> str:
+    """A leaflet's stable reference: SL-MARKS-VS-SCARS, SL-COMPLETE-GUIDE; SL-MARKS-VS-SCARS-LP in large print."""
+    return "SL-" + document.upper() + (LARGE_PRINT_REFERENCE if edition == LARGE_PRINT else "")
+
+
+def leaflet_key(brand: str, locale: str, document: str, edition: str = STANDARD) -> str:
+    """The leaflet's key in the register and its path in the release (without ``.pdf``):
+    riverside/en_GB/aftercare, riverside/en_GB/aftercare-large-print."""
+    return f"{brand}/{locale}/{document}" + (LARGE_PRINT_SUFFIX if edition == LARGE_PRINT else "")
+
+
+def editions(brand: Brand) -> tuple[str, ...]:
+    """The editions a brand's leaflets are released in."""
+    return (STANDARD, LARGE_PRINT) if brand.large_print else (STANDARD,)
 
 
 @dataclass(frozen=True)
@@ -87,10 +107,15 @@ class Planned:
     version: int
     date: dt.date
     reuse: Path | None  # an earlier release's PDF with the same inputs; None: render it
+    edition: str = STANDARD
 
     @property
     def key(self) -> str:
-        return leaflet_key(self.brand, self.locale, self.document)
+        return leaflet_key(self.brand, self.locale, self.document, self.edition)
+
+    @property
+    def large_print(self) -> bool:
+        return self.edition == LARGE_PRINT
 
 
 def _unprinted_removed(value: Any) -> Any:  # noqa: ANN401 (plain JSON data)
@@ -194,9 +219,12 @@ def plan(
             "interface": digests.interface(locale),
             "review": digests.review(locale),
         }
-        for document in documents:
-            inputs = {**shared, "text": digests.text(locale, document), "reference": reference(document)}
-            key = leaflet_key(brand.id, locale, document)
+        for document, edition in ((d, e) for d in documents for e in editions(brand)):
+            ref = reference(document, edition)
+            inputs = {**shared, "text": digests.text(locale, document), "reference": ref}
+            if edition != STANDARD:  # the standard edition's inputs are as they were before editions
+                inputs["edition"] = edition
+            key = leaflet_key(brand.id, locale, document, edition)
             inputs_hash = parts_digest(json.dumps([key, inputs], sort_keys=True).encode())
             known = register.find(key, inputs_hash)
             if known is not None:
@@ -204,8 +232,6 @@ def plan(
             else:
                 version, date, reuse = register.next_version(key), today, None
             planned.append(
-                Planned(
-                    brand.id, locale, document, inputs, inputs_hash, reference(document), version, date, reuse
-                )
+                Planned(brand.id, locale, document, inputs, inputs_hash, ref, version, date, reuse, edition)
             )
     return planned

@@ -24,6 +24,9 @@ from ..i18n import Manifest, Translator
 from ..i18n.locales import SOURCE_LOCALE
 
 GUIDE = "complete-guide"  # the document name of the complete guide, beside the topics' ids
+# A document's large-print edition is the file beside it: riverside/en_GB/aftercare-large-print.pdf (the name
+# `build --large-print` writes too, leaflets.build.LARGE_PRINT_SUFFIX; this stage does not import the PDF engine).
+LARGE_PRINT_SUFFIX = "-large-print"
 
 
 class Edition:

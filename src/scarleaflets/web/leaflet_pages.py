@@ -4,10 +4,11 @@ service runs from, as an accessible, responsive HTML page in the patient's langu
 Patients open these from an email, so nothing here asks for a sign-in. A page renders the shared view model
 (:mod:`scarleaflets.views`: the topic's or the complete guide's view, the clinic, the language and the
 translation's review status) and nothing else of the content, so it says what the PDF says. Its links:
-``<topic>.pdf`` is the released PDF of the same leaflet, ``content/figures/<file>`` the figures (copied into
-the release's edition, so the page never reads the working tree), ``/leaflets/<brand>/<locale>/`` the list of
-the clinic's leaflets in that language. A brand, language or topic that is not published is a 404 page in the
-patient's language (or the browser's), never a traceback.
+``<topic>.pdf`` is the released PDF of the same leaflet (and ``<topic>-large-print.pdf`` its large-print
+edition, linked when the release has one: the clinic's brand file asks for it with ``large_print: true``),
+``content/figures/<file>`` the figures (copied into the release's edition, so the page never reads the working
+tree), ``/leaflets/<brand>/<locale>/`` the list of the clinic's leaflets in that language. A brand, language
+or topic that is not published is a 404 page in the patient's language (or the browser's), never a traceback.
 
 Released text changes only with a new release, so the pages may be cached for a short while
 (:data:`PAGE_CACHE`) and the PDFs and figures a little longer, revalidated by ETag; a 404 is never cached.
@@ -24,6 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..i18n.locales import LocaleInfo
 from ..release import WORKING_TREE
+from ..releases import LARGE_PRINT_SUFFIX
 from ..views import brand_view, guide_view, topic_view, translation_note
 from .pages import browser_locale, page
 from .services import services
@@ -112,13 +114,16 @@ def leaflet(brand_id: str, locale: str, topic_id: str) -> WerkzeugResponse:
 
 @blueprint.get("/leaflets/<brand_id>/<locale>/<topic_id>.pdf")
 def leaflet_pdf(brand_id: str, locale: str, topic_id: str) -> WerkzeugResponse:
-    """The released PDF of the leaflet (or, for previews served with --leaflets, the built one)."""
+    """The released PDF of the leaflet (or, for previews served with --leaflets, the built one); its
+    large-print edition at ``<topic>-large-print.pdf`` when the release has one (a brand's ``large_print``)."""
     if locale not in (published_locales(brand_id) or []):
         return not_found(brand_id, locale)
+    topics = services().mailing.edition(locale).content.topics
+    document = topic_id
+    if topic_id != GUIDE and topic_id not in topics:
+        document = topic_id.removesuffix(LARGE_PRINT_SUFFIX)  # the large-print edition of a document
     path = services().leaflet_path(brand_id, locale, topic_id)
-    if path is None or (
-        topic_id != GUIDE and topic_id not in services().mailing.edition(locale).content.topics
-    ):
+    if path is None or (document != GUIDE and document not in topics):
         return not_found(brand_id, locale)
     response = send_file(path, mimetype="application/pdf", download_name=f"{topic_id}.pdf", etag=True)
     return _cached(response.make_conditional(request), FILE_CACHE)
@@ -165,6 +170,7 @@ def _leaflet_page(
     ]
     default = brand.default_locale if brand.default_locale in {item["code"] for item in languages} else ""
     pdf = web.leaflet_path(brand_id, locale, document) if document else None
+    large_print = web.leaflet_path(brand_id, locale, document + LARGE_PRINT_SUFFIX) if pdf else None
     return page(
         template,
         locale,
@@ -178,6 +184,7 @@ def _leaflet_page(
         default_href=f"/leaflets/{brand_id}/{default}/{suffix}" if default else "",
         index_href=f"/leaflets/{brand_id}/{locale}/",
         pdf_href=f"{document}.pdf" if pdf is not None else "",
+        large_print_href=f"{document}{LARGE_PRINT_SUFFIX}.pdf" if large_print is not None else "",
         preview=web.mailing.release_id == WORKING_TREE,
         draft=any(getattr(view, "draft", False) for view in views.values()),
         heading_colour=readable_on_white(brand.primary),

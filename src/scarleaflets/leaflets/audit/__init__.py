@@ -54,6 +54,8 @@ class AuditedLeaflet:
     # The links every leaflet must carry, whatever its templates do: the clinic's phone (tel:), website and
     # booking page, in that order (see :mod:`.links`); empty for a document of no clinic.
     contact_links: tuple[str, ...] = ()
+    # The large-print edition: its type size floor is the large-print one (see :mod:`.typesize`).
+    large_print: bool = False
 
     @cached_property
     def pages(self) -> list[Page]:
