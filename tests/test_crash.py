@@ -4,8 +4,11 @@ sent twice only when the kill fell between the server's acceptance and the recor
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
+import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -58,23 +61,33 @@ def test_killed_workers_lose_nothing(smtp_server, db_url):
     ]
     rng = random.Random(1125)
     kills = 0
+    # The killed workers are forked, one after the other, from a process that has read the project once.
+    forks = subprocess.Popen(
+        [*command, "--fork-on-request"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert forks.stdin is not None
+    assert forks.stdout is not None
     for _ in range(6):
         # Kill on progress, not on a fixed clock, so the kills land mid-series on a fast machine and on a slow,
         # loaded one alike: wait until the server has accepted a few more messages, then kill after a random
         # moment (right after an acceptance, or during the next claim, render or record).
         target = len(sink.messages) + rng.randint(1, 12)
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert process.stdout is not None
-        assert process.stdout.readline().strip() == "ready"
+        forks.stdin.write("run\n")
+        forks.stdin.flush()
+        ready, pid = forks.stdout.readline().split()
+        assert ready == "ready"
         deadline = time.monotonic() + 120
-        while len(sink.messages) < target and process.poll() is None and time.monotonic() < deadline:
+        while len(sink.messages) < target and _running(int(pid)) and time.monotonic() < deadline:
             time.sleep(0.002)
         time.sleep(rng.uniform(0, 0.03))
-        if process.poll() is None:
-            process.kill()
-            kills += 1
-        process.wait()
-        process.stdout.close()
+        with contextlib.suppress(ProcessLookupError):  # it may have ended, and been waited for, already
+            os.kill(int(pid), signal.SIGKILL)
+        while not (line := forks.stdout.readline()).startswith("exit "):  # waited for: it is gone
+            assert line, "the forking worker ended"
+        kills += line.split() == ["exit", "-9"]  # ended by the kill, not done before it
+    forks.stdin.close()
+    assert forks.wait(timeout=60) == 0
+    forks.stdout.close()
     before_final = len(sink.messages)
     assert 0 < before_final < PATIENTS * STEPS  # the kills fell in the middle of sending
     final = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
@@ -92,3 +105,12 @@ def test_killed_workers_lose_nothing(smtp_server, db_url):
     store = Store.open(url)
     assert {row["status"] for row in store.status_rows(None)} == {"sent"}
     store.close()
+
+
+def _running(pid: int) -> bool:
+    """Whether a forked worker is still running (its parent waits for it at once, so an ended one is gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

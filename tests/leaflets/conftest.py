@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from scarleaflets.config import open_project
-from scarleaflets.leaflets.build import GUIDE, JobResult, Selection, build
+from scarleaflets.leaflets.build import GUIDE, JobResult, Selection, choose_locales, plan, render_jobs
+from scarleaflets.output import atomic_write
+from scarleaflets.release import load_all
 
 from ..conftest import REPO, SHIPPED_TODAY
 
@@ -31,13 +33,26 @@ def matrix(tmp_path_factory, shipped_content) -> Matrix:
     project = open_project(REPO)
     topics = tuple(shipped_content.topics)
     out = tmp_path_factory.mktemp("matrix")
-    results: dict[str, JobResult] = {}
     selections = [Selection(topics=topics)]
     selections += [Selection((brand,), locales, (GUIDE,)) for brand, locales in MATRIX_GUIDES.items()]
-    for selection in selections:
-        result = build(project, SHIPPED_TODAY, selection, out_dir=out, force=True)
-        assert not result.failed, [(item.job.relative, item.error) for item in result.failed]
-        results.update((item.job.relative, item) for item in result.built)
+    # One plan and one pool for all of it (as `scarleaflets build` renders one selection): the guides, the
+    # longest documents, start first and the topics fill both cores around them.
+    loaded = load_all(project, SHIPPED_TODAY, {})
+    jobs = [
+        job
+        for selection in selections
+        for job in plan(loaded, choose_locales(project, selection, loaded)[0], selection, out)
+    ]
+    results: dict[str, JobResult] = {}
+    failed = []
+    for item in render_jobs(loaded, jobs):
+        if item.error is None:
+            atomic_write(out / item.job.relative, item.data)
+            results[item.job.relative] = item
+        else:
+            failed.append((item.job.relative, item.error))
+    assert not failed, failed
+    assert len(results) == len(jobs)
     return Matrix(out, results)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import multiprocessing
 import re
+import sys
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +18,7 @@ from scarleaflets.leaflets.audit import MM, AuditedLeaflet, Finding, Margins, au
 from scarleaflets.leaflets.audit.fill import check_fill, page_fill
 from scarleaflets.leaflets.audit.pages import read_pages
 from scarleaflets.leaflets.audit.typesize import check_type_size
+from scarleaflets.leaflets.build import default_jobs
 from scarleaflets.leaflets.pdf import PdfRenderer
 
 from ..conftest import REPO
@@ -166,21 +170,28 @@ class Reading:
     split_schemes: int  # web addresses broken inside "https://"
 
 
+def _reading(data: bytes) -> Reading:
+    """One leaflet read back (PDFium): its body size, its hyphenated words and its split web addresses."""
+    widths: Counter[float] = Counter()
+    hyphenated: list[str] = []
+    split = 0
+    for page in read_pages(data):
+        for glyph in page.glyphs:
+            widths[glyph.size] += glyph.box.width
+        hyphenated += [f"p{page.number}: {m}" for m in re.findall(r"\w[\u2010\u00ad]\r?\n\w", page.text)]
+        split += len(re.findall(r"h\r?\nttps?:|https?\r?\n:|https?:/?\r?\n/", page.text))
+    return Reading(widths.most_common(1)[0][0], tuple(hyphenated), split)
+
+
 @pytest.fixture(scope="module")
 def readings(leaflet_matrix) -> dict[str, Reading]:
-    """Each leaflet of the matrix read back once (PDFium), for the tests that look at every glyph."""
-    found = {}
-    for name, item in sorted(leaflet_matrix.items()):
-        widths: Counter[float] = Counter()
-        hyphenated: list[str] = []
-        split = 0
-        for page in read_pages(item.data):
-            for glyph in page.glyphs:
-                widths[glyph.size] += glyph.box.width
-            hyphenated += [f"p{page.number}: {m}" for m in re.findall(r"\w[\u2010\u00ad]\r?\n\w", page.text)]
-            split += len(re.findall(r"h\r?\nttps?:|https?\r?\n:|https?:/?\r?\n/", page.text))
-        found[name] = Reading(widths.most_common(1)[0][0], tuple(hyphenated), split)
-    return found
+    """Each leaflet of the matrix read back once, for the tests that look at every glyph: in one process per
+    core, as the matrix is rendered (each process its own PDFium, which is not thread-safe)."""
+    names = sorted(leaflet_matrix, key=lambda name: -len(leaflet_matrix[name].data))  # the guides first
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(default_jobs(), mp_context=context) as pool:
+        found = pool.map(_reading, (leaflet_matrix[name].data for name in names))
+        return dict(zip(names, found, strict=True))
 
 
 @pytest.mark.slow  # the same leaflets, read back

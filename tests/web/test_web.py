@@ -414,21 +414,27 @@ def _real_erase(base: str, address: str, token: str) -> tuple[int, bytes]:
             return refused.code, refused.read()
 
 
-@pytest.fixture
-def gallery(mailing, tmp_path):
+@pytest.fixture(scope="module")
+def gallery_leaflets(shared, tmp_path_factory):
+    """Riverside's scar-types leaflet in Arabic and in British English, built once for the gallery tests (which
+    only read them): one build, a worker per core."""
     from scarleaflets.leaflets.build import Selection, build
 
-    out = tmp_path / "leaflets"
-    for locale, topic in (("ar", "scar-types"), ("en_GB", "scar-types")):
-        result = build(
-            mailing.project,
-            NOW.date(),
-            Selection(("riverside",), (locale,), (topic,)),
-            out_dir=out,
-            workers=1,
-        )
-        assert result.ok
-    return create_app(mailing, clock=lambda: NOW, leaflets_dir=out).test_client()
+    out = tmp_path_factory.mktemp("gallery") / "leaflets"
+    result = build(
+        shared.project, NOW.date(), Selection(("riverside",), ("ar", "en_GB"), ("scar-types",)), out_dir=out
+    )
+    assert result.ok
+    assert sorted(item.job.relative for item in result.built) == [
+        "riverside/ar/scar-types.pdf",
+        "riverside/en_GB/scar-types.pdf",
+    ]
+    return out
+
+
+@pytest.fixture
+def gallery(mailing, gallery_leaflets):
+    return create_app(mailing, clock=lambda: NOW, leaflets_dir=gallery_leaflets).test_client()
 
 
 def _basic(user, password):
