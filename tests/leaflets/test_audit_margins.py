@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from scarleaflets.leaflets.audit import MM, AuditedLeaflet, Box, Margins, Page, audit
+from scarleaflets.leaflets.audit import MM, AuditedLeaflet, Box, Margins, Page, audit, margins
 from scarleaflets.leaflets.audit.margins import check_margins
 from scarleaflets.leaflets.audit.pages import Glyph
 
@@ -69,7 +69,8 @@ def test_a_stacked_mark_may_rise_into_the_top_margin_but_a_letter_may_not():
 
 def test_a_mark_may_overhang_the_side_of_a_running_title_but_a_letter_may_not():
     """A Devanagari candrabindu ending a right-aligned running title in large print overhung the text box's
-    right edge by 1.1 pt (its ink, measured in a rendering): allowed for a mark (up to 3 pt), not a letter."""
+    right edge by 1.1 pt (its ink, measured in a rendering): allowed for a mark (up to 3 pt), for a letter only
+    up to a tenth of its size (1.2 pt at 12 pt)."""
     leaflet = AuditedLeaflet("t.pdf", b"", "", "hi", "ltr", "topic", Margins(20, 17, 20, 17))
     page = Page(1, 595.3, 841.9, (), (), (), "")
     area = leaflet.page_area(page)
@@ -81,5 +82,35 @@ def test_a_mark_may_overhang_the_side_of_a_running_title_but_a_letter_may_not():
 
     assert found("\u0901", 1.1) == []  # candrabindu
     assert found("\u0901", 3.5)
-    assert found("क", 1.1)
-    assert found("\u0623", 1.1)  # a letter written with its mark: strict at the sides
+    assert found("क", 1.3)
+    assert found("\u0623", 1.3)  # a letter written with its mark: as strict as a letter at the sides
+
+
+def test_a_large_letter_may_overhang_its_pen_position_by_its_design_but_layout_may_not_push_it_out():
+    """Noto Sans's J hooks 0.078 em left of its pen position: 1.25 pt at large print's 16 pt, past the 1 pt
+    tolerance. A letter gets a tenth of its size; a line pushed 3 pt out is still found."""
+    leaflet = AuditedLeaflet("t.pdf", b"", "", "de", "ltr", "topic", Margins(20, 17, 20, 17))
+    page = Page(1, 595.3, 841.9, (), (), (), "")
+    area = leaflet.page_area(page)
+
+    def found(size: float, past: float) -> list[str]:
+        box = Box(area.left - past, area.top - 40, area.left - past + 4, area.top - 25)
+        leaflet.__dict__["pages"] = [dataclasses.replace(page, glyphs=(Glyph("J", box, size),))]
+        return [finding.message for finding in check_margins(leaflet)]
+
+    assert found(16.0, 1.25) == []
+    assert found(16.0, 1.7)  # more than a tenth of its size
+    assert found(12.0, 1.25)  # at 12 pt a tenth is 1.2 pt
+    assert found(16.0, 3.0)
+
+
+def test_a_real_large_print_line_starting_with_j_stays_in_the_text_box(monkeypatch):
+    """The German large-print leaflets: a line starting "Jede" at 16 pt, flush with the text box's left edge."""
+    css = (
+        "@font-face { font-family: T; src: url(fonts/NotoSans-Regular.ttf) } body { margin: 0; font: 16pt T }"
+    )
+    leaflet = rendered("<p>Jede Behandlung hat Risiken.</p>", css)
+    assert check_margins(leaflet) == []
+    monkeypatch.setattr(margins, "OVERHANG_EM", 0.0)  # the fixed 1 pt alone: the J's hook is found
+    (finding,) = check_margins(leaflet)
+    assert "past the left of the text box" in finding.message
