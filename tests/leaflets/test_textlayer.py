@@ -337,9 +337,22 @@ def test_placed_glyphs_and_missing_glyphs_are_numbered_apart():
     font = SimpleNamespace(glyph_count=100, missing={}, family="Test")
     placed = placed_glyphs._Placed(b"")
     setattr(font, placed_glyphs._ATTRIBUTE, placed)
-    placed.glyphs[(5, 10, 200)] = placed_glyphs._next_glyph(font, placed)
+    assert placed_glyphs._number(font, placed, (5, 10, 200)) == 100
     assert Font.get_unused_glyph_id(font, 0xE000) == 101
     assert Font.get_unused_glyph_id(font, 0xE000) == 101
-    placed.glyphs[(6, 0, 150)] = placed_glyphs._next_glyph(font, placed)
+    assert placed_glyphs._number(font, placed, (6, 0, 150)) == 102
     assert Font.get_unused_glyph_id(font, 0xE001) == 103
     assert sorted([*placed.glyphs.values(), *font.missing.values()]) == [100, 101, 102, 103]
+
+
+def test_a_font_with_no_glyph_number_left_keeps_weasyprints_offsets():
+    """Glyph numbers are two bytes: in a font of 65,534 glyphs one copy fits; the next keeps its offset, and
+    the last number stays WeasyPrint's, for its missing glyphs."""
+    font = SimpleNamespace(glyph_count=0xFFFE, missing={}, family="Test")
+    placed = placed_glyphs._Placed(b"")
+    setattr(font, placed_glyphs._ATTRIBUTE, placed)
+    assert placed_glyphs._number(font, placed, (5, 10, 200)) == 0xFFFE
+    assert placed_glyphs._number(font, placed, (5, 10, 200)) == 0xFFFE
+    assert placed_glyphs._number(font, placed, (6, 0, 150)) is None
+    assert Font.get_unused_glyph_id(font, 0xE000) == 0xFFFF
+    assert Font.get_unused_glyph_id(font, 0xE001) == 0xFFFF  # as WeasyPrint does once none is left

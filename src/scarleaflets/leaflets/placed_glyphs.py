@@ -64,8 +64,25 @@ def _registry(font: _Untyped) -> _Placed | None:
     return placed
 
 
+# Glyph numbers are written as two bytes. The last one is WeasyPrint's for its missing glyphs once it has no
+# other left, so a copy never takes it: a font of nearly 65,536 glyphs has no number left for copies.
+LAST_GLYPH = 0xFFFF
+
+
 def _next_glyph(font: _Untyped, placed: _Placed) -> int:
     return int(font.glyph_count) + len(font.missing) + len(placed.glyphs)
+
+
+def _number(font: _Untyped, placed: _Placed, key: tuple[int, int, int]) -> int | None:
+    """The number of the placed copy ``key`` (given it on first use), or None when no number is left (the
+    glyph then keeps WeasyPrint's offset)."""
+    number = placed.glyphs.get(key)
+    if number is None:
+        number = _next_glyph(font, placed)
+        if number >= LAST_GLYPH:
+            return None
+        placed.glyphs[key] = number
+    return number
 
 
 def place(stream: _Untyped, textbox: _Untyped) -> int:
@@ -99,10 +116,9 @@ def place(stream: _Untyped, textbox: _Untyped) -> int:
             # -y_offset / 1000 text-space units (the font being font_size units tall): the same in font units.
             dx = round(x_offset / font_size / 1000 * font.upem)
             dy = round(-y_offset / 1000 / font_size * font.upem)
-            key = (glyph, dx, dy)
-            new = placed.glyphs.get(key)
+            new = _number(font, placed, (glyph, dx, dy))
             if new is None:
-                new = placed.glyphs[key] = _next_glyph(font, placed)
+                continue
             if glyph not in font.widths:
                 pango.pango_font_get_glyph_extents(item.item.analysis.font, glyph, ink, logical)
                 font.widths[glyph] = round(logical.width * 1000 * FROM_UNITS / font_size)
@@ -219,8 +235,9 @@ def _unused_glyph_after_placed(original: Callable[..., int]) -> Callable[..., in
     def get_unused_glyph_id(self: _Untyped, codepoint: int) -> int:
         placed: _Placed | None = getattr(self, _ATTRIBUTE, None)
         if placed and codepoint not in self.missing:
-            # Number it past the placed glyphs too (WeasyPrint counts only its missing glyphs).
-            self.missing[codepoint] = _next_glyph(self, placed)
+            # Number it past the placed glyphs too (WeasyPrint counts only its missing glyphs); like WeasyPrint,
+            # give the last number once none is left.
+            self.missing[codepoint] = min(_next_glyph(self, placed), LAST_GLYPH)
         return int(original(self, codepoint))
 
     setattr(get_unused_glyph_id, _MARK, True)
