@@ -10,6 +10,7 @@ import email
 import email.policy
 import hashlib
 import re
+import shutil
 import urllib.error
 import urllib.request
 
@@ -677,3 +678,32 @@ def test_a_database_outage_during_the_sign_in_check_is_a_503(client, mailing, ca
     assert response.status_code == 503
     assert response.json["status"] == 503
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.slow  # over 3 s: the gallery fixture builds two leaflets
+def test_gallery_links_the_large_print_edition_where_there_is_one(mailing, gallery_leaflets, tmp_path):
+    """Staff printing handouts find the large-print edition beside the leaflet (here riverside's Arabic
+    scar-types; a copy of its PDF stands in for it), and no link where there is none."""
+    leaflets = tmp_path / "leaflets"
+    shutil.copytree(gallery_leaflets, leaflets)
+    standard = leaflets / "riverside" / "ar" / "scar-types.pdf"
+    (standard.parent / "scar-types-large-print.pdf").write_bytes(standard.read_bytes())
+    client = create_app(mailing, clock=lambda: NOW, leaflets_dir=leaflets).test_client()
+    html = client.get("/gallery/riverside/ar/", headers=_basic("riverside", TOKEN)).get_data(as_text=True)
+    assert html.count('class="large-print"') == 1
+    assert 'href="/gallery/riverside/ar/leaflets/scar-types-large-print.pdf">Large print</a>' in html
+    pdf = client.get(
+        "/gallery/riverside/ar/leaflets/scar-types-large-print.pdf", headers=_basic("riverside", TOKEN)
+    )
+    assert pdf.data == standard.read_bytes()
+    english = client.get("/gallery/riverside/en_GB/", headers=_basic("riverside", TOKEN)).get_data(
+        as_text=True
+    )
+    assert 'class="large-print"' not in english
+    for path in ("causes-large-print.pdf", "no-such-topic-large-print.pdf"):
+        assert (
+            client.get(
+                f"/gallery/riverside/ar/leaflets/{path}", headers=_basic("riverside", TOKEN)
+            ).status_code
+            == 404
+        )

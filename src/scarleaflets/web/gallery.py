@@ -1,6 +1,7 @@
 """The staff gallery at ``/gallery/``, signed in with HTTP basic (the brand id and its API token).
 
-For a brand and language: every leaflet with a thumbnail of its first page (from the built PDFs), and every
+For a brand and language: every leaflet with a thumbnail of its first page (from the built PDFs) and a link to
+its large-print edition where there is one (a brand's ``large_print: true``), and every
 email of each series rendered exactly as it would be sent to a sample patient (by the mail service), shown as
 HTML, text or headers with its MIME structure; a language switcher lists the brand's published languages.
 """
@@ -20,6 +21,7 @@ from flask import Blueprint, Response, g, jsonify, redirect
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..i18n.locales import LocaleInfo
+from ..releases import LARGE_PRINT_SUFFIX
 from ..views import guide_view, locale_view, step_view
 from .auth import basic_brand, basic_claimed, count_failure, too_many
 from .services import services
@@ -130,7 +132,8 @@ def gallery(brand_id: str, locale: str) -> Response:
 
 
 def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
-    """Each topic's leaflet and the complete guide: translated title, link and thumbnail (None: not built)."""
+    """Each topic's leaflet and the complete guide: translated title, link and thumbnail (None: not built), and
+    the link to its large-print edition (None: there is none)."""
     web = services()
     details = web.mailing.brands[brand_id].clinic_details(locale)
     content = web.mailing.edition(locale).content  # a held-back language shows the text it is sent in
@@ -138,11 +141,17 @@ def _leaflets(brand_id: str, locale: str) -> list[dict[str, Any]]:
     leaflets = []
     for document, title in [*((topic.id, topic.title) for topic in guide.topics), (GUIDE, guide.title)]:
         pdf = web.leaflet_path(brand_id, locale, document)
+        large_print = web.leaflet_path(brand_id, locale, document + LARGE_PRINT_SUFFIX)
         leaflets.append(
             {
                 "title": title,
                 "href": f"/gallery/{brand_id}/{locale}/leaflets/{document}.pdf",
                 "thumbnail": web.thumbnails.of(pdf) if pdf is not None else None,
+                "large_print_href": (
+                    f"/gallery/{brand_id}/{locale}/leaflets/{document}{LARGE_PRINT_SUFFIX}.pdf"
+                    if large_print is not None
+                    else None
+                ),
             }
         )
     return leaflets
@@ -177,7 +186,11 @@ def gallery_leaflet(brand_id: str, locale: str, topic_id: str) -> Response:
     refused = gallery_guard(brand_id, locale)
     if refused is not None:
         return refused
-    if topic_id != GUIDE and topic_id not in services().mailing.edition(locale).content.topics:
+    topics = services().mailing.edition(locale).content.topics
+    document = topic_id
+    if topic_id != GUIDE and topic_id not in topics:
+        document = topic_id.removesuffix(LARGE_PRINT_SUFFIX)  # the large-print edition of a document
+    if document != GUIDE and document not in topics:
         return Response(status=404)
     path = services().leaflet_path(brand_id, locale, topic_id)
     if path is None:
