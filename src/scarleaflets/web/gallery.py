@@ -186,11 +186,7 @@ def gallery_leaflet(brand_id: str, locale: str, topic_id: str) -> Response:
     refused = gallery_guard(brand_id, locale)
     if refused is not None:
         return refused
-    topics = services().mailing.edition(locale).content.topics
-    document = topic_id
-    if topic_id != GUIDE and topic_id not in topics:
-        document = topic_id.removesuffix(LARGE_PRINT_SUFFIX)  # the large-print edition of a document
-    if document != GUIDE and document not in topics:
+    if not services().is_leaflet(locale, topic_id):
         return Response(status=404)
     path = services().leaflet_path(brand_id, locale, topic_id)
     if path is None:

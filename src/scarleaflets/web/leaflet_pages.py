@@ -118,12 +118,8 @@ def leaflet_pdf(brand_id: str, locale: str, topic_id: str) -> WerkzeugResponse:
     large-print edition at ``<topic>-large-print.pdf`` when the release has one (a brand's ``large_print``)."""
     if locale not in (published_locales(brand_id) or []):
         return not_found(brand_id, locale)
-    topics = services().mailing.edition(locale).content.topics
-    document = topic_id
-    if topic_id != GUIDE and topic_id not in topics:
-        document = topic_id.removesuffix(LARGE_PRINT_SUFFIX)  # the large-print edition of a document
     path = services().leaflet_path(brand_id, locale, topic_id)
-    if path is None or (document != GUIDE and document not in topics):
+    if path is None or not services().is_leaflet(locale, topic_id):
         return not_found(brand_id, locale)
     response = send_file(path, mimetype="application/pdf", download_name=f"{topic_id}.pdf", etag=True)
     return _cached(response.make_conditional(request), FILE_CACHE)

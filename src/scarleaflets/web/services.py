@@ -18,6 +18,7 @@ from flask import current_app
 from jinja2 import Environment
 
 from ..mail import Mailing
+from ..releases import GUIDE, LARGE_PRINT_SUFFIX
 from .signins import FailedSignIns
 
 if TYPE_CHECKING:
@@ -35,6 +36,13 @@ class WebServices:
     leaflets_dir: Path | None  # built leaflets (<brand>/<locale>/<topic>.pdf) to show; None: the release's
     thumbnails: Thumbnails
     published: tuple[str, ...]  # the published locales, sorted, for Accept-Language negotiation
+
+    def is_leaflet(self, locale: str, name: str) -> bool:
+        """Whether ``name`` is a leaflet of the language's text: a topic, the complete guide, or the large-print
+        edition of either (``<document>-large-print``; a topic's own id wins)."""
+        topics = self.mailing.edition(locale).content.topics
+        document = name if name in topics else name.removesuffix(LARGE_PRINT_SUFFIX)
+        return document == GUIDE or document in topics
 
     def leaflet_path(self, brand_id: str, locale: str, document: str) -> Path | None:
         """The PDF the gallery shows for a leaflet, or None when there is none."""
